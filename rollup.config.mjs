@@ -1,0 +1,91 @@
+// Three builds: the browser bundle (a small entry chunk plus lazily loaded chunks), one self-contained module
+// per AudioWorklet processor, and the Node/Fetch-API token server.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import esbuild from 'esbuild';
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+
+const tsconfigRaw = {
+  compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false, target: 'es2022' },
+};
+
+/** Compiles TypeScript with esbuild, and resolves `./x.js` imports to `./x.ts` sources. */
+function typescript() {
+  return {
+    name: 'typescript-esbuild',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.') || !source.endsWith('.js')) return null;
+      const candidate = path.resolve(path.dirname(importer), `${source.slice(0, -3)}.ts`);
+      return existsSync(candidate) ? candidate : null;
+    },
+    async transform(code, id) {
+      if (!id.endsWith('.ts')) return null;
+      const result = await esbuild.transform(code, {
+        loader: 'ts',
+        format: 'esm',
+        target: 'es2022',
+        sourcefile: id,
+        sourcemap: true,
+        tsconfigRaw,
+      });
+      return { code: result.code, map: result.map };
+    },
+  };
+}
+
+const minify = terser({ ecma: 2022, module: true, format: { comments: false } });
+
+const workletDir = 'src/worklets';
+const workletEntries = existsSync(workletDir)
+  ? readdirSync(workletDir).filter((file) => file.endsWith('-processor.ts'))
+  : [];
+
+const browser = {
+  input: 'src/gemini-live.ts',
+  output: {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].js',
+    // Every chunk sits in dist/ itself, so `new URL('./worklets/…', import.meta.url)` is right from any of them.
+    chunkFileNames: '[name]-[hash].js',
+    sourcemap: true,
+  },
+  plugins: [
+    typescript(),
+    nodeResolve({ browser: true, exportConditions: ['browser', 'module', 'import', 'default'] }),
+    commonjs(),
+    minify,
+  ],
+  onwarn(warning, warn) {
+    // The SDK's browser build contains `this` at module level in code we never run.
+    if (warning.code === 'THIS_IS_UNDEFINED') return;
+    warn(warning);
+  },
+};
+
+const worklets = workletEntries.map((file) => ({
+  input: path.join(workletDir, file),
+  output: {
+    file: path.join('dist', 'worklets', file.replace(/\.ts$/, '.js')),
+    format: 'es',
+    inlineDynamicImports: true,
+    sourcemap: true,
+  },
+  plugins: [typescript(), minify],
+}));
+
+const server = existsSync('src/server/index.ts')
+  ? [
+      {
+        input: 'src/server/index.ts',
+        output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', sourcemap: true },
+        external: (id) => /^(node:|@google\/genai|ws$|google-auth-library)/.test(id),
+        plugins: [typescript(), nodeResolve({ exportConditions: ['node'] })],
+      },
+    ]
+  : [];
+
+
+export default [browser, ...worklets, ...server];

@@ -1,0 +1,51 @@
+// Finds a Chrome or Chromium binary for the browser tests; on a Debian machine where we are root and none is
+// installed, installs Debian's `chromium` package with apt.
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/opt/google/chrome/chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+
+/** Returns the path of a Chrome/Chromium binary, or undefined. */
+export function locateChrome(env = process.env) {
+  if (env.CHROME_PATH) {
+    if (existsSync(env.CHROME_PATH)) return env.CHROME_PATH;
+    throw new Error(`CHROME_PATH is set to ${env.CHROME_PATH}, but no file is there.`);
+  }
+  return CANDIDATES.find((path) => existsSync(path));
+}
+
+/** Like locateChrome, but installs Debian's chromium when possible, and otherwise throws one clear sentence. */
+export function ensureChrome({ log = (msg) => console.error(msg) } = {}) {
+  const found = locateChrome();
+  if (found) return found;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/etc/debian_version')) {
+    log('No Chrome or Chromium found: installing Debian\'s chromium package with apt-get …');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+    const installed = locateChrome();
+    if (installed) return installed;
+  }
+  throw new Error(
+    'The browser tests need Chrome or Chromium: install Debian\'s `chromium` package (or Google Chrome), or set CHROME_PATH to its binary.',
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    console.log(ensureChrome());
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}

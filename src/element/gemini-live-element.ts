@@ -1,0 +1,590 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { LiveConnectConfig } from '@google/genai';
+import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
+import type { LiveSessionOptions, VideoSource } from '../live/options.js';
+import { SessionController } from './session-controller.js';
+import { resolveStrings, type GeminiLiveStrings } from './strings.js';
+import { styles } from './styles.js';
+import { cameraIcon, closeIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
+
+/** The model used when the `model` attribute is not set. */
+export const DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+
+const icon = (path: unknown) =>
+  html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${path}</svg>`;
+
+/**
+ * A voice (and video) conversation with the Gemini Live API, dropped into any page.
+ *
+ * @summary Talk to Gemini: low-latency voice, live captions, interruption, typed input, camera or screen, and
+ * page functions the model can call.
+ *
+ * @fires {GeminiLiveStateEvent} gemini-live-state - `{ state, previous }` on every state change.
+ * @fires {GeminiLiveTranscriptEvent} gemini-live-transcript - `{ turn, transcript }` on every transcript change.
+ * @fires {GeminiLiveToolCallEvent} gemini-live-tool-call - `{ id, name, args, respond(result) }`, cancelable: a
+ * function call that no `tools` handler takes.
+ * @fires {GeminiLiveInterruptedEvent} gemini-live-interrupted - `{}` when the model's speech is cut off.
+ * @fires {GeminiLiveUsageEvent} gemini-live-usage - the server's `usageMetadata`.
+ * @fires {GeminiLiveErrorEvent} gemini-live-error - `{ code, message, recoverable }`.
+ *
+ * @slot launcher-icon - The icon inside the floating launcher button.
+ * @slot empty - What the transcript shows before anything was said.
+ *
+ * @csspart base - The outermost wrapper.
+ * @csspart launcher - The floating launcher button (`layout="floating"` only).
+ * @csspart panel - The conversation panel.
+ * @csspart toggle - The button that starts and ends the conversation.
+ * @csspart talk - The hold-to-talk button (`mode="push-to-talk"` only).
+ * @csspart status - The status line.
+ * @csspart visualizer - The level meter driven by the microphone and the model's voice.
+ * @csspart transcript - The list of turns.
+ * @csspart turn - Every turn; also `turn-user` or `turn-model`, and `turn-interrupted`, `turn-partial`.
+ * @csspart turn-user - A turn of the user.
+ * @csspart turn-model - A turn of the model.
+ * @csspart text-input - The text box (`text-input` attribute).
+ * @csspart send - The send button (`text-input` attribute).
+ * @csspart mute - The mute button.
+ * @csspart video - The camera or screen sharing button (`video` attribute).
+ * @csspart video-preview - The preview of what is shared.
+ * @csspart error - The error message box.
+ *
+ * @cssproperty --gemini-live-font - Font family.
+ * @cssproperty --gemini-live-radius - Corner radius of panel, turns and buttons.
+ * @cssproperty --gemini-live-background - Panel background.
+ * @cssproperty --gemini-live-surface - Background of secondary buttons.
+ * @cssproperty --gemini-live-foreground - Main text colour.
+ * @cssproperty --gemini-live-muted-foreground - Status and hint text colour.
+ * @cssproperty --gemini-live-border - Border colour.
+ * @cssproperty --gemini-live-accent - Primary buttons, launcher and visualizer.
+ * @cssproperty --gemini-live-accent-foreground - Text on the accent colour.
+ * @cssproperty --gemini-live-user-background - User turn background.
+ * @cssproperty --gemini-live-user-foreground - User turn text.
+ * @cssproperty --gemini-live-model-background - Model turn background.
+ * @cssproperty --gemini-live-model-foreground - Model turn text.
+ * @cssproperty --gemini-live-danger - The end button and error border.
+ * @cssproperty --gemini-live-danger-foreground - Text on the danger colour.
+ * @cssproperty --gemini-live-focus-ring - Focus outline colour.
+ * @cssproperty --gemini-live-panel-width - Width of the floating panel.
+ * @cssproperty --gemini-live-panel-max-height - Maximum height of the floating panel.
+ * @cssproperty --gemini-live-transcript-max-height - Height after which the transcript scrolls.
+ * @cssproperty --gemini-live-inset-block-end - Distance of the floating launcher from the bottom edge.
+ * @cssproperty --gemini-live-inset-inline-end - Distance of the floating launcher from the end edge.
+ * @cssproperty --gemini-live-launcher-size - Diameter of the floating launcher.
+ * @cssproperty --gemini-live-z-index - Stacking order of the floating layout.
+ */
+export class GeminiLiveElement extends LitElement {
+  static override styles = styles;
+  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: false };
+
+  /** URL `POST`ed (`{"model": id}`) before every connection for a single-use ephemeral token. */
+  @property({ attribute: 'token-endpoint' }) tokenEndpoint?: string;
+
+  /** Development only: a raw Gemini API key. Logs a warning once. Use `token-endpoint` in production. */
+  @property({ attribute: 'api-key' }) apiKey?: string;
+
+  /** Base URL for the SDK (`httpOptions.baseUrl`): a proxy or a local simulator. */
+  @property({ attribute: 'api-base-url' }) apiBaseUrl?: string;
+
+  /** API version for the SDK (`httpOptions.apiVersion`); `v1alpha` when tokens are used. */
+  @property({ attribute: 'api-version' }) apiVersion?: string;
+
+  /** The Live model id. */
+  @property() model: string = DEFAULT_MODEL;
+
+  /** A prebuilt voice name such as `Kore` or `Puck`; the server's default when unset. */
+  @property() voice?: string;
+
+  /** Whether the model answers with speech or with text. */
+  @property({ attribute: 'response-modality' }) responseModality: 'audio' | 'text' = 'audio';
+
+  /** BCP-47 language of the conversation (`speechConfig.languageCode`); also picks the UI language. */
+  @property() language?: string;
+
+  /** Instructions for the model (`systemInstruction`). */
+  @property({ attribute: 'system-instruction' }) systemInstruction?: string;
+
+  /** Which sides of the conversation are transcribed. */
+  @property() transcription: 'both' | 'input' | 'output' | 'none' = 'both';
+
+  /** `auto` detects speech by itself; `push-to-talk` listens only while the talk control or Space is held. */
+  @property() mode: 'auto' | 'push-to-talk' = 'auto';
+
+  /** Offers camera or screen sharing behind the `video` control. */
+  @property() video: 'none' | 'camera' | 'screen' = 'none';
+
+  /** Video frames per second while sharing (0.2-2). */
+  @property({ attribute: 'video-fps', type: Number }) videoFps = 1;
+
+  /** Milliseconds of audio per message sent (10-100). */
+  @property({ attribute: 'chunk-ms', type: Number }) chunkMs = 20;
+
+  /** Turns echo cancellation, noise suppression and auto gain off. */
+  @property({ attribute: 'no-audio-processing', type: Boolean }) noAudioProcessing = false;
+
+  /** Lets the model search Google (`googleSearch` tool). */
+  @property({ attribute: 'google-search', type: Boolean }) googleSearch = false;
+
+  /** Shows a text box; typed text is sent with `sendText`. */
+  @property({ attribute: 'text-input', type: Boolean }) textInput = false;
+
+  /** `inline` renders the panel in the page flow; `floating` a launcher button in a corner. */
+  @property({ reflect: true }) layout: 'inline' | 'floating' = 'inline';
+
+  /** Floating layout: whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** Keeps the session resumption handle in `sessionStorage`, so a reload continues the conversation. */
+  @property({ type: Boolean }) resume = false;
+
+  /** While muted no audio is sent; the session stays open. */
+  @property({ type: Boolean, reflect: true }) muted = false;
+
+  /** Functions the model may call. `parameters` is a JSON Schema object; `handler(args)` may be async. */
+  @property({ attribute: false }) tools: LiveTool[] = [];
+
+  /** Supplies a single-use ephemeral token; used instead of `token-endpoint` when set. */
+  @property({ attribute: false }) tokenProvider?: () => Promise<string>;
+
+  /** Merged last over what the attributes produce: any `LiveConnectConfig` option of the SDK. */
+  @property({ attribute: false }) config?: Partial<LiveConnectConfig>;
+
+  /** Overrides for any UI string (see `GeminiLiveStrings`); the table is picked by `lang` or `language`. */
+  @property({ attribute: false }) strings?: Partial<GeminiLiveStrings>;
+
+  @state() private talking = false;
+  @state() private dismissedError?: LiveErrorDetail;
+  @state() private announcement = '';
+  @state() private textValue = '';
+
+  @query('[part~="visualizer"]') private visualizerEl?: HTMLElement;
+  @query('[part~="transcript"]') private transcriptEl?: HTMLElement;
+  @query('[part~="launcher"]') private launcherEl?: HTMLButtonElement;
+  @query('[part~="toggle"]') private toggleEl?: HTMLButtonElement;
+  @query('[part~="video-preview"]') private previewEl?: HTMLVideoElement;
+
+  private readonly session = new SessionController(this, () => this.sessionOptions());
+  private levelFrame = 0;
+  private announcedTurns = new Set<string>();
+
+  /** Where the conversation is: `idle`, `connecting`, `listening`, `speaking`, `reconnecting` or `error`. Read-only, reflected. */
+  get state(): LiveState {
+    return this.session.state;
+  }
+
+  /** The conversation so far, oldest first. */
+  get transcript(): readonly Turn[] {
+    return this.session.transcript;
+  }
+
+  /** The model's voice as a live stream while connected (for recording or routing). */
+  get outputStream(): MediaStream | null {
+    return this.session.outputStream;
+  }
+
+  /** Whether video is being shared now. */
+  get videoActive(): boolean {
+    return this.session.videoSource !== null;
+  }
+
+  /**
+   * Asks for the microphone, fetches a token and connects. Resolves once the session is set up and audio flows;
+   * rejects with the error also reported as `gemini-live-error`.
+   */
+  start(): Promise<void> {
+    this.dismissedError = undefined;
+    return this.session.start();
+  }
+
+  /** Ends the session; by the time it resolves every track is stopped, the audio context and socket closed. */
+  stop(): Promise<void> {
+    this.talking = false;
+    return this.session.stop();
+  }
+
+  /** Sends typed text as a user turn (`clientContent` with `turnComplete: true`). */
+  sendText(text: string): void {
+    this.session.sendText(text);
+  }
+
+  /** Starts sharing the camera or the screen during a session. */
+  startVideo(source?: VideoSource): Promise<void> {
+    const chosen = source ?? (this.video === 'screen' ? 'screen' : 'camera');
+    return this.session.startVideo(chosen);
+  }
+
+  /** Stops sharing video; the conversation goes on. */
+  stopVideo(): void {
+    this.session.stopVideo();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.reflectState();
+    this.addEventListener('keydown', this.onHostKeyDown);
+    this.addEventListener('keyup', this.onHostKeyUp);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onHostKeyDown);
+    this.removeEventListener('keyup', this.onHostKeyUp);
+    cancelAnimationFrame(this.levelFrame);
+    this.levelFrame = 0;
+    this.talking = false;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('muted')) this.session.setMuted(this.muted);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.reflectState();
+    this.syncLevelLoop();
+    if (this.previewEl && this.previewEl.srcObject !== this.session.videoStream) {
+      this.previewEl.srcObject = this.session.videoStream;
+    }
+    if (changed.has('open') && this.layout === 'floating' && changed.get('open') !== undefined) {
+      if (this.open) this.toggleEl?.focus();
+      else if (this.shadowRoot?.activeElement) this.launcherEl?.focus();
+    }
+    this.announceFinalTurns();
+    this.scrollTranscript();
+  }
+
+  /** Called by the session controller whenever its state, transcript or error change. */
+  onSessionChange(): void {
+    this.requestUpdate();
+  }
+
+  private reflectState(): void {
+    if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
+  }
+
+  private get uiStrings(): GeminiLiveStrings {
+    const lang = this.closest('[lang]')?.getAttribute('lang') || this.language || document.documentElement.lang;
+    return resolveStrings(lang || undefined, this.strings);
+  }
+
+  private sessionOptions(): LiveSessionOptions {
+    return {
+      tokenEndpoint: this.tokenEndpoint,
+      tokenProvider: this.tokenProvider,
+      apiKey: this.apiKey,
+      apiBaseUrl: this.apiBaseUrl,
+      apiVersion: this.apiVersion,
+      model: this.model || DEFAULT_MODEL,
+      voice: this.voice,
+      responseModality: this.responseModality === 'text' ? 'text' : 'audio',
+      language: this.language,
+      systemInstruction: this.systemInstruction,
+      transcription: this.transcription,
+      mode: this.mode === 'push-to-talk' ? 'push-to-talk' : 'auto',
+      googleSearch: this.googleSearch,
+      tools: this.tools ?? [],
+      config: this.config,
+      chunkMs: this.chunkMs,
+      audioProcessing: !this.noAudioProcessing,
+      resume: this.resume,
+      videoFps: this.videoFps,
+      muted: this.muted,
+    };
+  }
+
+  // --- user actions -------------------------------------------------------------------------------------------
+
+  private onToggleClick = () => {
+    if (this.session.active) void this.stop().catch(() => undefined);
+    else void this.start().catch(() => undefined);
+  };
+
+  private onTogglePointerEnter = () => this.session.prefetch();
+
+  private onMuteClick = () => {
+    this.muted = !this.muted;
+  };
+
+  private onVideoClick = () => {
+    if (this.videoActive) this.stopVideo();
+    else void this.startVideo().catch(() => undefined);
+  };
+
+  private onLauncherClick = () => {
+    this.open = !this.open;
+    if (this.open) this.session.prefetch();
+  };
+
+  private onPanelKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && this.layout === 'floating' && this.open) {
+      event.stopPropagation();
+      this.open = false;
+    }
+  };
+
+  private beginTalk(): void {
+    if (this.mode !== 'push-to-talk' || this.talking || !this.session.connected) return;
+    this.talking = true;
+    this.session.talkStart();
+  }
+
+  private endTalk(): void {
+    if (!this.talking) return;
+    this.talking = false;
+    this.session.talkEnd();
+  }
+
+  private onTalkPointerDown = (event: PointerEvent) => {
+    if (event.button !== 0) return;
+    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    event.preventDefault();
+    this.beginTalk();
+  };
+
+  private onTalkPointerUp = () => this.endTalk();
+
+  private isTextField(event: Event): boolean {
+    const target = event.composedPath()[0];
+    return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+  }
+
+  private onHostKeyDown = (event: KeyboardEvent) => {
+    if (this.mode !== 'push-to-talk' || event.key !== ' ' || this.isTextField(event)) return;
+    event.preventDefault();
+    if (!event.repeat) this.beginTalk();
+  };
+
+  private onHostKeyUp = (event: KeyboardEvent) => {
+    if (this.mode !== 'push-to-talk' || event.key !== ' ' || this.isTextField(event)) return;
+    // Also keeps a focused button from being clicked by the released Space.
+    event.preventDefault();
+    this.endTalk();
+  };
+
+  private onTextInput = (event: InputEvent) => {
+    this.textValue = (event.target as HTMLInputElement).value;
+  };
+
+  private onTextSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const text = this.textValue.trim();
+    if (!text) return;
+    if (this.session.connected) {
+      this.sendText(text);
+      this.textValue = '';
+    } else if (!this.session.active) {
+      // Typing first starts the conversation; the text goes out once connected.
+      this.session.queueText(text);
+      this.textValue = '';
+      void this.start().catch(() => undefined);
+    } else {
+      this.session.queueText(text);
+      this.textValue = '';
+    }
+  };
+
+  private onDismissError = () => {
+    this.dismissedError = this.session.error ?? undefined;
+  };
+
+  // --- live levels, announcements, scrolling -------------------------------------------------------------------
+
+  private syncLevelLoop(): void {
+    const active = this.session.active && this.isConnected;
+    if (active && !this.levelFrame) {
+      const tick = () => {
+        const level = Math.min(1, Math.max(this.session.inputLevel, this.session.outputLevel) * 3);
+        this.visualizerEl?.style.setProperty('--gemini-live-level', level.toFixed(3));
+        this.levelFrame = requestAnimationFrame(tick);
+      };
+      this.levelFrame = requestAnimationFrame(tick);
+    } else if (!active && this.levelFrame) {
+      cancelAnimationFrame(this.levelFrame);
+      this.levelFrame = 0;
+      this.visualizerEl?.style.setProperty('--gemini-live-level', '0');
+    }
+  }
+
+  private announceFinalTurns(): void {
+    const strings = this.uiStrings;
+    for (const turn of this.transcript) {
+      if (!turn.final || this.announcedTurns.has(turn.id)) continue;
+      this.announcedTurns.add(turn.id);
+      if (!turn.text.trim()) continue;
+      const speaker = turn.role === 'user' ? strings.user : strings.model;
+      const suffix = turn.interrupted ? ` ${strings.interrupted}` : '';
+      this.announcement = `${speaker}: ${turn.text}${suffix}`;
+    }
+  }
+
+  private scrollTranscript(): void {
+    const list = this.transcriptEl;
+    if (list) list.scrollTop = list.scrollHeight;
+  }
+
+  // --- rendering ------------------------------------------------------------------------------------------------
+
+  private statusText(strings: GeminiLiveStrings): string {
+    const state = this.state;
+    if (state === 'error') {
+      const error = this.session.error;
+      return error ? (strings.errors[error.code] ?? strings.errors.default) : strings.status.error;
+    }
+    if (state === 'listening' && this.muted) return strings.statusMuted;
+    if (state === 'listening' && this.mode === 'push-to-talk' && !this.talking) return strings.statusPushToTalk;
+    if (this.talking) return strings.talking;
+    return strings.status[state];
+  }
+
+  private renderTurn(turn: Turn, strings: GeminiLiveStrings): TemplateResult {
+    const parts = [
+      'turn',
+      turn.role === 'user' ? 'turn-user' : 'turn-model',
+      turn.interrupted ? 'turn-interrupted' : '',
+      turn.final ? '' : 'turn-partial',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    return html`<li part=${parts} class=${classMap({ partial: !turn.final })}>
+      <span class="speaker">${turn.role === 'user' ? strings.user : strings.model}: </span>${turn.text}${turn.interrupted
+        ? html` <span class="interrupted-mark">${strings.interrupted}</span>`
+        : nothing}
+    </li>`;
+  }
+
+  private renderError(strings: GeminiLiveStrings): TemplateResult | typeof nothing {
+    const error = this.session.error;
+    if (!error || error === this.dismissedError) return nothing;
+    const message = strings.errors[error.code] ?? strings.errors.default;
+    return html`<div part="error" role="alert">
+      <p>${message}</p>
+      <button type="button" @click=${this.onDismissError}>${strings.dismissError}</button>
+    </div>`;
+  }
+
+  private renderPanel(strings: GeminiLiveStrings): TemplateResult {
+    const active = this.session.active;
+    const connected = this.session.connected;
+    const floating = this.layout === 'floating';
+    const pushToTalk = this.mode === 'push-to-talk';
+    const videoSource = this.session.videoSource;
+    const offeredVideo = this.video === 'camera' || this.video === 'screen' ? this.video : null;
+    const transcript = this.transcript;
+    return html`<div
+      part="panel"
+      id="panel"
+      role=${floating ? 'dialog' : 'region'}
+      aria-label=${strings.panelLabel}
+      ?hidden=${floating && !this.open}
+      @keydown=${this.onPanelKeyDown}
+    >
+      <div class="controls">
+        <button
+          part="toggle"
+          type="button"
+          aria-pressed=${active ? 'true' : 'false'}
+          @click=${this.onToggleClick}
+          @pointerenter=${this.onTogglePointerEnter}
+          @focus=${this.onTogglePointerEnter}
+        >
+          ${icon(active ? stopIcon : micIcon)}<span>${active ? strings.stop : strings.start}</span>
+        </button>
+        ${pushToTalk
+          ? html`<button
+              part="talk"
+              type="button"
+              aria-pressed=${this.talking ? 'true' : 'false'}
+              ?disabled=${!connected}
+              @pointerdown=${this.onTalkPointerDown}
+              @pointerup=${this.onTalkPointerUp}
+              @pointercancel=${this.onTalkPointerUp}
+              @lostpointercapture=${this.onTalkPointerUp}
+            >
+              ${icon(micIcon)}<span>${this.talking ? strings.talking : strings.talk}</span>
+            </button>`
+          : nothing}
+        <button part="mute" type="button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${this.onMuteClick}>
+          ${icon(this.muted ? micOffIcon : micIcon)}<span>${this.muted ? strings.unmute : strings.mute}</span>
+        </button>
+        ${offeredVideo
+          ? html`<button
+              part="video"
+              type="button"
+              aria-pressed=${videoSource ? 'true' : 'false'}
+              ?disabled=${!connected && !videoSource}
+              @click=${this.onVideoClick}
+            >
+              ${icon(offeredVideo === 'screen' ? screenIcon : cameraIcon)}<span
+                >${videoSource
+                  ? strings.stopVideo
+                  : offeredVideo === 'screen'
+                    ? strings.startScreen
+                    : strings.startCamera}</span
+              >
+            </button>`
+          : nothing}
+        ${floating
+          ? html`<button type="button" class="close" aria-label=${strings.closePanel} @click=${() => (this.open = false)}>
+              ${icon(closeIcon)}
+            </button>`
+          : nothing}
+      </div>
+      <div class="status-row">
+        <div part="visualizer" aria-hidden="true">
+          <span style="--bar:0.6"></span><span style="--bar:1"></span><span style="--bar:0.8"></span
+          ><span style="--bar:1"></span><span style="--bar:0.6"></span>
+        </div>
+        <div part="status" role="status">${this.statusText(strings)}</div>
+      </div>
+      ${this.renderError(strings)}
+      ${videoSource
+        ? html`<video part="video-preview" aria-label=${strings.videoPreviewLabel} autoplay muted playsinline></video>`
+        : nothing}
+      <ol part="transcript" aria-label=${strings.transcriptLabel} tabindex="0">
+        ${transcript.length
+          ? repeat(transcript, (turn) => turn.id, (turn) => this.renderTurn(turn, strings))
+          : html`<li class="empty"><slot name="empty">${strings.emptyTranscript}</slot></li>`}
+      </ol>
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      ${this.textInput
+        ? html`<form @submit=${this.onTextSubmit}>
+            <input
+              part="text-input"
+              type="text"
+              autocomplete="off"
+              enterkeyhint="send"
+              aria-label=${strings.textInputLabel}
+              placeholder=${strings.textInputPlaceholder}
+              .value=${this.textValue}
+              @input=${this.onTextInput}
+            />
+            <button part="send" type="submit" ?disabled=${!this.textValue.trim()}>
+              ${icon(sendIcon)}<span>${strings.send}</span>
+            </button>
+          </form>`
+        : nothing}
+    </div>`;
+  }
+
+  protected override render(): TemplateResult {
+    const strings = this.uiStrings;
+    const floating = this.layout === 'floating';
+    return html`<div part="base">
+      ${floating
+        ? html`<button
+            part="launcher"
+            type="button"
+            aria-expanded=${this.open ? 'true' : 'false'}
+            aria-controls="panel"
+            aria-label=${this.open ? strings.closePanel : strings.openPanel}
+            @click=${this.onLauncherClick}
+            @pointerenter=${this.onTogglePointerEnter}
+          >
+            <slot name="launcher-icon">${icon(this.open ? closeIcon : micIcon)}</slot>
+          </button>`
+        : nothing}
+      ${this.renderPanel(strings)}
+    </div>`;
+  }
+}

@@ -1,0 +1,10 @@
+import { svg } from 'lit';
+
+/** Small inline icons (Material Symbols geometry, redrawn as plain paths). */
+export const micIcon = svg`<path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.93V21h2v-3.07A7 7 0 0 0 19 11h-2Z"/>`;
+export const micOffIcon = svg`<path d="M19 11h-2a5 5 0 0 1-.78 2.67l1.45 1.45A6.96 6.96 0 0 0 19 11Zm-4 .17V5a3 3 0 0 0-5.94-.6L15 10.34v.83ZM4.27 3 3 4.27l6 6V11a3 3 0 0 0 4.52 2.58l1.52 1.52A4.99 4.99 0 0 1 7 11H5a7 7 0 0 0 6 6.93V21h2v-3.07a6.9 6.9 0 0 0 3.5-1.43L19.73 21 21 19.73 4.27 3Z"/>`;
+export const stopIcon = svg`<path d="M7 7h10v10H7z"/>`;
+export const closeIcon = svg`<path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/>`;
+export const cameraIcon = svg`<path d="M17 10.5V7a1 1 0 0 0-1-1H4a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-3.5l4 4v-11l-4 4Z"/>`;
+export const screenIcon = svg`<path d="M20 18a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2H0v2h24v-2h-4ZM4 6h16v10H4V6Z"/>`;
+export const sendIcon = svg`<path d="M3 20V4l19 8-19 8Zm2-3 11.85-5L5 7v3.5l6 1.5-6 1.5V17Z"/>`;

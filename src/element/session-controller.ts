@@ -1,0 +1,298 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
+import type { LiveSessionCallbacks, LiveSessionOptions, UnhandledToolCall, VideoSource } from '../live/options.js';
+import type { LiveSession } from '../live/live-session.js';
+import { TranscriptModel } from '../live/transcript.js';
+import { GeminiLiveErrorEvent } from '../events/error-event.js';
+import { GeminiLiveInterruptedEvent } from '../events/interrupted-event.js';
+import { GeminiLiveStateEvent } from '../events/state-event.js';
+import { GeminiLiveToolCallEvent } from '../events/tool-call-event.js';
+import { GeminiLiveTranscriptEvent } from '../events/transcript-event.js';
+import { GeminiLiveUsageEvent } from '../events/usage-event.js';
+
+type Host = ReactiveControllerHost & HTMLElement & { onSessionChange(): void };
+
+type SessionModule = typeof import('../live/live-session.js');
+
+let sessionModule: Promise<SessionModule> | undefined;
+
+/** Loads the session, the SDK and the audio engine (one lazily loaded chunk), once per page. */
+export function loadSessionModule(): Promise<SessionModule> {
+  sessionModule ??= import('../live/live-session.js').catch((error: unknown) => {
+    sessionModule = undefined;
+    throw error;
+  });
+  return sessionModule;
+}
+
+/**
+ * Glues a lazily loaded `LiveSession` to the element: starts and stops it, turns its callbacks into DOM events
+ * and re-renders the host. The transcript outlives sessions, so an ended conversation stays readable.
+ */
+export class SessionController implements ReactiveController {
+  private session: LiveSession | null = null;
+  private starting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly transcriptModel = new TranscriptModel();
+  private currentState: LiveState = 'idle';
+  private currentError: LiveErrorDetail | null = null;
+  private pendingTexts: string[] = [];
+  private generation = 0;
+
+  constructor(
+    private readonly host: Host,
+    private readonly options: () => LiveSessionOptions,
+  ) {
+    host.addController(this);
+    this.transcriptModel.subscribe((turn, transcript) => {
+      this.host.dispatchEvent(new GeminiLiveTranscriptEvent({ turn, transcript }));
+      this.host.onSessionChange();
+    });
+  }
+
+  get state(): LiveState {
+    return this.currentState;
+  }
+
+  get transcript(): readonly Turn[] {
+    return this.transcriptModel.snapshot;
+  }
+
+  get error(): LiveErrorDetail | null {
+    return this.currentError;
+  }
+
+  /** A session exists or is being set up. */
+  get active(): boolean {
+    return this.session !== null || this.starting !== null;
+  }
+
+  /** Audio and text can be sent now. */
+  get connected(): boolean {
+    return this.currentState === 'listening' || this.currentState === 'speaking';
+  }
+
+  get inputLevel(): number {
+    return this.session?.inputLevel ?? 0;
+  }
+
+  get outputLevel(): number {
+    return this.session?.outputLevel ?? 0;
+  }
+
+  get outputStream(): MediaStream | null {
+    return this.session?.outputStream ?? null;
+  }
+
+  get videoSource(): VideoSource | null {
+    return this.session?.videoSource ?? null;
+  }
+
+  get videoStream(): MediaStream | null {
+    return this.session?.videoStream ?? null;
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    // Removing the element ends the conversation and releases the microphone, context and socket.
+    void this.stop();
+  }
+
+  /** Starts loading the session chunk ahead of time (pointer near the toggle, panel opened). */
+  prefetch(): void {
+    void loadSessionModule().catch(() => undefined);
+  }
+
+  start(): Promise<void> {
+    if (this.starting) return this.starting;
+    if (this.session) return Promise.resolve();
+    // iOS Safari only lets audio start inside the user's gesture: create and resume the context synchronously.
+    let context: AudioContext;
+    try {
+      context = new AudioContext({ latencyHint: 'interactive' });
+      void context.resume().catch(() => undefined);
+    } catch (cause) {
+      const detail: LiveErrorDetail = {
+        code: 'audio-failed',
+        message: `Audio could not be started: ${cause instanceof Error ? cause.message : String(cause)}`,
+        recoverable: false,
+      };
+      this.reportError(detail);
+      this.setState('error');
+      return Promise.reject(new Error(detail.message));
+    }
+    const generation = (this.generation += 1);
+    this.currentError = null;
+    this.setState('connecting');
+    const run = (async () => {
+      const previousStop = this.stopping;
+      if (previousStop) await previousStop;
+      let module: SessionModule;
+      try {
+        module = await loadSessionModule();
+      } catch (cause) {
+        await context.close().catch(() => undefined);
+        throw this.fail({
+          code: 'connection-failed',
+          message: `Could not load the conversation module: ${cause instanceof Error ? cause.message : String(cause)}`,
+          recoverable: true,
+        });
+      }
+      if (generation !== this.generation) {
+        await context.close().catch(() => undefined);
+        return;
+      }
+      const session = new module.LiveSession(this.options(), this.callbacks(generation), {
+        audioContext: context,
+        transcript: this.transcriptModel,
+      });
+      this.session = session;
+      try {
+        await session.start();
+      } catch (error) {
+        if (this.session === session) this.session = null;
+        await session.dispose();
+        if (generation !== this.generation) return;
+        const detail = session.lastError ?? {
+          code: 'connection-failed' as const,
+          message: error instanceof Error ? error.message : String(error),
+          recoverable: true,
+        };
+        this.setState('error');
+        throw new Error(detail.message);
+      }
+      if (generation !== this.generation) return;
+      const queued = this.pendingTexts.splice(0);
+      for (const text of queued) session.sendText(text);
+    })();
+    this.starting = run.finally(() => {
+      if (this.starting === tracked) this.starting = null;
+      this.host.onSessionChange();
+    });
+    const tracked = this.starting;
+    this.host.onSessionChange();
+    return tracked;
+  }
+
+  stop(): Promise<void> {
+    this.generation += 1;
+    this.starting = null;
+    this.pendingTexts = [];
+    const session = this.session;
+    this.session = null;
+    if (!session) {
+      if (this.currentState !== 'idle' && this.currentState !== 'error') this.setState('idle');
+      this.host.onSessionChange();
+      return this.stopping ?? Promise.resolve();
+    }
+    const stopping = session.dispose().finally(() => {
+      if (this.stopping === stopping) this.stopping = null;
+    });
+    this.stopping = stopping;
+    this.transcriptModel.finishAll();
+    this.setState('idle');
+    this.host.onSessionChange();
+    return stopping;
+  }
+
+  sendText(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    if (!this.session || !this.connected) {
+      if (this.starting) {
+        this.pendingTexts.push(trimmed);
+        return;
+      }
+      this.reportError({ code: 'not-connected', message: 'Start a conversation before sending text.', recoverable: true });
+      return;
+    }
+    this.session.sendText(trimmed);
+  }
+
+  /** Text typed before the session is up: sent once it connects. */
+  queueText(text: string): void {
+    const trimmed = text.trim();
+    if (trimmed) this.pendingTexts.push(trimmed);
+  }
+
+  setMuted(muted: boolean): void {
+    if (this.session) this.session.muted = muted;
+  }
+
+  talkStart(): void {
+    this.session?.activityStart();
+    this.host.onSessionChange();
+  }
+
+  talkEnd(): void {
+    this.session?.activityEnd();
+    this.host.onSessionChange();
+  }
+
+  async startVideo(source: VideoSource): Promise<void> {
+    if (!this.session || !this.connected) {
+      this.reportError({ code: 'not-connected', message: 'Start a conversation before sharing video.', recoverable: true });
+      throw new Error('Start a conversation before sharing video.');
+    }
+    await this.session.startVideo(source);
+  }
+
+  stopVideo(): void {
+    this.session?.stopVideo();
+  }
+
+  private callbacks(generation: number): LiveSessionCallbacks {
+    const current = () => generation === this.generation;
+    return {
+      onStateChange: (state) => {
+        if (current()) this.setState(state);
+      },
+      onTranscript: () => {
+        // The shared TranscriptModel notifies through its own subscription.
+      },
+      onError: (detail) => {
+        if (current()) this.reportError(detail);
+      },
+      onInterrupted: () => {
+        if (current()) this.host.dispatchEvent(new GeminiLiveInterruptedEvent());
+      },
+      onUsage: (usage) => {
+        if (current()) this.host.dispatchEvent(new GeminiLiveUsageEvent(usage));
+      },
+      onToolCall: (call: UnhandledToolCall) => {
+        if (!current()) return false;
+        const event = new GeminiLiveToolCallEvent(call);
+        this.host.dispatchEvent(event);
+        return event.defaultPrevented;
+      },
+      onVideoChange: () => {
+        if (current()) this.host.onSessionChange();
+      },
+    };
+  }
+
+  private setState(state: LiveState): void {
+    const previous = this.currentState;
+    if (previous === state) return;
+    this.currentState = state;
+    if (state !== 'error') {
+      // A working state clears a recoverable error shown before.
+      if (state === 'listening' || state === 'speaking') this.currentError = null;
+    }
+    this.host.dispatchEvent(new GeminiLiveStateEvent({ state, previous }));
+    this.host.onSessionChange();
+  }
+
+  private reportError(detail: LiveErrorDetail): void {
+    this.currentError = detail;
+    this.host.dispatchEvent(new GeminiLiveErrorEvent(detail));
+    this.host.onSessionChange();
+  }
+
+  private fail(detail: LiveErrorDetail): Error {
+    this.reportError(detail);
+    this.setState('error');
+    return new Error(detail.message);
+  }
+}

@@ -1,0 +1,188 @@
+import type { LiveErrorCode, LiveState } from '../live/types.js';
+
+/** Every piece of text the element shows or announces. Override any of them with the `strings` property. */
+export interface GeminiLiveStrings {
+  start: string;
+  stop: string;
+  talk: string;
+  talking: string;
+  mute: string;
+  unmute: string;
+  send: string;
+  textInputLabel: string;
+  textInputPlaceholder: string;
+  transcriptLabel: string;
+  panelLabel: string;
+  openPanel: string;
+  closePanel: string;
+  emptyTranscript: string;
+  user: string;
+  model: string;
+  interrupted: string;
+  startCamera: string;
+  startScreen: string;
+  stopVideo: string;
+  videoPreviewLabel: string;
+  dismissError: string;
+  status: Record<LiveState, string>;
+  /** Push-to-talk status while listening. */
+  statusPushToTalk: string;
+  statusMuted: string;
+  errors: Partial<Record<LiveErrorCode, string>> & { default: string };
+}
+
+const en: GeminiLiveStrings = {
+  start: 'Start conversation',
+  stop: 'End conversation',
+  talk: 'Hold to talk',
+  talking: 'Talking…',
+  mute: 'Mute microphone',
+  unmute: 'Unmute microphone',
+  send: 'Send',
+  textInputLabel: 'Message',
+  textInputPlaceholder: 'Type a message',
+  transcriptLabel: 'Conversation transcript',
+  panelLabel: 'Voice conversation',
+  openPanel: 'Open voice conversation',
+  closePanel: 'Close voice conversation',
+  emptyTranscript: 'Start a conversation and speak: what you and the assistant say appears here.',
+  user: 'You',
+  model: 'Assistant',
+  interrupted: '(interrupted)',
+  startCamera: 'Share camera',
+  startScreen: 'Share screen',
+  stopVideo: 'Stop sharing',
+  videoPreviewLabel: 'What you are sharing',
+  dismissError: 'Dismiss',
+  status: {
+    idle: 'Ready',
+    connecting: 'Connecting…',
+    listening: 'Listening',
+    speaking: 'Speaking',
+    reconnecting: 'Reconnecting…',
+    error: 'Something went wrong',
+  },
+  statusPushToTalk: 'Hold the talk button or Space to speak',
+  statusMuted: 'Muted',
+  errors: {
+    'mic-denied':
+      'Microphone access was blocked. Allow the microphone in your browser\u2019s site settings (the icon in the address bar), then start again.',
+    'mic-missing': 'No microphone was found. Connect one, then start again.',
+    'mic-failed': 'The microphone could not be opened. Check that no other app is using it, then start again.',
+    'audio-failed': 'Audio could not be started in this browser.',
+    'token-failed': 'Could not get permission to connect. Try again in a moment.',
+    'auth-failed': 'The connection was refused: the access token or key is not valid.',
+    'model-not-found': 'The configured model is not available.',
+    'setup-timeout': 'The service did not answer in time. Try again.',
+    'connection-failed': 'Could not connect to the service. Check your connection and try again.',
+    'connection-lost': 'The connection was lost. Start again to continue.',
+    'server-closed': 'The service ended the conversation.',
+    'video-denied': 'Camera or screen sharing was blocked.',
+    'video-failed': 'Video could not be shared.',
+    'not-connected': 'Start a conversation first.',
+    default: 'Something went wrong. Try again.',
+  },
+};
+
+const de: GeminiLiveStrings = {
+  ...en,
+  start: 'Gespräch starten',
+  stop: 'Gespräch beenden',
+  talk: 'Zum Sprechen halten',
+  talking: 'Sprechen …',
+  mute: 'Mikrofon stummschalten',
+  unmute: 'Mikrofon einschalten',
+  send: 'Senden',
+  textInputLabel: 'Nachricht',
+  textInputPlaceholder: 'Nachricht eingeben',
+  transcriptLabel: 'Gesprächsverlauf',
+  panelLabel: 'Sprachgespräch',
+  openPanel: 'Sprachgespräch öffnen',
+  closePanel: 'Sprachgespräch schließen',
+  emptyTranscript: 'Starten Sie ein Gespräch und sprechen Sie: Was Sie und der Assistent sagen, erscheint hier.',
+  user: 'Sie',
+  model: 'Assistent',
+  interrupted: '(unterbrochen)',
+  startCamera: 'Kamera teilen',
+  startScreen: 'Bildschirm teilen',
+  stopVideo: 'Teilen beenden',
+  videoPreviewLabel: 'Was Sie teilen',
+  dismissError: 'Schließen',
+  status: {
+    idle: 'Bereit',
+    connecting: 'Verbinde …',
+    listening: 'Hört zu',
+    speaking: 'Spricht',
+    reconnecting: 'Verbinde erneut …',
+    error: 'Etwas ist schiefgelaufen',
+  },
+  statusPushToTalk: 'Halten Sie die Sprechtaste oder die Leertaste gedrückt',
+  statusMuted: 'Stummgeschaltet',
+  errors: {
+    ...en.errors,
+    'mic-denied':
+      'Der Mikrofonzugriff wurde blockiert. Erlauben Sie das Mikrofon in den Website-Einstellungen des Browsers und starten Sie erneut.',
+    'mic-missing': 'Kein Mikrofon gefunden. Schließen Sie eines an und starten Sie erneut.',
+    'connection-lost': 'Die Verbindung wurde unterbrochen. Starten Sie erneut, um fortzufahren.',
+    default: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
+  },
+};
+
+const fr: GeminiLiveStrings = {
+  ...en,
+  start: 'Démarrer la conversation',
+  stop: 'Terminer la conversation',
+  talk: 'Maintenir pour parler',
+  talking: 'Vous parlez…',
+  mute: 'Couper le micro',
+  unmute: 'Activer le micro',
+  send: 'Envoyer',
+  textInputLabel: 'Message',
+  textInputPlaceholder: 'Écrire un message',
+  transcriptLabel: 'Transcription de la conversation',
+  panelLabel: 'Conversation vocale',
+  openPanel: 'Ouvrir la conversation vocale',
+  closePanel: 'Fermer la conversation vocale',
+  emptyTranscript: 'Démarrez une conversation et parlez : ce que vous et l\u2019assistant dites s\u2019affiche ici.',
+  user: 'Vous',
+  model: 'Assistant',
+  interrupted: '(interrompu)',
+  startCamera: 'Partager la caméra',
+  startScreen: 'Partager l\u2019écran',
+  stopVideo: 'Arrêter le partage',
+  videoPreviewLabel: 'Ce que vous partagez',
+  dismissError: 'Fermer',
+  status: {
+    idle: 'Prêt',
+    connecting: 'Connexion…',
+    listening: 'À l\u2019écoute',
+    speaking: 'Parle',
+    reconnecting: 'Reconnexion…',
+    error: 'Une erreur s\u2019est produite',
+  },
+  statusPushToTalk: 'Maintenez le bouton ou la barre d\u2019espace pour parler',
+  statusMuted: 'Micro coupé',
+  errors: {
+    ...en.errors,
+    'mic-denied':
+      'L\u2019accès au micro a été bloqué. Autorisez le micro dans les paramètres du site de votre navigateur, puis recommencez.',
+    'mic-missing': 'Aucun micro trouvé. Branchez-en un, puis recommencez.',
+    default: 'Une erreur s\u2019est produite. Réessayez.',
+  },
+};
+
+/** Built-in translations, keyed by primary language subtag. */
+export const builtInStrings: Readonly<Record<string, GeminiLiveStrings>> = { en, de, fr };
+
+/** Picks the table for a BCP-47 tag (falling back to English) and applies overrides on top. */
+export function resolveStrings(lang: string | undefined, overrides?: Partial<GeminiLiveStrings>): GeminiLiveStrings {
+  const primary = (lang ?? '').toLowerCase().split(/[-_]/)[0];
+  const base = builtInStrings[primary] ?? en;
+  if (!overrides) return base;
+  return {
+    ...base,
+    ...overrides,
+    status: { ...base.status, ...overrides.status },
+    errors: { ...base.errors, ...overrides.errors },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * Entry point: registers `<gemini-live>`. Loading it twice (two script tags, two bundles) does not throw.
+ * Nothing else happens at load time: no microphone, no network, no AudioContext.
+ */
+import { GeminiLiveElement } from './element/gemini-live-element.js';
+
+export { GeminiLiveElement, DEFAULT_MODEL } from './element/gemini-live-element.js';
+export * from './events/index.js';
+export type { GeminiLiveStrings } from './element/strings.js';
+export type { LiveErrorCode, LiveErrorDetail, LiveState, LiveTool, LiveUsage, Turn } from './live/types.js';
+export type { VideoSource } from './live/options.js';
+
+if (!customElements.get('gemini-live')) {
+  customElements.define('gemini-live', GeminiLiveElement);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gemini-live': GeminiLiveElement;
+  }
+}

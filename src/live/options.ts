@@ -1,0 +1,57 @@
+import type { LiveConnectConfig } from '@google/genai';
+import type { LiveErrorDetail, LiveState, LiveTool, LiveUsage, Turn } from './types.js';
+
+export type VideoSource = 'camera' | 'screen';
+
+/** Everything a session needs, read from the element's attributes and properties when it starts. */
+export interface LiveSessionOptions {
+  tokenEndpoint?: string;
+  tokenProvider?: () => Promise<string>;
+  apiKey?: string;
+  apiBaseUrl?: string;
+  apiVersion?: string;
+  model: string;
+  voice?: string;
+  responseModality: 'audio' | 'text';
+  language?: string;
+  systemInstruction?: string;
+  transcription: 'both' | 'input' | 'output' | 'none';
+  mode: 'auto' | 'push-to-talk';
+  googleSearch: boolean;
+  tools: readonly LiveTool[];
+  config?: Partial<LiveConnectConfig>;
+  chunkMs: number;
+  audioProcessing: boolean;
+  /** Keep the resumption handle in sessionStorage (under a key derived from the model and page). */
+  resume: boolean;
+  videoFps: number;
+  muted: boolean;
+  /** Milliseconds to wait for `setupComplete` (the SDK has no timeout of its own). */
+  setupTimeoutMs?: number;
+  /** Reconnection attempts after an unexpected close, and the first back-off delay. */
+  reconnectAttempts?: number;
+  reconnectDelayMs?: number;
+  /** Storage key for `resume`; defaults to one derived from the model and the page path. */
+  resumeKey?: string;
+}
+
+/** A function call handed to the page because no `tools` handler takes it. */
+export interface UnhandledToolCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+  respond: (result: unknown) => void;
+}
+
+/** How a session reports back to its owner (the element's controller). */
+export interface LiveSessionCallbacks {
+  onStateChange(state: LiveState, previous: LiveState): void;
+  onTranscript(turn: Turn, transcript: readonly Turn[]): void;
+  onError(detail: LiveErrorDetail): void;
+  onInterrupted(): void;
+  onUsage(usage: LiveUsage): void;
+  /** Returns true when the page took the call (it will respond itself). */
+  onToolCall(call: UnhandledToolCall): boolean;
+  /** Video sharing started, stopped or switched. */
+  onVideoChange(): void;
+}

@@ -1,0 +1,112 @@
+import type { Turn } from './types.js';
+
+type MutableTurn = { -readonly [K in keyof Turn]: Turn[K] };
+
+let nextId = 0;
+
+/**
+ * The conversation as turns. Transcription pieces arrive in fragments and are appended to the current turn of
+ * their side; a turn becomes final when the other side starts, at `turnComplete`, or when the user's input ends.
+ */
+export class TranscriptModel {
+  private readonly turns: MutableTurn[] = [];
+  private readonly listeners = new Set<(turn: Turn, transcript: readonly Turn[]) => void>();
+  private snapshotCache: readonly Turn[] | null = [];
+
+  /** Turns, oldest first. Returns frozen copies, so callers can keep them. */
+  get snapshot(): readonly Turn[] {
+    if (!this.snapshotCache) this.snapshotCache = Object.freeze(this.turns.map((turn) => Object.freeze({ ...turn })));
+    return this.snapshotCache;
+  }
+
+  /** Called after every change with the changed turn and the whole transcript. */
+  subscribe(listener: (turn: Turn, transcript: readonly Turn[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The open (non-final) turn of `role`, if it is the latest turn of that role. */
+  private open(role: Turn['role']): MutableTurn | undefined {
+    for (let i = this.turns.length - 1; i >= 0; i -= 1) {
+      const turn = this.turns[i];
+      if (turn.role === role) return turn.final ? undefined : turn;
+    }
+    return undefined;
+  }
+
+  private emit(turn: MutableTurn): void {
+    this.snapshotCache = null;
+    const transcript = this.snapshot;
+    const frozen = transcript.find((candidate) => candidate.id === turn.id) ?? Object.freeze({ ...turn });
+    for (const listener of this.listeners) listener(frozen, transcript);
+  }
+
+  /** Appends a piece of text to the open turn of `role`, opening one when there is none. */
+  append(role: Turn['role'], piece: string): void {
+    if (!piece) return;
+    let turn = this.open(role);
+    if (!turn) {
+      turn = { id: `turn-${(nextId += 1)}`, role, text: '', final: false };
+      this.turns.push(turn);
+    }
+    turn.text += piece;
+    this.emit(turn);
+  }
+
+  /** Adds a complete turn at once (typed text). */
+  add(role: Turn['role'], text: string): Turn {
+    this.finish(role);
+    const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, text, final: true };
+    this.turns.push(turn);
+    this.emit(turn);
+    return this.snapshot[this.snapshot.length - 1];
+  }
+
+  /** Marks the open turn of `role` final. */
+  finish(role: Turn['role']): void {
+    const turn = this.open(role);
+    if (!turn) return;
+    turn.final = true;
+    turn.text = turn.text.trim();
+    this.emit(turn);
+  }
+
+  /**
+   * Marks the open model turn as interrupted and final. With `heardFraction` (0-1, what share of the turn's
+   * audio was actually played) its text is cut back to roughly what the user heard, at a word boundary.
+   */
+  interrupt(heardFraction?: number): void {
+    const turn = this.open('model');
+    if (!turn) return;
+    turn.interrupted = true;
+    turn.final = true;
+    if (heardFraction !== undefined && Number.isFinite(heardFraction) && heardFraction < 1) {
+      turn.text = trimToFraction(turn.text, Math.max(0, heardFraction));
+    } else {
+      turn.text = turn.text.trim();
+    }
+    this.emit(turn);
+  }
+
+  /** Makes every open turn final (end of a session). */
+  finishAll(): void {
+    this.finish('user');
+    this.finish('model');
+  }
+
+  clear(): void {
+    this.turns.length = 0;
+    this.snapshotCache = null;
+  }
+}
+
+/** Keeps about `fraction` of `text`, ending at a word boundary. */
+export function trimToFraction(text: string, fraction: number): string {
+  const trimmed = text.trim();
+  if (fraction >= 1) return trimmed;
+  const cut = Math.round(trimmed.length * fraction);
+  if (cut <= 0) return '';
+  const boundary = trimmed.lastIndexOf(' ', cut);
+  const end = boundary > 0 && cut - boundary < 24 ? boundary : cut;
+  return `${trimmed.slice(0, end).trimEnd()}…`;
+}
