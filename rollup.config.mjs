@@ -1,5 +1,5 @@
 // Three builds: the browser bundle (a small entry chunk plus lazily loaded chunks), one self-contained module
-// per AudioWorklet processor, and the Node/Fetch-API token server.
+// per AudioWorklet processor and worker, and the Node/Fetch-API token server.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import esbuild from 'esbuild';
@@ -37,10 +37,17 @@ function typescript() {
 
 const minify = terser({ ecma: 2022, module: true, format: { comments: false } });
 
-const workletDir = 'src/worklets';
-const workletEntries = existsSync(workletDir)
-  ? readdirSync(workletDir).filter((file) => file.endsWith('-processor.ts'))
-  : [];
+// AudioWorklet processors and workers are loaded by URL, so each becomes one self-contained module file.
+const standalone = [
+  { dir: 'worklets', match: /-processor\.ts$/ },
+  { dir: 'workers', match: /-encoder\.ts$/ },
+].flatMap(({ dir, match }) =>
+  existsSync(path.join('src', dir))
+    ? readdirSync(path.join('src', dir))
+        .filter((file) => match.test(file))
+        .map((file) => ({ input: path.join('src', dir, file), file: path.join('dist', dir, file.replace(/\.ts$/, '.js')) }))
+    : [],
+);
 
 const browser = {
   input: 'src/gemini-live.ts',
@@ -65,10 +72,10 @@ const browser = {
   },
 };
 
-const worklets = workletEntries.map((file) => ({
-  input: path.join(workletDir, file),
+const selfContained = standalone.map(({ input, file }) => ({
+  input,
   output: {
-    file: path.join('dist', 'worklets', file.replace(/\.ts$/, '.js')),
+    file,
     format: 'es',
     inlineDynamicImports: true,
     sourcemap: true,
@@ -88,4 +95,4 @@ const server = existsSync('src/server/index.ts')
   : [];
 
 
-export default [browser, ...worklets, ...server];
+export default [browser, ...selfContained, ...server];

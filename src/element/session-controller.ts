@@ -246,7 +246,10 @@ export class SessionController implements ReactiveController {
     const current = () => generation === this.generation;
     return {
       onStateChange: (state) => {
-        if (current()) this.setState(state);
+        if (!current()) return;
+        // A session that failed has released itself; forget it so the toggle can start a new one.
+        if (state === 'error' && !this.starting) this.session = null;
+        this.setState(state);
       },
       onTranscript: () => {
         // The shared TranscriptModel notifies through its own subscription.

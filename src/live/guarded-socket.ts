@@ -1,0 +1,104 @@
+/**
+ * A WebSocket factory for the SDK that screens incoming frames before the SDK parses them. The SDK calls
+ * `JSON.parse` on every frame inside a promise it does not catch, so a malformed frame would surface as an
+ * unhandled rejection in the page; here such frames are dropped (and counted) instead.
+ */
+
+/** Frames larger than this are dropped unread: real Live messages are a few kilobytes. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+interface SocketCallbacks {
+  onopen: () => void;
+  onerror: (event: Event) => void;
+  onclose: (event: CloseEvent) => void;
+  onmessage: (event: MessageEvent) => void;
+}
+
+export interface DroppedFrame {
+  reason: 'not-json' | 'not-an-object' | 'too-large' | 'unreadable';
+  bytes: number;
+}
+
+const decoder = new TextDecoder();
+
+export class GuardedSocket {
+  private ws?: WebSocket;
+
+  constructor(
+    private readonly url: string,
+    private readonly callbacks: SocketCallbacks,
+    private readonly onDropped: (frame: DroppedFrame) => void,
+  ) {}
+
+  connect(): void {
+    const ws = new WebSocket(this.url);
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => this.callbacks.onopen();
+    ws.onerror = (event) => this.callbacks.onerror(event);
+    ws.onclose = (event) => this.callbacks.onclose(event);
+    ws.onmessage = (event) => this.screen(event);
+    this.ws = ws;
+  }
+
+  send(message: string): void {
+    if (!this.ws) throw new Error('WebSocket is not connected');
+    // Sending on a closing socket is a no-op in browsers; only CONNECTING throws, which the SDK never does.
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
+  }
+
+  close(code?: number, reason?: string): void {
+    if (!this.ws) return;
+    if (this.ws.readyState === WebSocket.CLOSING || this.ws.readyState === WebSocket.CLOSED) return;
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.close();
+    }
+  }
+
+  /** Bytes queued for sending: lets video frames be skipped while the socket is backed up. */
+  get bufferedAmount(): number {
+    return this.ws?.bufferedAmount ?? 0;
+  }
+
+  get readyState(): number {
+    return this.ws?.readyState ?? WebSocket.CONNECTING;
+  }
+
+  private screen(event: MessageEvent): void {
+    const data: unknown = event.data;
+    let text: string;
+    if (typeof data === 'string') {
+      if (data.length > MAX_FRAME_BYTES) return this.onDropped({ reason: 'too-large', bytes: data.length });
+      text = data;
+    } else if (data instanceof ArrayBuffer) {
+      if (data.byteLength > MAX_FRAME_BYTES) return this.onDropped({ reason: 'too-large', bytes: data.byteLength });
+      text = decoder.decode(data);
+    } else {
+      return this.onDropped({ reason: 'unreadable', bytes: 0 });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return this.onDropped({ reason: 'not-json', bytes: text.length });
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return this.onDropped({ reason: 'not-an-object', bytes: text.length });
+    }
+    this.callbacks.onmessage(new MessageEvent('message', { data: text }));
+  }
+}
+
+/** Drop-in for the SDK's browser WebSocket factory. Remembers its sockets so a stuck setup can be closed. */
+export class GuardedSocketFactory {
+  readonly sockets: GuardedSocket[] = [];
+
+  constructor(private readonly onDropped: (frame: DroppedFrame) => void) {}
+
+  create(url: string, _headers: Record<string, string>, callbacks: SocketCallbacks): GuardedSocket {
+    const socket = new GuardedSocket(url, callbacks, this.onDropped);
+    this.sockets.push(socket);
+    return socket;
+  }
+}
