@@ -1,0 +1,33 @@
+/**
+ * Server helpers for `<gemini-live>`: an ephemeral-token endpoint for the Gemini Developer API that runs on any
+ * Fetch-API runtime, an adapter for Node's `http` / Express, and a WebSocket proxy for Gemini on Vertex AI.
+ *
+ * The token handler and its helpers use only Fetch API globals; `ws`, `google-auth-library` and `node:http`
+ * are loaded on demand by the Vertex proxy alone.
+ *
+ * @packageDocumentation
+ */
+export {
+  createTokenHandler,
+  defaultClientKey,
+  type FetchHandler,
+  type TokenHandlerOptions,
+  type TokenRequestContext,
+  type TokenResponseBody,
+} from './token-handler.js';
+export { toNodeHandler, type NodeHandler } from './node-adapter.js';
+export {
+  createMemoryRateLimiter,
+  type MemoryRateLimiter,
+  type MemoryRateLimiterOptions,
+  type RateLimitDecision,
+  type RateLimiter,
+} from './rate-limit.js';
+export {
+  createVertexProxy,
+  type VertexProxy,
+  type VertexProxyOptions,
+  type VertexProxyServer,
+} from './vertex-proxy.js';
+export { DEFAULT_LIVE_MODEL } from './models.js';
+export type { TokenErrorBody, TokenErrorCode } from './errors.js';

@@ -1,0 +1,421 @@
+import type { CreateAuthTokenConfig, GoogleGenAI, HttpOptions, LiveConnectConfig } from '@google/genai';
+import { scrubbedError, type TokenErrorBody, type TokenErrorCode } from './errors.js';
+import { bareModelId, DEFAULT_LIVE_MODEL } from './models.js';
+import { canonicalOrigin } from './origins.js';
+import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimiter } from './rate-limit.js';
+
+/** What a configuration callback learns about the request it mints a token for. */
+export interface TokenRequestContext {
+  /** The incoming request (its body has already been read). */
+  request: Request;
+  /** The bare model id the token will be locked to, e.g. `gemini-2.5-flash-native-audio-preview-09-2025`. */
+  model: string;
+  /** The rate-limit key of the client, see {@link TokenHandlerOptions.clientKey}. */
+  clientKey: string;
+}
+
+/** Options for {@link createTokenHandler}. */
+export interface TokenHandlerOptions {
+  /** Gemini API key used to mint tokens. Required; never sent to the browser, logged or echoed. */
+  apiKey: string;
+  /**
+   * The model tokens are locked to when the request names none. Default {@link DEFAULT_LIVE_MODEL}, or the
+   * first of `models` when that is given. `models/` prefixes are accepted and ignored.
+   */
+  model?: string;
+  /**
+   * Every model a request's `{"model": …}` may choose (an allow-list). Default: only `model`. A request
+   * naming any other model is answered 400 `unknown-model`.
+   */
+  models?: readonly string[];
+  /**
+   * The `LiveConnectConfig` locked into each token as `liveConnectConstraints.config` — for example the system
+   * instruction, the voice or the tools your app allows. A function is called per request, so the config can
+   * depend on the signed-in user or on the chosen model.
+   */
+  config?:
+    | LiveConnectConfig
+    | ((context: TokenRequestContext) => LiveConnectConfig | undefined | Promise<LiveConnectConfig | undefined>);
+  /**
+   * Which setup fields the browser may not change. Default `[]`: the model and exactly the fields set in
+   * `config` are locked; the browser chooses everything else (voice, transcription, session resumption, …).
+   * Name more fields (`['temperature', 'systemInstruction']`) to lock them to their server-side values even
+   * when `config` leaves them unset. `'all'` locks the whole setup to the token's constraints: the browser's
+   * setup is then ignored entirely, which breaks element features such as session resumption unless `config`
+   * turns them on.
+   */
+  lockAdditionalFields?: readonly string[] | 'all';
+  /**
+   * Connections one token may open. Default 1 (the element fetches a fresh token for every connection);
+   * 0 = unlimited. Resuming a session does not count.
+   */
+  uses?: number;
+  /** Seconds a token (and a session opened with it) stays valid. Default 1800; at most 20 hours. */
+  expireSeconds?: number;
+  /** Seconds within which a new session must be opened with the token. Default 60; at most `expireSeconds`. */
+  newSessionExpireSeconds?: number;
+  /**
+   * Exact origins (`https://app.example.com`) allowed to request tokens. A request whose `Origin` header is
+   * present and not listed gets 403; requests without `Origin` (non-browser callers such as curl or
+   * server-side code) are let through. With the list set, `OPTIONS` preflights from listed origins are answered and
+   * responses carry `Access-Control-Allow-Origin`. Without it, no CORS headers are ever sent, so only
+   * same-origin pages can read tokens.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Your own check that the caller may talk to the model — typically a session cookie lookup (the element
+   * sends same-origin credentials). Return `false` to answer 401.
+   */
+  authorize?: (request: Request) => boolean | Promise<boolean>;
+  /**
+   * Per-client rate limit. Default: an in-memory sliding window of 10 tokens per minute per client key.
+   * Pass options for the in-memory limiter, your own {@link RateLimiter}, or `false` to disable.
+   */
+  rateLimit?: false | RateLimiter | MemoryRateLimiterOptions;
+  /**
+   * The key a client is rate limited by. Default: `CF-Connecting-IP`, else the first `X-Forwarded-For` hop,
+   * else `'anonymous'` (one bucket shared by everyone). `X-Forwarded-For` can be forged unless a proxy in front
+   * of you sets it; supply this on platforms that expose the peer address some other way (Deno's `info`,
+   * Bun's `server.requestIP`), or key by your signed-in user.
+   */
+  clientKey?: (request: Request) => string | Promise<string>;
+  /**
+   * HTTP options for the SDK client that mints tokens (`baseUrl` for a local simulator, `headers`, `fetch`).
+   * `apiVersion` defaults to `v1alpha`, the only version with ephemeral tokens.
+   */
+  httpOptions?: HttpOptions;
+  /** Milliseconds to wait for the token service before answering 504. Default 10 000. */
+  timeoutMs?: number;
+  /**
+   * Called with server-side failures (minting errors, exceptions in callbacks), already scrubbed of the API key.
+   * Default: `console.error`.
+   */
+  onError?: (error: Error) => void;
+}
+
+/** Body of a successful token response. */
+export interface TokenResponseBody {
+  /** The ephemeral token, `auth_tokens/…`: the browser uses it in place of an API key. */
+  token: string;
+  /** When the token (and messages on sessions opened with it) stops being accepted, RFC 3339. */
+  expireTime: string;
+  /** When the token stops being accepted for opening new sessions, RFC 3339. */
+  newSessionExpireTime: string;
+}
+
+/** A standard Fetch-API request handler. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+const MAX_BODY_BYTES = 8 * 1024;
+const MAX_EXPIRE_SECONDS = 20 * 60 * 60;
+
+/**
+ * Creates a Fetch-API handler that mints single-use Gemini Live ephemeral tokens for `<gemini-live
+ * token-endpoint="…">`. It accepts `POST` with an optional JSON body `{"model": "<id>"}` and answers
+ * `{ token, expireTime, newSessionExpireTime }` with `Cache-Control: no-store`. Errors are JSON
+ * `{ error: { code, message } }`: 405 (not POST), 403 (origin), 401 (`authorize`), 429 (rate limit, with
+ * `Retry-After`), 413, 400 (bad JSON, unknown model), 502/504 (token service failed / timed out).
+ *
+ * Runs anywhere the Fetch API does: Cloudflare Workers, Deno, Bun, Next.js route handlers, Node ≥ 20 (see
+ * {@link toNodeHandler}). The API key never appears in responses, thrown errors or logs.
+ *
+ * @throws TypeError at creation when `apiKey` is missing or an option is out of range.
+ *
+ * @example Cloudflare Worker
+ * ```ts
+ * import { createTokenHandler } from 'gemini-live/server';
+ * let handler;
+ * export default {
+ *   fetch(request, env) {
+ *     handler ??= createTokenHandler({
+ *       apiKey: env.GEMINI_API_KEY,
+ *       allowedOrigins: ['https://app.example.com'],
+ *       config: { systemInstruction: 'You are a friendly concierge.' },
+ *     });
+ *     return handler(request);
+ *   },
+ * };
+ * ```
+ *
+ * @example Next.js route handler (`app/api/gemini-token/route.ts`)
+ * ```ts
+ * import { createTokenHandler, type FetchHandler } from 'gemini-live/server';
+ * let handler: FetchHandler | undefined;
+ * // Created on first use, so that `next build` does not need the key.
+ * export function POST(request: Request) {
+ *   handler ??= createTokenHandler({ apiKey: process.env.GEMINI_API_KEY! });
+ *   return handler(request);
+ * }
+ * ```
+ *
+ * @example Deno / Bun
+ * ```ts
+ * const handler = createTokenHandler({ apiKey: Deno.env.get('GEMINI_API_KEY')! });
+ * Deno.serve((request) => new URL(request.url).pathname === '/api/gemini-token'
+ *   ? handler(request) : new Response('Not found', { status: 404 }));
+ * ```
+ */
+export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
+  if (options == null || typeof options !== 'object') {
+    throw new TypeError('createTokenHandler: options are required.');
+  }
+  const apiKey = options.apiKey;
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new TypeError(
+      'createTokenHandler: `apiKey` is required (a Gemini API key, e.g. from process.env.GEMINI_API_KEY).',
+    );
+  }
+  const secrets = [apiKey];
+
+  const defaultModel = bareModelId(options.model ?? options.models?.[0] ?? DEFAULT_LIVE_MODEL);
+  if (!defaultModel) throw new TypeError('createTokenHandler: `model` must be a non-empty model id.');
+  const allowedModels = new Set((options.models ?? []).map(bareModelId).filter(Boolean));
+  allowedModels.add(defaultModel);
+
+  const uses = options.uses ?? 1;
+  if (!Number.isInteger(uses) || uses < 0) throw new TypeError('createTokenHandler: `uses` must be an integer ≥ 0.');
+  const expireSeconds = options.expireSeconds ?? 30 * 60;
+  const newSessionExpireSeconds = options.newSessionExpireSeconds ?? Math.min(60, expireSeconds);
+  if (!(expireSeconds > 0 && expireSeconds <= MAX_EXPIRE_SECONDS)) {
+    throw new TypeError('createTokenHandler: `expireSeconds` must be > 0 and at most 20 hours.');
+  }
+  if (!(newSessionExpireSeconds > 0 && newSessionExpireSeconds <= expireSeconds)) {
+    throw new TypeError('createTokenHandler: `newSessionExpireSeconds` must be > 0 and at most `expireSeconds`.');
+  }
+  const lock = options.lockAdditionalFields ?? [];
+  if (lock !== 'all' && !(Array.isArray(lock) && lock.every((field) => typeof field === 'string'))) {
+    throw new TypeError("createTokenHandler: `lockAdditionalFields` must be an array of field names or 'all'.");
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!(timeoutMs > 0)) throw new TypeError('createTokenHandler: `timeoutMs` must be > 0.');
+
+  const allowedOrigins = options.allowedOrigins ? new Set(options.allowedOrigins.map(canonicalOrigin)) : undefined;
+  const limiter = resolveLimiter(options.rateLimit);
+  const clientKeyOf = options.clientKey ?? defaultClientKey;
+  const report = (error: Error) => {
+    try {
+      (options.onError ?? defaultOnError)(error);
+    } catch {
+      // A failing logger must not turn into a failed request.
+    }
+  };
+
+  let client: Promise<GoogleGenAI> | undefined;
+  const getClient = () => {
+    client ??= import('@google/genai').then(
+      ({ GoogleGenAI }) =>
+        new GoogleGenAI({
+          apiKey,
+          vertexai: false,
+          httpOptions: { apiVersion: 'v1alpha', ...options.httpOptions },
+        }),
+    );
+    // A failed import or construction is retried on the next request.
+    client.catch(() => (client = undefined));
+    return client;
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    const origin = request.headers.get('origin');
+    const cors = corsHeaders(allowedOrigins, origin);
+
+    if (request.method === 'OPTIONS' && allowedOrigins) {
+      if (origin !== null && !allowedOrigins.has(origin)) {
+        return errorResponse(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
+      }
+      return preflightResponse(request, cors);
+    }
+    if (request.method !== 'POST') {
+      const allow = allowedOrigins ? 'POST, OPTIONS' : 'POST';
+      return errorResponse(405, 'method-not-allowed', 'Use POST to request a token.', { ...cors, Allow: allow });
+    }
+    if (allowedOrigins && origin !== null && !allowedOrigins.has(origin)) {
+      return errorResponse(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
+    }
+
+    const clientKey = String(await clientKeyOf(request));
+    if (limiter) {
+      const decision = await limiter.consume(clientKey);
+      if (!decision.allowed) {
+        const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterSeconds ?? 60)));
+        return errorResponse(429, 'rate-limited', 'Too many token requests; try again later.', {
+          ...cors,
+          'Retry-After': retryAfter,
+        });
+      }
+    }
+
+    if (options.authorize && !(await options.authorize(request))) {
+      return errorResponse(401, 'unauthorized', 'Not allowed to request a token.', cors);
+    }
+
+    const body = await readBody(request);
+    if (body === null) return errorResponse(413, 'payload-too-large', 'The request body is too large.', cors);
+    let requestedModel: string | undefined;
+    if (body.trim() !== '') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return errorResponse(400, 'invalid-json', 'The request body is not valid JSON.', cors);
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return errorResponse(400, 'invalid-request', 'The request body must be a JSON object.', cors);
+      }
+      const model = (parsed as { model?: unknown }).model;
+      if (model !== undefined && model !== null && typeof model !== 'string') {
+        return errorResponse(400, 'invalid-request', '`model` must be a string.', cors);
+      }
+      if (model) requestedModel = bareModelId(model);
+    }
+    const model = requestedModel || defaultModel;
+    if (!allowedModels.has(model)) {
+      return errorResponse(400, 'unknown-model', `Model "${truncate(model, 100)}" is not available.`, cors);
+    }
+
+    const config =
+      typeof options.config === 'function' ? await options.config({ request, model, clientKey }) : options.config;
+
+    const now = Date.now();
+    const tokenConfig: CreateAuthTokenConfig = {
+      uses,
+      expireTime: new Date(now + expireSeconds * 1000).toISOString(),
+      newSessionExpireTime: new Date(now + newSessionExpireSeconds * 1000).toISOString(),
+      liveConnectConstraints: config ? { model, config } : { model },
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    };
+    if (lock !== 'all') tokenConfig.lockAdditionalFields = [...lock];
+
+    let token: { name?: string; expireTime?: string; newSessionExpireTime?: string };
+    try {
+      const ai = await getClient();
+      token = await ai.authTokens.create({ config: tokenConfig });
+    } catch (error) {
+      const timedOut = tokenConfig.abortSignal?.aborted === true;
+      report(scrubbedError('gemini-live/server: minting a Live API token failed', error, secrets));
+      return timedOut
+        ? errorResponse(504, 'upstream-timeout', 'The token service did not answer in time.', cors)
+        : errorResponse(502, 'upstream-error', 'The token service refused or failed to create a token.', cors);
+    }
+    if (typeof token?.name !== 'string' || !token.name.startsWith('auth_tokens/')) {
+      report(new Error('gemini-live/server: the token service answered without a token name.'));
+      return errorResponse(502, 'upstream-error', 'The token service answered without a token.', cors);
+    }
+
+    const responseBody: TokenResponseBody = {
+      token: token.name,
+      expireTime: token.expireTime ?? (tokenConfig.expireTime as string),
+      newSessionExpireTime: token.newSessionExpireTime ?? (tokenConfig.newSessionExpireTime as string),
+    };
+    return jsonResponse(200, responseBody, cors);
+  };
+
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await handle(request);
+    } catch (error) {
+      report(scrubbedError('gemini-live/server: the token handler failed', error, secrets));
+      const cors = corsHeaders(allowedOrigins, safeOrigin(request));
+      return errorResponse(500, 'internal', 'The token endpoint failed.', cors);
+    }
+  };
+}
+
+function resolveLimiter(option: TokenHandlerOptions['rateLimit']): RateLimiter | undefined {
+  if (option === false) return undefined;
+  if (option && typeof (option as RateLimiter).consume === 'function') return option as RateLimiter;
+  return createMemoryRateLimiter(option as MemoryRateLimiterOptions | undefined);
+}
+
+/** `CF-Connecting-IP`, else the first `X-Forwarded-For` hop, else `'anonymous'`. */
+export function defaultClientKey(request: Request): string {
+  const cf = request.headers.get('cf-connecting-ip')?.trim();
+  if (cf) return cf;
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded;
+  return 'anonymous';
+}
+
+function corsHeaders(allowed: Set<string> | undefined, origin: string | null): Record<string, string> {
+  if (!allowed) return {};
+  if (origin !== null && allowed.has(origin)) return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  return { Vary: 'Origin' };
+}
+
+function safeOrigin(request: Request): string | null {
+  try {
+    return request.headers.get('origin');
+  } catch {
+    return null;
+  }
+}
+
+function preflightResponse(request: Request, cors: Record<string, string>): Response {
+  const requested = request.headers.get('access-control-request-headers');
+  const headers = new Headers({
+    ...cors,
+    Allow: 'POST, OPTIONS',
+    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+    'Access-Control-Allow-Headers': requested && /^[\w\-, ]{1,500}$/.test(requested) ? requested : 'Content-Type',
+    'Access-Control-Max-Age': '600',
+    'Cache-Control': 'no-store',
+  });
+  return new Response(null, { status: 204, headers });
+}
+
+function jsonResponse(status: number, body: unknown, extra: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: {
+      ...extra,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}
+
+function errorResponse(
+  status: number,
+  code: TokenErrorCode,
+  message: string,
+  extra: Record<string, string>,
+): Response {
+  const body: TokenErrorBody = { error: { code, message } };
+  return jsonResponse(status, body, extra);
+}
+
+/** Reads the body as text, or returns `null` when it exceeds the size limit. */
+async function readBody(request: Request): Promise<string | null> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return null;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function defaultOnError(error: Error): void {
+  console.error(error.message);
+}
