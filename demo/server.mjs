@@ -1,13 +1,14 @@
-// `npm start`: builds if needed and serves the demo pages and dist/ on http://localhost:8080 (PORT overrides).
+// `npm start`: builds if needed, then serves the demo pages, dist/ and a token endpoint on
+// http://localhost:8080 (PORT and HOST override). Without GEMINI_API_KEY the Live API simulator runs on the same
+// origin and the pages talk to it; with the key, tokens are minted for the real Gemini Live API.
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const port = Number(process.env.PORT ?? 8080);
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -19,36 +20,147 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.wav': 'audio/wav',
+  '.md': 'text/markdown; charset=utf-8',
 };
 
-if (!existsSync(path.join(root, 'dist', 'gemini-live.js'))) {
-  console.log('Building dist/ first …');
+// Pages without inline scripts are served under a strict policy, as a site with a strict CSP would serve them.
+const STRICT_CSP = "script-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
+
+/** Builds dist/ when it is missing or older than the sources. */
+function ensureBuilt(log) {
+  const entry = path.join(root, 'dist', 'gemini-live.js');
+  const server = path.join(root, 'dist', 'server', 'index.js');
+  if (existsSync(entry) && existsSync(server)) return;
+  log('Building dist/ first …');
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
-async function serveStatic(req, res) {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  let pathname = decodeURIComponent(url.pathname);
-  if (pathname === '/') pathname = '/demo/index.html';
-  const file = path.join(root, pathname);
-  if (!file.startsWith(root) || !/^\/(demo|dist|docs)\//.test(pathname)) {
-    res.writeHead(404).end('Not found');
-    return;
+/**
+ * Starts the demo server. Returns `{ url, port, mode, close() }`.
+ * @param {{ port?: number, host?: string, apiKey?: string, log?: (line: string) => void, build?: boolean, simulatorOptions?: Record<string, unknown> }} [options]
+ */
+export async function startDemoServer(options = {}) {
+  const log = options.log ?? ((line) => console.log(line));
+  if (options.build !== false) ensureBuilt(log);
+  const { createTokenHandler, toNodeHandler } = await import(pathToFileURL(path.join(root, 'dist', 'server', 'index.js')).href);
+  const apiKey = options.apiKey ?? process.env.GEMINI_API_KEY ?? '';
+  const simulatorMode = !apiKey;
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const requestedPort = options.port ?? Number(process.env.PORT ?? 8080);
+
+  let simulator;
+  if (simulatorMode) {
+    const { createSimulator } = await import('./simulator/index.js');
+    simulator = createSimulator({ voice: true, ...options.simulatorOptions });
   }
-  try {
-    const info = await stat(file);
-    const target = info.isDirectory() ? path.join(file, 'index.html') : file;
-    const body = await readFile(target);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404).end('Not found');
-  }
+
+  const server = createServer();
+  let tokenRoute;
+  const serveToken = (req, res) => tokenRoute(req, res);
+
+  server.on('request', (req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname === '/api/token') return serveToken(req, res);
+    if (pathname === '/api/mode') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ simulator: simulatorMode }));
+      return undefined;
+    }
+    if (simulator?.handleRequest(req, res)) return undefined;
+    serveStatic(req, res, simulatorMode).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+    return undefined;
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (simulator?.handleUpgrade(req, socket, head)) return;
+    socket.destroy();
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(requestedPort, host, resolve);
+  });
+  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const url = `http://${shownHost}:${port}`;
+
+  // In simulator mode the token endpoint mints at the simulator's own token route, on this very server.
+  tokenRoute = toNodeHandler(
+    createTokenHandler({
+      apiKey: simulatorMode ? 'sim-key' : apiKey,
+      httpOptions: simulatorMode ? { baseUrl: `http://127.0.0.1:${port}` } : undefined,
+      rateLimit: { limit: 60, windowSeconds: 60 },
+    }),
+  );
+
+  return {
+    url,
+    port,
+    mode: simulatorMode ? 'simulator' : 'gemini',
+    simulator,
+    async close() {
+      await simulator?.close?.();
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
+  };
 }
 
-const server = createServer((req, res) => {
-  serveStatic(req, res).catch(() => res.writeHead(500).end());
-});
-server.listen(port, () => {
-  console.log(`Demo on http://localhost:${port}/`);
-});
+async function serveStatic(req, res, simulatorMode) {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let pathname = decodeURIComponent(url.pathname);
+  if (pathname === '/' || pathname === '/demo') {
+    res.writeHead(302, { location: '/demo/' }).end();
+    return;
+  }
+  if (pathname.endsWith('/')) pathname += 'index.html';
+  const file = path.join(root, pathname);
+  if (!file.startsWith(root + path.sep) || !/^\/(demo|dist|docs)\//.test(pathname) || pathname.startsWith('/demo/simulator/')) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    return;
+  }
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    return;
+  }
+  if (!info.isFile()) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    return;
+  }
+  const extension = path.extname(file);
+  const headers = { 'content-type': TYPES[extension] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
+  if (extension !== '.html') {
+    res.writeHead(200, headers);
+    res.end(await readFile(file));
+    return;
+  }
+  let html = await readFile(file, 'utf8');
+  if (!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) headers['content-security-policy'] = STRICT_CSP;
+  if (simulatorMode) {
+    // Points the page's elements at the simulator on this origin; the shown snippet leaves this out.
+    const origin = `http://${req.headers.host ?? 'localhost'}`;
+    html = html.replace(/<gemini-live(?=[\s>])/g, `<gemini-live api-base-url="${origin}" data-injected-base`);
+  }
+  res.writeHead(200, headers);
+  res.end(html);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const demo = await startDemoServer().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+  console.log(
+    demo.mode === 'simulator'
+      ? 'Offline mode: the Live API simulator answers (set GEMINI_API_KEY to talk to Gemini).'
+      : 'Live mode: tokens for the Gemini Live API are minted with GEMINI_API_KEY.',
+  );
+  console.log(`Open ${demo.url}/demo/`);
+  const shutdown = () => demo.close().then(() => process.exit(0));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

@@ -80,6 +80,8 @@ const en: GeminiLiveStrings = {
     'video-denied': 'Camera or screen sharing was blocked.',
     'video-failed': 'Video could not be shared.',
     'not-connected': 'Start a conversation first.',
+    'config-invalid': 'This voice assistant is not set up: it has no token endpoint or key.',
+    'tool-failed': 'A page function failed.',
     default: 'Something went wrong. Try again.',
   },
 };

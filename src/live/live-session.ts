@@ -520,13 +520,21 @@ export class LiveSession {
   }
 
   private onInterrupted(): void {
-    const played = this.engine ? this.engine.flush() : { playedMs: 0 };
-    const fraction = this.turnReceivedMs > 0 ? Math.min(1, played.playedMs / this.turnReceivedMs) : undefined;
-    if (this.modelTurnOpen || this.transcriptModel.snapshot.some((turn) => turn.role === 'model' && !turn.final)) {
-      this.transcriptModel.interrupt(this.options.responseModality === 'audio' ? fraction : undefined);
-    }
+    const received = this.turnReceivedMs;
+    const turnId = this.transcriptModel.interrupt();
     this.modelTurnOpen = false;
     this.callbacks.onInterrupted();
+    if (!this.engine) return;
+    // Silence first; the share of the turn that was heard arrives a moment later and trims the caption.
+    void this.engine.flush().then(
+      ({ playedMs }) => {
+        if (turnId && received > 0 && this.options.responseModality === 'audio') {
+          this.transcriptModel.trim(turnId, playedMs / received);
+        }
+        this.updateActivityState();
+      },
+      () => undefined,
+    );
   }
 
   // --- connection lifecycle ----------------------------------------------------------------------------------

@@ -74,17 +74,23 @@ export class TranscriptModel {
   /**
    * Marks the open model turn as interrupted and final. With `heardFraction` (0-1, what share of the turn's
    * audio was actually played) its text is cut back to roughly what the user heard, at a word boundary.
+   * Returns the turn's id, for a later {@link trim} when the played share is known only afterwards.
    */
-  interrupt(heardFraction?: number): void {
+  interrupt(heardFraction?: number): string | undefined {
     const turn = this.open('model');
-    if (!turn) return;
+    if (!turn) return undefined;
     turn.interrupted = true;
     turn.final = true;
-    if (heardFraction !== undefined && Number.isFinite(heardFraction) && heardFraction < 1) {
-      turn.text = trimToFraction(turn.text, Math.max(0, heardFraction));
-    } else {
-      turn.text = turn.text.trim();
-    }
+    turn.text = heardFraction === undefined ? turn.text.trim() : trimToFraction(turn.text, heardFraction);
+    this.emit(turn);
+    return turn.id;
+  }
+
+  /** Cuts the text of turn `id` back to about `heardFraction` of it (see {@link interrupt}). */
+  trim(id: string, heardFraction: number): void {
+    const turn = this.turns.find((candidate) => candidate.id === id);
+    if (!turn || !Number.isFinite(heardFraction) || heardFraction >= 1) return;
+    turn.text = trimToFraction(turn.text, Math.max(0, heardFraction));
     this.emit(turn);
   }
 
@@ -103,7 +109,7 @@ export class TranscriptModel {
 /** Keeps about `fraction` of `text`, ending at a word boundary. */
 export function trimToFraction(text: string, fraction: number): string {
   const trimmed = text.trim();
-  if (fraction >= 1) return trimmed;
+  if (!Number.isFinite(fraction) || fraction >= 1) return trimmed;
   const cut = Math.round(trimmed.length * fraction);
   if (cut <= 0) return '';
   const boundary = trimmed.lastIndexOf(' ', cut);

@@ -1,28 +1,57 @@
 // Runs the Live API simulator next to web-test-runner. Tests import `/__simulator__.js` for its URL and drive
-// it with `executeServerCommand('simulator', {...})`, which forwards to the simulator's control route.
+// it with `executeServerCommand('simulator', {...})`, which forwards to the simulator's control routes. The
+// dev server also answers `POST /api/token` the way a site's backend would: with a token minted at the simulator.
 
 export function simulatorPlugin(options = {}) {
   /** @type {any} */
   let simulator;
+  const tokenRequests = [];
   return {
     name: 'live-simulator',
-    async serverStart() {
+    async serverStart({ app }) {
       if (process.env.NO_SIMULATOR) return;
       const { startSimulator } = await import('../../demo/simulator/index.js');
       simulator = await startSimulator({ voice: false, ...options });
+      app.use(async (ctx, next) => {
+        if (ctx.path !== '/api/token') return next();
+        if (ctx.method !== 'POST') {
+          ctx.status = 405;
+          return undefined;
+        }
+        const chunks = [];
+        for await (const chunk of ctx.req) chunks.push(chunk);
+        let body = {};
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        } catch {
+          ctx.status = 400;
+          return undefined;
+        }
+        tokenRequests.push({ body, credentials: ctx.get('cookie') ? 'cookie' : 'none', at: Date.now() });
+        const result = await simulator.control.act({ action: 'createToken' });
+        ctx.type = 'application/json';
+        ctx.set('cache-control', 'no-store');
+        ctx.body = JSON.stringify({ token: result.name });
+        return undefined;
+      });
     },
     async serverStop() {
       await simulator?.close();
     },
     serve(context) {
       if (context.path === '/__simulator__.js') {
-        return { body: `export const simulatorUrl = ${JSON.stringify(simulator.url)};`, type: 'js' };
+        return { body: `export const simulatorUrl = ${JSON.stringify(simulator?.url ?? '')};`, type: 'js' };
       }
       return undefined;
     },
     async executeCommand({ command, payload }) {
       if (command !== 'simulator') return undefined;
       const { route = 'control', ...body } = payload ?? {};
+      if (route === 'token-requests') {
+        const list = tokenRequests.slice();
+        if (body.clear) tokenRequests.length = 0;
+        return { requests: list };
+      }
       const response = await fetch(`${simulator.url}/__sim/${route}`, {
         method: route === 'control' ? 'POST' : 'GET',
         headers: { 'content-type': 'application/json' },

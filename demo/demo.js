@@ -1,0 +1,55 @@
+// Shared by the demo pages: the navigation, the mode line, and each page's own source snippet.
+const pages = [
+  ['index.html', 'Basic'],
+  ['styling.html', 'Styling'],
+  ['floating.html', 'Floating launcher'],
+  ['text.html', 'Text mode'],
+  ['push-to-talk.html', 'Push-to-talk'],
+  ['tools.html', 'Page tools'],
+  ['video.html', 'Video'],
+  ['events.html', 'Event log'],
+];
+
+const header = document.querySelector('header');
+if (header) {
+  const nav = document.createElement('nav');
+  nav.setAttribute('aria-label', 'Demo pages');
+  const here = location.pathname.split('/').pop() || 'index.html';
+  for (const [href, label] of pages) {
+    const link = document.createElement('a');
+    link.href = href;
+    link.textContent = label;
+    if (href === here) link.setAttribute('aria-current', 'page');
+    nav.append(link);
+  }
+  header.prepend(nav);
+  const mode = document.createElement('p');
+  mode.className = 'mode';
+  fetch('/api/mode')
+    .then((response) => (response.ok ? response.json() : null))
+    .then((info) => {
+      if (info) mode.textContent = info.simulator
+        ? 'Offline: answers come from the local Live API simulator (set GEMINI_API_KEY to talk to Gemini).'
+        : 'Live: connected to the Gemini Live API through short-lived tokens from /api/token.';
+    })
+    .catch(() => undefined);
+  header.append(mode);
+}
+
+// Shows the markup marked with data-snippet as the page's source, without what the demo server adds.
+const snippet = document.querySelector('pre[data-source]');
+if (snippet) {
+  const parts = [...document.querySelectorAll('[data-snippet]')].map((node) => {
+    if (node instanceof HTMLScriptElement) return `<script type="module">${node.textContent}</script>`;
+    const clone = node.cloneNode(true);
+    clone.removeAttribute('data-snippet');
+    if (clone.getAttribute('data-injected-base') !== null) {
+      clone.removeAttribute('api-base-url');
+      clone.removeAttribute('data-injected-base');
+    }
+    return clone.outerHTML;
+  });
+  const code = document.createElement('code');
+  code.textContent = ['<script type="module" src="/dist/gemini-live.js"></script>', ...parts].join('\n\n');
+  snippet.append(code);
+}

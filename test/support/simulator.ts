@@ -1,0 +1,70 @@
+/** Browser-side helpers for tests that talk to the Live simulator started by web-test-runner. */
+import { executeServerCommand } from '@web/test-runner-commands';
+// Served by test/support/simulator-plugin.mjs.
+// @ts-expect-error a virtual module without a declaration
+import { simulatorUrl as url } from '/__simulator__.js';
+
+export const simulatorUrl: string = url;
+
+export interface ConnectionRecord {
+  id: string;
+  url: string;
+  auth: { kind: string; credential: string | null; ok: boolean | null; error: string | null };
+  setup: Record<string, any> | null;
+  session: { id: string | null; resumed: boolean; resumedWith: string | null; handlesIssued: string[] };
+  audio: { chunks: number; bytes: number; seconds: number; mimeTypes: string[] };
+  video: { count: number; bytes: number; frames: Array<{ at: number; bytes: number; mimeType: string }> };
+  texts: Array<{ at: number; via: string; text: string }>;
+  toolResponses: Array<{ at: number; functionResponses: any; matched: boolean }>;
+  toolCalls: Array<{ id: string; name: string; args: Record<string, unknown>; status: string }>;
+  activity: Array<{ at: number; type: string }>;
+  turns: { user: number; model: number; interrupted: number };
+  received: { total: number; byType: Record<string, number> };
+  close: { code: number; reason: string; initiatedBy: string } | null;
+  [key: string]: unknown;
+}
+
+/** Runs a control action (`{ action, target?, ...params }`) on the simulator. */
+export async function control(payload: Record<string, unknown>): Promise<Record<string, any>> {
+  const result = await executeServerCommand<Record<string, any>, Record<string, unknown>>('simulator', payload);
+  if (!result || result.ok === false) throw new Error(`simulator: ${result?.error ?? 'no answer'}`);
+  return result;
+}
+
+export async function connections(): Promise<ConnectionRecord[]> {
+  const result = await executeServerCommand<{ connections: ConnectionRecord[] }, Record<string, unknown>>('simulator', {
+    route: 'connections',
+  });
+  return result.connections;
+}
+
+export async function openConnectionCount(): Promise<number> {
+  const result = await executeServerCommand<{ open: number }, Record<string, unknown>>('simulator', { route: 'health' });
+  return result.open;
+}
+
+/** Mints an ephemeral token at the simulator (as a site's backend would). */
+export async function mintToken(body: Record<string, unknown> = {}): Promise<string> {
+  const result = await control({ action: 'createToken', ...body });
+  return String(result.name);
+}
+
+/** Resets the simulator between tests: forgets records, tokens, handles and settings changes. */
+export async function resetSimulator(settings?: Record<string, unknown>): Promise<void> {
+  await control({ action: 'reset', closeConnections: true });
+  if (settings) await control({ action: 'configure', options: settings });
+}
+
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  { timeout = 10_000, interval = 50, message = 'condition' } = {},
+): Promise<NonNullable<T>> {
+  const deadline = performance.now() + timeout;
+  let last: T | undefined;
+  while (performance.now() < deadline) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+  throw new Error(`Timed out waiting for ${message} (last value: ${JSON.stringify(last)})`);
+}
