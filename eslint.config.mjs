@@ -25,14 +25,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/server/**/*.ts', 'demo/**/*.{js,mjs}', 'scripts/**/*.mjs', 'bench/**/*.{ts,mjs}', 'test/node/**/*', 'test/support/**/*', 'test/fixtures/**/*', '*.mjs'],
+    files: ['src/server/**/*.ts', 'demo/simulator/**/*.js', 'demo/*.mjs', 'scripts/**/*.mjs', 'bench/**/*.{ts,mjs}', 'test/node/**/*', 'test/support/**/*', 'test/fixtures/**/*', '*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    files: ['test/browser/**/*.ts', 'test/fake-mic/**/*.ts', 'demo/**/*.html', 'demo/pages/**/*.js'],
+    files: ['test/browser/**/*.ts', 'test/fake-mic/**/*.ts', 'test/support/**/*.ts', 'demo/*.js'],
     languageOptions: { globals: { ...globals.browser, ...globals.mocha } },
     // chai's property assertions (`expect(x).to.exist`) are expressions by design.
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    // Playwright scripts pass functions that run in the page.
+    files: ['scripts/screenshots.mjs', 'test/e2e/**/*'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {
     rules: {
