@@ -1,0 +1,138 @@
+import { checkedChunkMs } from './capture-pipeline.js';
+import { loadAudioWorklets } from './worklet-loader.js';
+import {
+  CAPTURE_PROCESSOR,
+  type CaptureCommand,
+  type CaptureEvent,
+  type CaptureProcessorOptions,
+} from '../worklets/messages.js';
+
+/** Settings of a {@link CaptureNode}. */
+export interface CaptureNodeOptions {
+  /** Milliseconds of audio per chunk, 10–100 (default 20). */
+  chunkMs?: number;
+  /** Start muted. */
+  muted?: boolean;
+}
+
+/**
+ * Main-thread side of the capture worklet: connect any mono source (a microphone's
+ * `MediaStreamAudioSourceNode`, an oscillator in tests) and receive 16 kHz PCM16LE chunks of `chunkMs` each.
+ * The node has no outputs: it only listens.
+ */
+export class CaptureNode {
+  /** The worklet node; sources connect to it (see {@link connectSource}). */
+  readonly node: AudioWorkletNode;
+  /** Milliseconds of audio per chunk. */
+  readonly chunkMs: number;
+  /**
+   * Receives each chunk (PCM16LE mono, 16 kHz; the callee owns the buffer) and the context time of the render
+   * quantum that completed it.
+   */
+  onChunk: ((pcm: ArrayBuffer, time: number) => void) | null = null;
+  /** Receives the input level (RMS and peak, 0..1) up to 60 times a second. */
+  onLevel: ((rms: number, peak: number) => void) | null = null;
+
+  private source: AudioNode | null = null;
+  private isMuted: boolean;
+  private rmsLevel = 0;
+  private peakLevel = 0;
+  private disposed = false;
+
+  /** Loads the worklet modules into `context` if needed, then creates the node. */
+  static async create(context: BaseAudioContext, options: CaptureNodeOptions = {}): Promise<CaptureNode> {
+    await loadAudioWorklets(context);
+    return new CaptureNode(context, options);
+  }
+
+  /** Creates the node; the worklet modules must already be loaded (see {@link CaptureNode.create}). */
+  constructor(context: BaseAudioContext, options: CaptureNodeOptions = {}) {
+    this.chunkMs = checkedChunkMs(options.chunkMs);
+    this.isMuted = options.muted ?? false;
+    const processorOptions: CaptureProcessorOptions = { chunkMs: this.chunkMs, muted: this.isMuted };
+    this.node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, {
+      numberOfInputs: 1,
+      numberOfOutputs: 0,
+      // Stereo sources are averaged to mono by the graph before they reach the processor.
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      channelInterpretation: 'speakers',
+      processorOptions,
+    });
+    this.node.port.onmessage = (event: MessageEvent<CaptureEvent>) => this.handle(event.data);
+  }
+
+  /**
+   * While muted no chunks are delivered (those already in flight are dropped too); the graph keeps running and
+   * levels keep coming, so unmuting is instant and never asks for permission again.
+   */
+  get muted(): boolean {
+    return this.isMuted;
+  }
+
+  set muted(value: boolean) {
+    if (value === this.isMuted || this.disposed) return;
+    this.isMuted = value;
+    this.send({ type: 'mute', muted: value });
+  }
+
+  /** Latest input RMS level, 0..1. */
+  get level(): number {
+    return this.rmsLevel;
+  }
+
+  /** Latest input peak level, 0..1. */
+  get peak(): number {
+    return this.peakLevel;
+  }
+
+  /** Connects `source` (replacing the previous one). */
+  connectSource(source: AudioNode): void {
+    this.disconnectSource();
+    source.connect(this.node);
+    this.source = source;
+  }
+
+  /** Disconnects the current source, if any. */
+  disconnectSource(): void {
+    if (!this.source) return;
+    try {
+      this.source.disconnect(this.node);
+    } catch {
+      // Already disconnected (its context may be closed): nothing left to undo.
+    }
+    this.source = null;
+  }
+
+  /** Disconnects the source, ends the processor and closes the port. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disconnectSource();
+    this.send({ type: 'stop' });
+    this.node.port.onmessage = null;
+    this.node.port.close();
+    this.onChunk = null;
+    this.onLevel = null;
+    this.rmsLevel = 0;
+    this.peakLevel = 0;
+  }
+
+  private handle(event: CaptureEvent): void {
+    if (this.disposed) return;
+    switch (event.type) {
+      case 'chunk':
+        if (!this.isMuted) this.onChunk?.(event.pcm, event.time);
+        break;
+      case 'level':
+        this.rmsLevel = event.rms;
+        this.peakLevel = event.peak;
+        this.onLevel?.(event.rms, event.peak);
+        break;
+    }
+  }
+
+  private send(command: CaptureCommand): void {
+    this.node.port.postMessage(command);
+  }
+}

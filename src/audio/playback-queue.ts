@@ -1,0 +1,222 @@
+import type { PlayedTime } from './playback-buffer.js';
+import { loadAudioWorklets } from './worklet-loader.js';
+import {
+  PLAYBACK_PROCESSOR,
+  type PlaybackCommand,
+  type PlaybackEvent,
+  type PlaybackProcessorOptions,
+} from '../worklets/messages.js';
+
+export type { PlayedTime } from './playback-buffer.js';
+
+type StatusReport = Omit<Extract<PlaybackEvent, { type: 'status' }>, 'type'>;
+
+// How long flush() waits for the processor's own count before answering with the main thread's estimate (a
+// suspended or closed context may never answer).
+const FLUSH_ANSWER_TIMEOUT_MS = 250;
+
+/** Settings of a {@link PlaybackQueue}; see {@link PlaybackProcessorOptions}. */
+export type PlaybackQueueOptions = PlaybackProcessorOptions;
+
+/**
+ * Main-thread side of the playback worklet: queue the model's PCM16 (24 kHz by default) and it plays gap-free at
+ * the context's rate through {@link node}'s single mono output, which the caller connects to the speakers (and
+ * anywhere else).
+ */
+export class PlaybackQueue {
+  /** The worklet node: one mono output. */
+  readonly node: AudioWorkletNode;
+  /** Default rate of queued PCM. */
+  readonly inputRate: number;
+  /** Called when queued audio starts to sound (after the jitter buffer's lead). */
+  onPlaybackStart: (() => void) | null = null;
+  /** Called when playback stops: the queue drained (end of a turn, or an underrun) or a flush silenced it. */
+  onPlaybackEnd: (() => void) | null = null;
+
+  private readonly context: BaseAudioContext;
+  private seq = 0;
+  private turn = 0;
+  private isPlaying = false;
+  // Pending flush() promises by turn: resolved with the processor's count, or without one (then with the estimate
+  // taken when flush() was called).
+  private readonly flushAnswers = new Map<number, (played?: PlayedTime) => void>();
+  private oddByte = -1;
+  // The processor's latest report; `turn` tells whether it is about the current turn yet.
+  private status: StatusReport = {
+    turn: 0,
+    time: 0,
+    playing: false,
+    rms: 0,
+    peak: 0,
+    queuedMs: 0,
+    playedMs: 0,
+    underruns: 0,
+  };
+  private disposed = false;
+
+  /** Loads the worklet modules into `context` if needed, then creates the node. */
+  static async create(context: BaseAudioContext, options: PlaybackQueueOptions = {}): Promise<PlaybackQueue> {
+    await loadAudioWorklets(context);
+    return new PlaybackQueue(context, options);
+  }
+
+  /** Creates the node; the worklet modules must already be loaded (see {@link PlaybackQueue.create}). */
+  constructor(context: BaseAudioContext, options: PlaybackQueueOptions = {}) {
+    this.context = context;
+    this.inputRate = options.inputRate ?? 24000;
+    this.node = new AudioWorkletNode(context, PLAYBACK_PROCESSOR, {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+      processorOptions: { ...options, inputRate: this.inputRate } satisfies PlaybackProcessorOptions,
+    });
+    this.node.port.onmessage = (event: MessageEvent<PlaybackEvent>) => this.handle(event.data);
+  }
+
+  /** True from the first {@link enqueue} until the queue has played out or been flushed. */
+  get playing(): boolean {
+    return this.isPlaying;
+  }
+
+  /** Times playback ran dry in the middle of a turn (see `PlaybackBuffer`). */
+  get underruns(): number {
+    return this.status.underruns;
+  }
+
+  /** Latest output RMS level, 0..1 (0 when not playing). */
+  get level(): number {
+    return this.status.rms;
+  }
+
+  /** Latest output peak level, 0..1 (0 when not playing). */
+  get peak(): number {
+    return this.status.peak;
+  }
+
+  /** Milliseconds queued and not yet played, as of the latest report. */
+  get queuedMs(): number {
+    return this.status.queuedMs;
+  }
+
+  /**
+   * How much of the current turn (since {@link startTurn} or the last {@link flush}) has been heard so far: the
+   * processor's latest report, extrapolated by the context time since then while audio was playing.
+   */
+  played(): PlayedTime {
+    const report = this.status;
+    let playedMs = 0;
+    if (report.turn === this.turn) {
+      const elapsedMs = report.playing ? Math.max(0, (this.context.currentTime - report.time) * 1000) : 0;
+      playedMs = report.playedMs + Math.min(elapsedMs, report.queuedMs);
+    }
+    return { playedMs, playedSamples: Math.round((playedMs * this.inputRate) / 1000) };
+  }
+
+  /**
+   * Queues PCM16LE mono audio at `sampleRate` (default {@link inputRate}). The bytes are copied, so the caller
+   * may reuse its buffer. A chunk with an odd number of bytes keeps its last byte for the next chunk.
+   */
+  enqueue(pcm: ArrayBuffer | ArrayBufferView, sampleRate: number = this.inputRate): void {
+    if (this.disposed) return;
+    const bytes = ArrayBuffer.isView(pcm)
+      ? new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)
+      : new Uint8Array(pcm);
+    const carried = this.oddByte >= 0 ? 1 : 0;
+    const total = carried + bytes.length;
+    const even = total & ~1;
+    if (even === 0) {
+      if (total === 1) this.oddByte = carried ? this.oddByte : bytes[0];
+      return;
+    }
+    const copy = new Uint8Array(even);
+    if (carried) copy[0] = this.oddByte;
+    copy.set(bytes.subarray(0, even - carried), carried);
+    this.oddByte = total > even ? bytes[bytes.length - 1] : -1;
+
+    this.seq++;
+    this.send({ type: 'enqueue', pcm: copy.buffer, sampleRate, seq: this.seq }, [copy.buffer]);
+    this.isPlaying = true;
+  }
+
+  /** Marks the start of a model turn: played time counts from audio queued after this call. */
+  startTurn(): void {
+    if (this.disposed) return;
+    this.send({ type: 'turn', turn: ++this.turn });
+  }
+
+  /**
+   * Interruption: the output fades to silence within a few milliseconds (after the current render quantum) and
+   * everything queued so far is dropped; audio queued after this call plays normally, as a new turn. Resolves,
+   * as soon as the processor has acted on it, with how much of the interrupted turn had been heard, so a
+   * transcript can be cut to match. (If the processor cannot answer, e.g. while the context is suspended, it
+   * resolves after 250 ms with {@link played}'s estimate from the moment of the call.)
+   */
+  flush(): Promise<PlayedTime> {
+    const estimate = this.played();
+    this.oddByte = -1;
+    if (this.disposed) return Promise.resolve(estimate);
+    const wasPlaying = this.isPlaying;
+    this.isPlaying = false;
+    const turn = ++this.turn;
+    const answer = new Promise<PlayedTime>((resolve) => {
+      const timer = setTimeout(() => {
+        this.flushAnswers.delete(turn);
+        resolve(estimate);
+      }, FLUSH_ANSWER_TIMEOUT_MS);
+      this.flushAnswers.set(turn, (played) => {
+        clearTimeout(timer);
+        resolve(played ?? estimate);
+      });
+    });
+    this.send({ type: 'flush', turn });
+    if (wasPlaying) this.onPlaybackEnd?.();
+    return answer;
+  }
+
+  /** Disconnects the node, ends the processor and closes the port. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.send({ type: 'stop' });
+    this.node.port.onmessage = null;
+    this.node.port.close();
+    this.node.disconnect();
+    for (const answer of this.flushAnswers.values()) answer();
+    this.flushAnswers.clear();
+    this.isPlaying = false;
+    this.status = { ...this.status, playing: false, rms: 0, peak: 0, queuedMs: 0 };
+    this.onPlaybackStart = null;
+    this.onPlaybackEnd = null;
+  }
+
+  private handle(event: PlaybackEvent): void {
+    if (this.disposed) return;
+    switch (event.type) {
+      case 'status': {
+        const { type: _type, ...report } = event;
+        this.status = report;
+        break;
+      }
+      case 'started':
+        this.onPlaybackStart?.();
+        break;
+      case 'drained':
+        this.status.rms = 0;
+        this.status.peak = 0;
+        // Audio queued after the processor drained is still to come: not the end yet.
+        if (event.seq === this.seq && this.isPlaying) {
+          this.isPlaying = false;
+          this.onPlaybackEnd?.();
+        }
+        break;
+      case 'flushed':
+        this.flushAnswers.get(event.turn)?.({ playedMs: event.playedMs, playedSamples: event.playedSamples });
+        this.flushAnswers.delete(event.turn);
+        break;
+    }
+  }
+
+  private send(command: PlaybackCommand, transfer: Transferable[] = []): void {
+    this.node.port.postMessage(command, transfer);
+  }
+}

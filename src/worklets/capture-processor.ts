@@ -1,0 +1,55 @@
+import { CapturePipeline } from '../audio/capture-pipeline.js';
+import {
+  CAPTURE_PROCESSOR,
+  type CaptureCommand,
+  type CaptureEvent,
+  type CaptureProcessorOptions,
+} from './messages.js';
+import { worklet } from './worklet-scope.js';
+
+/**
+ * Microphone → 16 kHz PCM16 chunks. Everything but the port and the render callback lives in
+ * {@link CapturePipeline}; this class only moves data between it and the main thread.
+ */
+class CaptureProcessor extends worklet.AudioWorkletProcessor {
+  private readonly pipeline: CapturePipeline;
+  private running = true;
+
+  constructor(options: AudioWorkletNodeOptions) {
+    super(options);
+    const settings = options.processorOptions as CaptureProcessorOptions;
+    this.pipeline = new CapturePipeline({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs });
+    this.pipeline.gate = settings.muted ?? false;
+    this.pipeline.onChunk = (pcm) => {
+      // Transferred, not copied; the pipeline allocates the next chunk itself.
+      this.post({ type: 'chunk', pcm, time: worklet.currentTime }, [pcm]);
+    };
+    this.pipeline.onLevel = (rms, peak) => this.post({ type: 'level', rms, peak });
+    this.port.onmessage = (event: MessageEvent<CaptureCommand>) => this.handle(event.data);
+  }
+
+  process(inputs: Float32Array[][]): boolean {
+    // With nothing connected the input has no channels: there is nothing to capture, not even silence.
+    const channel = inputs[0]?.[0];
+    if (channel && this.running) this.pipeline.process(channel);
+    return this.running;
+  }
+
+  private handle(command: CaptureCommand): void {
+    switch (command.type) {
+      case 'mute':
+        this.pipeline.gate = command.muted;
+        break;
+      case 'stop':
+        this.running = false;
+        this.port.onmessage = null;
+        break;
+    }
+  }
+
+  private post(event: CaptureEvent, transfer: Transferable[] = []): void {
+    this.port.postMessage(event, transfer);
+  }
+}
+
+worklet.registerProcessor(CAPTURE_PROCESSOR, CaptureProcessor);

@@ -1,0 +1,81 @@
+/**
+ * The messages the audio worklet processors and their main-thread nodes exchange over `port`, shared by both
+ * sides so neither can drift from the other. Audio travels as transferred `ArrayBuffer`s of PCM16LE.
+ */
+
+/** Name the capture processor registers under. */
+export const CAPTURE_PROCESSOR = 'gemini-live-capture';
+/** Name the playback processor registers under. */
+export const PLAYBACK_PROCESSOR = 'gemini-live-playback';
+
+/** `processorOptions` of the capture processor. */
+export interface CaptureProcessorOptions {
+  /** Milliseconds of 16 kHz audio per chunk (10–100). */
+  chunkMs: number;
+  /** Start with chunks suppressed. */
+  muted?: boolean;
+}
+
+/** Main thread → capture processor. */
+export type CaptureCommand =
+  /** Stop (true) or resume (false) emitting chunks; levels keep coming. */
+  | { type: 'mute'; muted: boolean }
+  /** Let the processor end: it returns false from `process` and can be collected. */
+  | { type: 'stop' };
+
+/** Capture processor → main thread. */
+export type CaptureEvent =
+  /** One chunk of PCM16LE mono at 16 kHz, `chunkMs` long; `time`: the render quantum that completed it. */
+  | { type: 'chunk'; pcm: ArrayBuffer; time: number }
+  /** Input level over the last interval (at most 60 a second), each 0..1. */
+  | { type: 'level'; rms: number; peak: number };
+
+/** `processorOptions` of the playback processor. */
+export interface PlaybackProcessorOptions {
+  /** Default rate of queued PCM (24000). */
+  inputRate?: number;
+  /** Jitter-buffer lead in ms (default 40). */
+  leadMs?: number;
+  /** Largest lead after underruns in ms (default 200). */
+  maxLeadMs?: number;
+  /** Fade-out on flush in ms (default 4). */
+  fadeMs?: number;
+}
+
+/** Main thread → playback processor. */
+export type PlaybackCommand =
+  /** PCM16LE mono to queue; `seq` increases with every enqueue so `drained` can be matched to it. */
+  | { type: 'enqueue'; pcm: ArrayBuffer; sampleRate: number; seq: number }
+  /** A model turn starts at the current end of the queue; `turn` numbers it for the status reports. */
+  | { type: 'turn'; turn: number }
+  /**
+   * Interruption: fade out and discard what is queued; answered by `flushed`. What follows counts as turn
+   * number `turn`.
+   */
+  | { type: 'flush'; turn: number }
+  /** Let the processor end. */
+  | { type: 'stop' };
+
+/** Playback processor → main thread. */
+export type PlaybackEvent =
+  /** Playback started (the jitter buffer reached its lead). */
+  | { type: 'started' }
+  /** Playback stopped: the queue ran dry or a flush faded out. `seq` is the last enqueue received before. */
+  | { type: 'drained'; seq: number }
+  /** Answer to the `flush` that started turn `turn`: what had been played of the interrupted turn. */
+  | { type: 'flushed'; turn: number; playedMs: number; playedSamples: number }
+  /**
+   * Periodic report: at most 60 a second while audio plays, and on every stop and flush. `time` is the context
+   * time it was taken at, so the main thread can extrapolate `playedMs` while `playing`.
+   */
+  | {
+      type: 'status';
+      turn: number;
+      time: number;
+      playing: boolean;
+      rms: number;
+      peak: number;
+      queuedMs: number;
+      playedMs: number;
+      underruns: number;
+    };

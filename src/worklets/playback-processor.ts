@@ -1,0 +1,106 @@
+import { PlaybackBuffer } from '../audio/playback-buffer.js';
+import {
+  PLAYBACK_PROCESSOR,
+  type PlaybackCommand,
+  type PlaybackEvent,
+  type PlaybackProcessorOptions,
+} from './messages.js';
+import { worklet } from './worklet-scope.js';
+
+const STATUS_INTERVAL_SECONDS = 1 / 60;
+
+/**
+ * Model audio queue → speakers. The jitter buffer, resampling and flush logic live in {@link PlaybackBuffer};
+ * this class feeds it from the port, renders it into the single mono output and reports back.
+ */
+class PlaybackProcessor extends worklet.AudioWorkletProcessor {
+  private readonly buffer: PlaybackBuffer;
+  private readonly inputRate: number;
+  private running = true;
+  private lastSeq = 0;
+  private turn = 0;
+  private framesSinceStatus = 0;
+  private readonly statusFrames: number;
+
+  constructor(options: AudioWorkletNodeOptions) {
+    super(options);
+    const settings = (options.processorOptions ?? {}) as PlaybackProcessorOptions;
+    this.inputRate = settings.inputRate ?? 24000;
+    this.buffer = new PlaybackBuffer({
+      outputRate: worklet.sampleRate,
+      inputRate: this.inputRate,
+      leadMs: settings.leadMs,
+      maxLeadMs: settings.maxLeadMs,
+      fadeMs: settings.fadeMs,
+    });
+    this.statusFrames = Math.ceil(worklet.sampleRate * STATUS_INTERVAL_SECONDS);
+    this.buffer.onStart = () => this.post({ type: 'started' });
+    this.buffer.onDrain = () => {
+      this.reportStatus(worklet.currentTime);
+      this.post({ type: 'drained', seq: this.lastSeq });
+    };
+    this.port.onmessage = (event: MessageEvent<PlaybackCommand>) => this.handle(event.data);
+  }
+
+  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    const output = outputs[0];
+    if (!this.running || !output || output.length === 0) return this.running;
+    const channel = output[0];
+    this.buffer.render(channel);
+    // Any further channels (if a caller forces more) carry the same mono signal.
+    for (let c = 1; c < output.length; c++) output[c].set(channel);
+    if (this.buffer.playing) {
+      this.framesSinceStatus += channel.length;
+      if (this.framesSinceStatus >= this.statusFrames) {
+        this.reportStatus(worklet.currentTime + channel.length / worklet.sampleRate);
+      }
+    }
+    return true;
+  }
+
+  private handle(command: PlaybackCommand): void {
+    switch (command.type) {
+      case 'enqueue':
+        this.lastSeq = command.seq;
+        this.buffer.enqueue(new Int16Array(command.pcm), command.sampleRate);
+        break;
+      case 'turn':
+        this.turn = command.turn;
+        this.buffer.startTurn();
+        break;
+      case 'flush':
+        this.turn = command.turn;
+        this.post({ type: 'flushed', turn: command.turn, ...this.buffer.flush() });
+        this.reportStatus(worklet.currentTime);
+        break;
+      case 'stop':
+        this.running = false;
+        this.port.onmessage = null;
+        break;
+    }
+  }
+
+  // `time`: the context time up to which the buffer has rendered.
+  private reportStatus(time: number): void {
+    const level = this.buffer.level;
+    this.post({
+      type: 'status',
+      turn: this.turn,
+      time,
+      playing: this.buffer.playing,
+      rms: level.rms,
+      peak: level.peak,
+      queuedMs: this.buffer.queuedMs,
+      playedMs: this.buffer.played().playedMs,
+      underruns: this.buffer.underruns,
+    });
+    level.reset();
+    this.framesSinceStatus = 0;
+  }
+
+  private post(event: PlaybackEvent): void {
+    this.port.postMessage(event);
+  }
+}
+
+worklet.registerProcessor(PLAYBACK_PROCESSOR, PlaybackProcessor);

@@ -1,0 +1,252 @@
+import { expect } from '@open-wc/testing';
+import { AudioEngine } from '../../../src/audio/audio-engine.js';
+import { CaptureNode } from '../../../src/audio/capture-node.js';
+import { PlaybackQueue } from '../../../src/audio/playback-queue.js';
+import { loadAudioWorklets } from '../../../src/audio/worklet-loader.js';
+import { peak } from '../../fixtures/signal.js';
+import { joinPcm, sinePcm, sleep, waitFor } from './helpers.js';
+
+// A real AudioContext and Chromium's default fake microphone (a short beep about twice a second).
+describe('AudioEngine (real AudioContext, fake microphone)', () => {
+  let engine: AudioEngine | undefined;
+
+  afterEach(async () => {
+    await engine?.dispose();
+    engine = undefined;
+  });
+
+  it('runs its context at the device rate and loads the worklets once', async () => {
+    engine = new AudioEngine();
+    expect(engine.context.state).to.be.oneOf(['running', 'suspended']);
+    await engine.ready();
+    await waitFor(() => engine!.context.state === 'running', 2000, 'the context to run');
+    expect(engine.context.sampleRate).to.be.at.least(8000);
+    expect(loadAudioWorklets(engine.context)).to.equal(loadAudioWorklets(engine.context));
+  });
+
+  it('delivers 20 ms chunks of 16 kHz PCM16 at the pace of the audio, carrying the beeps', async () => {
+    engine = new AudioEngine();
+    const chunks: ArrayBuffer[] = [];
+    const arrivals: number[] = [];
+    engine.onChunk = (pcm) => {
+      chunks.push(pcm);
+      arrivals.push(performance.now());
+    };
+    await engine.startCapture();
+    await waitFor(() => chunks.length >= 100, 10_000, '100 chunks');
+    for (const chunk of chunks) expect(chunk.byteLength).to.equal(640);
+    const settled = arrivals.slice(20);
+    const meanInterval = (settled[settled.length - 1] - settled[0]) / (settled.length - 1);
+    expect(meanInterval).to.be.within(17, 23);
+    // The beeps are there, and so is the silence between them.
+    const pcm = joinPcm(chunks.slice(20));
+    expect(peak(pcm)).to.be.above(0.05);
+    expect(Math.min(...chunks.slice(20).map((chunk) => peak(joinPcm([chunk]))))).to.be.below(0.01);
+    expect(engine.inputLevel).to.be.within(0, 1);
+  });
+
+  it('honours chunkMs', async () => {
+    engine = new AudioEngine();
+    const sizes: number[] = [];
+    engine.onChunk = (pcm) => sizes.push(pcm.byteLength);
+    await engine.startCapture({ chunkMs: 40 });
+    await waitFor(() => sizes.length >= 5, 5000, '5 chunks');
+    expect(new Set(sizes)).to.deep.equal(new Set([1280]));
+  });
+
+  it('asks for voice processing by default and for none with audioProcessing: false', async () => {
+    engine = new AudioEngine();
+    await engine.startCapture();
+    const track = engine.microphoneStream!.getAudioTracks()[0];
+    const processing = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+    expect(track.getConstraints()).to.include(processing);
+    await engine.startCapture({ audioProcessing: false });
+    expect(track.readyState, 'the replaced track is stopped').to.equal('ended');
+    const next = engine.microphoneStream!.getAudioTracks()[0];
+    const none = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+    expect(next.getConstraints()).to.include(none);
+    expect(next.getSettings().echoCancellation).to.equal(false);
+  });
+
+  it('mute gates the chunks without asking for the microphone again', async () => {
+    engine = new AudioEngine();
+    let chunks = 0;
+    engine.onChunk = () => chunks++;
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    let prompts = 0;
+    navigator.mediaDevices.getUserMedia = (constraints) => {
+      prompts++;
+      return original(constraints);
+    };
+    try {
+      await engine.startCapture();
+      await waitFor(() => chunks >= 5, 5000, 'chunks');
+      engine.muted = true;
+      expect(engine.inputLevel).to.equal(0);
+      const atMute = chunks;
+      await sleep(300);
+      expect(chunks).to.equal(atMute);
+      engine.muted = false;
+      await waitFor(() => chunks >= atMute + 5, 5000, 'chunks after unmuting');
+      expect(prompts).to.equal(1);
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+  });
+
+  it("rejects with getUserMedia's own error, untouched", async () => {
+    engine = new AudioEngine();
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    let thrown: unknown;
+    navigator.mediaDevices.getUserMedia = (constraints) =>
+      original(constraints).catch((error: unknown) => {
+        thrown = error;
+        throw error;
+      });
+    try {
+      let caught: unknown;
+      const constraints = { deviceId: { exact: 'no-such-microphone' } };
+      await engine.startCapture({ constraints }).catch((error: unknown) => (caught = error));
+      expect(thrown).to.exist;
+      expect(caught).to.equal(thrown);
+      expect((caught as Error).name).to.be.oneOf(['OverconstrainedError', 'NotFoundError']);
+      expect(engine.capturing).to.equal(false);
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+  });
+
+  it('stops waiting when its signal aborts', async () => {
+    engine = new AudioEngine();
+    const controller = new AbortController();
+    const reason = new DOMException('gone', 'AbortError');
+    const started = engine.startCapture({ signal: controller.signal });
+    controller.abort(reason);
+    let caught: unknown;
+    await started.catch((error: unknown) => (caught = error));
+    expect(caught).to.equal(reason);
+    await sleep(200);
+    expect(engine.capturing).to.equal(false);
+  });
+
+  it('plays model audio, reports its level and end, and exposes it as outputStream', async () => {
+    engine = new AudioEngine();
+    let ended = 0;
+    let started = 0;
+    engine.onPlaybackEnd = () => ended++;
+    engine.onPlaybackStart = () => started++;
+    const [track] = engine.outputStream.getAudioTracks();
+    expect(track.readyState).to.equal('live');
+    // Listen to outputStream from another context.
+    const listener = new AudioContext();
+    const analyser = new AnalyserNode(listener, { fftSize: 2048 });
+    listener.createMediaStreamSource(engine.outputStream).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let streamPeak = 0;
+    const listen = setInterval(() => {
+      analyser.getFloatTimeDomainData(samples);
+      streamPeak = Math.max(streamPeak, peak(samples));
+    }, 10);
+    // Queued before the worklets are even loaded: kept and played.
+    engine.startTurn();
+    for (let i = 0; i < 10; i++) engine.enqueue(sinePcm(24000, 440, 960, 0.5, i * 960));
+    expect(engine.playing).to.equal(true);
+    let loudest = 0;
+    const poll = setInterval(() => (loudest = Math.max(loudest, engine?.outputLevel ?? 0)), 10);
+    await waitFor(() => ended === 1, 5000, 'the end of playback');
+    clearInterval(poll);
+    clearInterval(listen);
+    await listener.close();
+    expect(streamPeak, 'outputStream carries the voice').to.be.within(0.4, 0.55);
+    expect(started).to.equal(1);
+    expect(engine.playing).to.equal(false);
+    expect(engine.underruns).to.equal(0);
+    expect(loudest).to.be.within(0.3, 0.4); // RMS of a 0.5 sine ≈ 0.354
+    expect(engine.outputLevel).to.equal(0);
+  });
+
+  it('flush() stops playback at once and reports what was heard', async () => {
+    engine = new AudioEngine();
+    await engine.ready();
+    let ended = 0;
+    engine.onPlaybackEnd = () => ended++;
+    engine.startTurn();
+    engine.enqueue(sinePcm(24000, 440, 48000, 0.5)); // 2 s
+    await waitFor(() => engine!.played().playedMs > 300, 5000, '300 ms played');
+    const before = engine.played().playedMs;
+    const { playedMs } = await engine.flush();
+    expect(playedMs).to.be.within(before, before + 100);
+    expect(ended).to.equal(1);
+    expect(engine.playing).to.equal(false);
+    await sleep(100);
+    expect(engine.outputLevel).to.equal(0);
+    // The next turn plays normally.
+    engine.startTurn();
+    engine.enqueue(sinePcm(24000, 440, 4800, 0.5));
+    await waitFor(() => ended === 2, 5000, 'the next turn to play out');
+  });
+
+  it('is created and disposed: tracks ended, nodes released, context closed, idempotent', async () => {
+    engine = new AudioEngine();
+    await engine.startCapture();
+    const microphone = engine.microphoneStream!;
+    const output = engine.outputStream;
+    const first = engine.dispose();
+    expect(engine.dispose()).to.equal(first);
+    await first;
+    expect(engine.context.state).to.equal('closed');
+    for (const track of [...microphone.getTracks(), ...output.getTracks()]) expect(track.readyState).to.equal('ended');
+    expect(engine.capturing).to.equal(false);
+    expect(engine.playing).to.equal(false);
+    engine.enqueue(new ArrayBuffer(960)); // ignored, no throw
+    let caught: unknown;
+    await engine.startCapture().catch((error: unknown) => (caught = error));
+    expect((caught as DOMException).name).to.equal('InvalidStateError');
+  });
+
+  it('takes over a context created by the caller and closes it on dispose', async () => {
+    const context = new AudioContext();
+    engine = new AudioEngine({ context });
+    expect(engine.context).to.equal(context);
+    await engine.ready();
+    await engine.dispose();
+    expect(context.state).to.equal('closed');
+  });
+});
+
+describe('CaptureNode and PlaybackQueue (created and disposed)', () => {
+  it('CaptureNode: releases its source and port; nothing arrives after dispose', async () => {
+    const context = new AudioContext();
+    const node = await CaptureNode.create(context);
+    const oscillator = new OscillatorNode(context);
+    node.connectSource(oscillator);
+    oscillator.start();
+    let chunks = 0;
+    node.onChunk = () => chunks++;
+    await waitFor(() => chunks > 2, 5000, 'chunks');
+    node.dispose();
+    node.dispose();
+    const atDispose = chunks;
+    await sleep(200);
+    expect(chunks).to.equal(atDispose);
+    expect(node.onChunk).to.equal(null);
+    expect(node.level).to.equal(0);
+    await context.close();
+  });
+
+  it('PlaybackQueue: disconnects, ignores later calls, answers a pending flush', async () => {
+    const context = new AudioContext();
+    const queue = await PlaybackQueue.create(context);
+    queue.node.connect(context.destination);
+    queue.enqueue(sinePcm(24000, 440, 24000, 0.5));
+    const flushed = queue.flush();
+    queue.dispose();
+    queue.dispose();
+    const result = await flushed;
+    expect(result.playedMs).to.be.at.least(0);
+    queue.enqueue(new ArrayBuffer(960));
+    expect(queue.playing).to.equal(false);
+    expect((await queue.flush()).playedMs).to.be.at.least(0);
+    await context.close();
+  });
+});

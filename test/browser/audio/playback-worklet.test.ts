@@ -1,0 +1,121 @@
+import { expect } from '@open-wc/testing';
+import { PlaybackQueue } from '../../../src/audio/playback-queue.js';
+import { loadAudioWorklets } from '../../../src/audio/worklet-loader.js';
+import { decibels, peak, toneAmplitude } from '../../fixtures/signal.js';
+import { renderAfterMessages, resumeAfterMessages, sinePcm, waitFor } from './helpers.js';
+
+const CHUNK = 960; // 40 ms at 24 kHz
+
+async function offlineQueue(rate: number, seconds: number, options = {}) {
+  const context = new OfflineAudioContext(1, Math.round(rate * seconds), rate);
+  await loadAudioWorklets(context);
+  const queue = new PlaybackQueue(context, options);
+  queue.node.connect(context.destination);
+  return { context, queue };
+}
+
+/** Index of the first sample after `from` whose magnitude exceeds `threshold`. */
+function firstAbove(signal: Float32Array, threshold: number, from = 0): number {
+  for (let i = from; i < signal.length; i++) if (Math.abs(signal[i]) > threshold) return i;
+  return -1;
+}
+
+/** Longest run of consecutive samples with magnitude below `threshold` in `signal[from, to)`. */
+function longestQuietRun(signal: Float32Array, threshold: number, from: number, to: number): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = from; i < to; i++) {
+    run = Math.abs(signal[i]) < threshold ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+describe('playback worklet (OfflineAudioContext)', () => {
+  for (const rate of [48000, 44100]) {
+    it(`at ${rate} Hz: a steady stream of 40 ms chunks plays gap-free with zero underruns`, async () => {
+      const seconds = 1.6;
+      const { context, queue } = await offlineQueue(rate, seconds);
+      const chunks = Array.from({ length: 30 }, (_, i) => sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK));
+      queue.startTurn();
+      queue.enqueue(chunks[0]);
+      // The rest arrive in real time: one every 40 ms of rendered audio.
+      for (let i = 1; i < chunks.length; i++) {
+        void context.suspend(i * 0.04).then(() => {
+          queue.enqueue(chunks[i]);
+          return resumeAfterMessages(context);
+        });
+      }
+      let ended = 0;
+      queue.onPlaybackEnd = () => ended++;
+      const rendered = (await renderAfterMessages(context)).getChannelData(0);
+      await waitFor(() => ended === 1, 2000, 'the end of playback');
+
+      expect(queue.underruns).to.equal(0);
+      const start = firstAbove(rendered, 0.01);
+      const end = start + Math.round((chunks.length * CHUNK * rate) / 24000);
+      expect(start).to.be.within(0, rate * 0.1);
+      // A 440 Hz sine at 0.5 is never below 0.01 for more than a few samples; a gap would be.
+      expect(longestQuietRun(rendered, 0.01, start, end - 50)).to.be.below(10);
+      expect(Math.abs(decibels(toneAmplitude(rendered, rate, 440, start, end - 50) / 0.5))).to.be.below(0.1);
+      queue.dispose();
+    });
+  }
+
+  it('flush() silences the output within one render quantum plus the fade, and keeps the next turn', async () => {
+    const rate = 48000;
+    const fadeMs = 4;
+    const { context, queue } = await offlineQueue(rate, 1.5, { fadeMs });
+    queue.startTurn();
+    queue.enqueue(sinePcm(24000, 440, 24000, 0.5)); // 1 s
+    // A render-quantum boundary, so the suspension happens exactly there.
+    const flushAt = (192 * 128) / rate;
+    let played = { playedMs: -1, playedSamples: -1 };
+    let estimate = { playedMs: -1, playedSamples: -1 };
+    void context.suspend(flushAt).then(() => {
+      estimate = queue.played();
+      void queue.flush().then((result) => (played = result));
+      queue.startTurn();
+      queue.enqueue(sinePcm(24000, 3000, 4800, 0.25)); // the next turn, 200 ms
+      return resumeAfterMessages(context);
+    });
+    const rendered = (await renderAfterMessages(context)).getChannelData(0);
+    await waitFor(() => played.playedMs >= 0, 2000, 'the flush answer');
+
+    const flushFrame = Math.round(flushAt * rate);
+    const fadeFrames = (fadeMs * rate) / 1000;
+    expect(peak(rendered, flushFrame - 256, flushFrame)).to.be.above(0.45);
+    // Silence (exact zeros) begins by the deadline: one render quantum for the message, then the fade.
+    const deadline = flushFrame + 128 + fadeFrames;
+    let quietStart = flushFrame;
+    while (quietStart < rendered.length && peak(rendered, quietStart, quietStart + 32) !== 0) quietStart++;
+    expect(quietStart, 'silent from').to.be.at.most(deadline);
+    // The fade has no step: consecutive samples never differ by more than the tone itself moves.
+    for (let i = flushFrame; i < quietStart; i++) expect(Math.abs(rendered[i] - rendered[i - 1])).to.be.below(0.03);
+    const nextTurn = firstAbove(rendered, 1e-6, quietStart);
+    expect(nextTurn, 'the next turn plays').to.be.above(quietStart);
+    // The next turn is the 3 kHz tone, complete (200 ms), with nothing of the discarded 440 Hz.
+    const next = rendered.subarray(nextTurn, nextTurn + 0.2 * rate);
+    expect(toneAmplitude(next, rate, 3000, 200, next.length - 200)).to.be.above(0.24);
+    expect(decibels(toneAmplitude(next, rate, 440, 200, next.length - 200))).to.be.below(-60);
+
+    // Played time: from the first sound to the flush.
+    const heardMs = ((flushFrame - firstAbove(rendered, 1e-6)) / rate) * 1000;
+    expect(Math.abs(played.playedMs - heardMs)).to.be.below(5);
+    expect(Math.abs(estimate.playedMs - heardMs)).to.be.below(5);
+    queue.dispose();
+  });
+
+  it('plays a long answer that arrives at once, without dropping any of it', async () => {
+    const rate = 48000;
+    const { context, queue } = await offlineQueue(rate, 6.3);
+    for (let i = 0; i < 150; i++) queue.enqueue(sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK)); // 6 s
+    const rendered = (await renderAfterMessages(context)).getChannelData(0);
+    const start = firstAbove(rendered, 0.01);
+    let end = rendered.length - 1;
+    while (end > 0 && Math.abs(rendered[end]) < 0.01) end--;
+    expect(Math.abs((end - start) / rate - 6)).to.be.below(0.01);
+    expect(longestQuietRun(rendered, 0.01, start, end)).to.be.below(10);
+    queue.dispose();
+  });
+});
