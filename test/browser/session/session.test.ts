@@ -1,9 +1,15 @@
 import { expect } from '@open-wc/testing';
-import { connections, control, openConnectionCount, resetSimulator, waitFor } from '../../support/simulator.js';
+import { connections as allConnections, control, openConnectionCount, resetSimulator, waitFor } from '../../support/simulator.js';
 import { SIM_MODEL, createSession, lastModelText, type SessionProbe } from '../../support/session.js';
 
 describe('LiveSession against the simulator', () => {
   let probe: SessionProbe | undefined;
+
+  /** This test's connections, oldest first: those opened with the tokens this test's session fetched. */
+  const connections = async () => {
+    const tokens = new Set(probe?.tokens ?? []);
+    return (await allConnections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
+  };
 
   beforeEach(async () => {
     await resetSimulator();
