@@ -47,7 +47,19 @@ if (existsSync(makerPath)) {
   });
 }
 
+// The voice group's microphone says a sentence, then stays silent: real user turns for the simulator to hear.
+const voiceWav = path.join(fakeMicDir, 'voice.wav');
+mkdirSync(fakeMicDir, { recursive: true });
+const { makeVoiceWav } = await import('./test/fixtures/make-voice-wav.mjs');
+await makeVoiceWav(voiceWav);
+groups.push({
+  name: 'voice',
+  files: 'test/voice/**/*.test.ts',
+  browsers: [chrome([`--use-file-for-fake-audio-capture=${voiceWav}`])],
+});
+
 const countsFile = process.env.WTR_COUNTS_FILE;
+const simulator = simulatorPlugin();
 
 export default {
   rootDir,
@@ -61,11 +73,12 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 20_000 } },
+  middleware: [simulator.tokenMiddleware],
   plugins: [
     tsSiblingPlugin({ rootDir }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(rootDir, 'tsconfig.json') }),
     commonJsPlugin({ rootDir }),
-    simulatorPlugin(),
+    simulator,
   ],
   reporters: [
     defaultReporter({ reportTestResults: true, reportTestProgress: !process.env.CI }),

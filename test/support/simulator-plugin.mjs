@@ -6,34 +6,38 @@ export function simulatorPlugin(options = {}) {
   /** @type {any} */
   let simulator;
   const tokenRequests = [];
+
+  /** Koa middleware for the config's `middleware` list: `POST /api/token` as a site's backend would answer it. */
+  async function tokenMiddleware(ctx, next) {
+    if (ctx.path !== '/api/token' || !simulator) return next();
+    if (ctx.method !== 'POST') {
+      ctx.status = 405;
+      return undefined;
+    }
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    let body = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch {
+      ctx.status = 400;
+      return undefined;
+    }
+    tokenRequests.push({ body, at: Date.now() });
+    const result = await simulator.control.act({ action: 'createToken' });
+    ctx.type = 'application/json';
+    ctx.set('cache-control', 'no-store');
+    ctx.body = JSON.stringify({ token: result.name });
+    return undefined;
+  }
+
   return {
     name: 'live-simulator',
-    async serverStart({ app }) {
+    tokenMiddleware,
+    async serverStart() {
       if (process.env.NO_SIMULATOR) return;
       const { startSimulator } = await import('../../demo/simulator/index.js');
       simulator = await startSimulator({ voice: false, ...options });
-      app.use(async (ctx, next) => {
-        if (ctx.path !== '/api/token') return next();
-        if (ctx.method !== 'POST') {
-          ctx.status = 405;
-          return undefined;
-        }
-        const chunks = [];
-        for await (const chunk of ctx.req) chunks.push(chunk);
-        let body = {};
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-        } catch {
-          ctx.status = 400;
-          return undefined;
-        }
-        tokenRequests.push({ body, credentials: ctx.get('cookie') ? 'cookie' : 'none', at: Date.now() });
-        const result = await simulator.control.act({ action: 'createToken' });
-        ctx.type = 'application/json';
-        ctx.set('cache-control', 'no-store');
-        ctx.body = JSON.stringify({ token: result.name });
-        return undefined;
-      });
     },
     async serverStop() {
       await simulator?.close();

@@ -1,0 +1,287 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import '../../../src/gemini-live.js';
+import type { GeminiLiveElement, LiveState } from '../../../src/gemini-live.js';
+import { connections, control, openConnectionCount, resetSimulator, simulatorUrl, waitFor } from '../../support/simulator.js';
+import { SIM_MODEL } from '../../support/session.js';
+
+const part = (el: GeminiLiveElement, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+
+async function tokenRequests(clear = false): Promise<Array<{ body: { model?: string } }>> {
+  const result = await executeServerCommand<{ requests: Array<{ body: { model?: string } }> }, Record<string, unknown>>('simulator', {
+    route: 'token-requests',
+    clear,
+  });
+  return result.requests;
+}
+
+async function liveElement(template = html`<gemini-live></gemini-live>`): Promise<GeminiLiveElement> {
+  const el = await fixture<GeminiLiveElement>(template);
+  el.tokenEndpoint = '/api/token';
+  el.apiBaseUrl = simulatorUrl;
+  el.model = SIM_MODEL;
+  el.noAudioProcessing = true;
+  await el.updateComplete;
+  return el;
+}
+
+describe('<gemini-live> in conversation with the simulator', () => {
+  let el: GeminiLiveElement | undefined;
+
+  beforeEach(async () => {
+    await resetSimulator();
+    await tokenRequests(true);
+  });
+
+  afterEach(async () => {
+    await el?.stop();
+    el?.remove();
+    el = undefined;
+  });
+
+  it('starts from the toggle, fetches a token for every connection, and fires state events', async () => {
+    el = await liveElement();
+    const states: Array<{ state: LiveState; previous: LiveState }> = [];
+    el.addEventListener('gemini-live-state', (event) => states.push(event.detail));
+    part(el, 'toggle')!.click();
+    await waitFor(() => el!.state === 'listening', { message: 'listening' });
+    expect(states.slice(0, 2)).to.deep.equal([
+      { state: 'connecting', previous: 'idle' },
+      { state: 'listening', previous: 'connecting' },
+    ]);
+    expect(el.getAttribute('state')).to.equal('listening');
+    await el.updateComplete;
+    expect(part(el, 'toggle')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part(el, 'status')!.textContent).to.equal('Listening');
+    await expect(el).to.be.accessible();
+    const requests = await tokenRequests();
+    expect(requests).to.have.length(1);
+    expect(requests[0].body).to.deep.equal({ model: SIM_MODEL });
+    await control({ action: 'drop' });
+    await waitFor(() => el!.state === 'reconnecting', { message: 'reconnecting' });
+    await el.updateComplete;
+    expect(part(el, 'status')!.textContent).to.contain('Reconnecting');
+    await expect(el).to.be.accessible();
+    await waitFor(() => el!.state === 'listening', { message: 'listening again' });
+    expect(await tokenRequests()).to.have.length(2);
+    const records = await connections();
+    expect(new Set(records.map((r) => r.auth.credential)).size).to.equal(records.length);
+    part(el, 'toggle')!.click();
+    await waitFor(() => el!.state === 'idle', { message: 'idle' });
+  });
+
+  it('types a message, shows both sides, speaks, and reports usage', async () => {
+    el = await liveElement(html`<gemini-live text-input></gemini-live>`);
+    await el.start();
+    const usage = oneEvent(el, 'gemini-live-usage');
+    const input = part(el, 'text-input') as HTMLInputElement;
+    input.value = 'Hello from a test';
+    input.dispatchEvent(new InputEvent('input'));
+    await el.updateComplete;
+    part(el, 'send')!.click();
+    await waitFor(() => el!.transcript.some((t) => t.role === 'model' && t.final), { message: 'an answer' });
+    expect(el.transcript[0]).to.include({ role: 'user', text: 'Hello from a test', final: true });
+    expect((await usage).detail.totalTokenCount).to.be.a('number');
+    await el.updateComplete;
+    const turns = el.shadowRoot!.querySelectorAll('[part~="turn"]');
+    expect(turns[0].getAttribute('part')).to.contain('turn-user');
+    expect(turns[1].getAttribute('part')).to.contain('turn-model');
+    expect(input.value).to.equal('');
+    await waitFor(() => el!.state === 'speaking' || el!.outputStream !== null, { message: 'speech' });
+    expect(el.outputStream).to.be.instanceOf(MediaStream);
+    expect(el.outputStream!.getAudioTracks()[0].readyState).to.equal('live');
+    await expect(el).to.be.accessible();
+  });
+
+  it('announces final phrases politely, not every partial', async () => {
+    el = await liveElement();
+    await el.start();
+    await control({ action: 'turn', text: 'A fairly short answer.', outputTranscript: ['A fairly ', 'short ', 'answer.'], audioSeconds: 0.5 });
+    await waitFor(() => el!.transcript.some((t) => t.role === 'model' && t.final), { message: 'a final answer' });
+    await el.updateComplete;
+    const live = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    expect(live.textContent).to.equal('Assistant: A fairly short answer.');
+  });
+
+  it('renders transcript and model text as text, never as HTML', async () => {
+    el = await liveElement(html`<gemini-live response-modality="text"></gemini-live>`);
+    await el.start();
+    const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
+    await control({ action: 'turn', inputTranscript: payload, text: payload });
+    await waitFor(() => el!.transcript.some((t) => t.role === 'model' && t.final), { message: 'the payload turn' });
+    await el.updateComplete;
+    const transcript = part(el, 'transcript')!;
+    expect(transcript.querySelector('img, script, b')).to.be.null;
+    expect(transcript.textContent).to.contain(payload);
+    expect((window as unknown as { __xss?: number }).__xss).to.be.undefined;
+  });
+
+  it('fires gemini-live-interrupted and marks the cut model turn', async () => {
+    el = await liveElement();
+    await el.start();
+    await control({ action: 'turn', text: 'A long answer about many things that will not be finished.', audioSeconds: 4 });
+    await waitFor(() => el!.state === 'speaking', { message: 'speaking' });
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    const interrupted = oneEvent(el, 'gemini-live-interrupted');
+    el.sendText('Wait');
+    await interrupted;
+    await el.updateComplete;
+    const cut = el.shadowRoot!.querySelector('[part~="turn-interrupted"]');
+    expect(cut).to.exist;
+    expect(cut!.textContent).to.contain('(interrupted)');
+  });
+
+  it('fires a cancelable tool-call event for functions without a handler; respond() answers', async () => {
+    el = await liveElement();
+    el.tools = [{ name: 'get_colour', description: 'Reads the page colour', handler: undefined as never }];
+    el.addEventListener('gemini-live-tool-call', (event) => {
+      event.preventDefault();
+      event.detail.respond({ colour: 'teal' });
+    });
+    await el.start();
+    const call = oneEvent(el, 'gemini-live-tool-call');
+    el.sendText('call get_colour');
+    const { detail } = await call;
+    expect(detail.name).to.equal('get_colour');
+    expect(detail.id).to.be.a('string');
+    await waitFor(async () => (await connections()).some((r) => r.toolResponses.length > 0), { message: 'the response' });
+    const record = (await connections()).find((r) => r.toolResponses.length > 0)!;
+    expect(record.toolResponses[0].functionResponses[0].response).to.deep.equal({ result: { colour: 'teal' } });
+  });
+
+  it('runs page tools from the tools property', async () => {
+    el = await liveElement();
+    let seen: unknown;
+    el.tools = [
+      {
+        name: 'set_volume',
+        description: 'Sets the volume',
+        parameters: { type: 'object', properties: { level: { type: 'number' } } },
+        handler: (args) => {
+          seen = args;
+          return 'done';
+        },
+      },
+    ];
+    await el.start();
+    el.sendText('call set_volume with level 7');
+    await waitFor(() => seen, { message: 'the handler' });
+    expect(seen).to.deep.equal({ level: 7 });
+  });
+
+  it('push-to-talk: Space and the talk control bracket activity; audio only while held', async () => {
+    el = await liveElement(html`<gemini-live mode="push-to-talk"></gemini-live>`);
+    await el.start();
+    await el.updateComplete;
+    const [record] = await connections();
+    expect(record.setup!.realtimeInputConfig).to.deep.equal({ automaticActivityDetection: { disabled: true } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await connections())[0].audio.chunks).to.equal(0);
+    part(el, 'toggle')!.focus();
+    await sendKeys({ down: ' ' });
+    await el.updateComplete;
+    expect(part(el, 'talk')!.getAttribute('aria-pressed')).to.equal('true');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sendKeys({ up: ' ' });
+    await el.updateComplete;
+    expect(part(el, 'talk')!.getAttribute('aria-pressed')).to.equal('false');
+    // The released Space did not click the focused toggle.
+    expect(el.state).to.not.equal('idle');
+    const talk = part(el, 'talk')!;
+    talk.dispatchEvent(new PointerEvent('pointerdown', { button: 0, pointerId: 1, bubbles: true }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    talk.dispatchEvent(new PointerEvent('pointerup', { button: 0, pointerId: 1, bubbles: true }));
+    await waitFor(async () => (await connections())[0].activity.filter((a) => a.type === 'activityEnd').length === 2, {
+      message: 'two activity ends',
+    });
+    const after = (await connections())[0];
+    expect(after.activity.filter((a) => a.type === 'activityStart')).to.have.length(2);
+    expect(after.audio.seconds).to.be.greaterThan(0.3).and.lessThan(1.5);
+    await expect(el).to.be.accessible();
+  });
+
+  it('mute stops audio without closing the session', async () => {
+    el = await liveElement();
+    await el.start();
+    await waitFor(async () => (await connections())[0].audio.chunks > 5, { message: 'audio' });
+    el.muted = true;
+    await el.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const before = (await connections())[0].audio.chunks;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await connections())[0].audio.chunks).to.equal(before);
+    expect(el.state).to.equal('listening');
+    expect(part(el, 'status')!.textContent).to.equal('Muted');
+    el.muted = false;
+    await waitFor(async () => (await connections())[0].audio.chunks > before, { message: 'audio again' });
+  });
+
+  it('shows what to do when the microphone is blocked, and can start again', async () => {
+    const original = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    try {
+      el = await liveElement();
+      const error = oneEvent(el, 'gemini-live-error');
+      await el.start().catch(() => undefined);
+      expect((await error).detail).to.include({ code: 'mic-denied', recoverable: true });
+      await el.updateComplete;
+      expect(el.state).to.equal('error');
+      expect(part(el, 'error')!.textContent).to.contain('Allow the microphone');
+      await expect(el).to.be.accessible();
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+    await el.start();
+    expect(el.state).to.equal('listening');
+    await el.updateComplete;
+    expect(part(el, 'error')).to.be.null;
+  });
+
+  it('leaves no live track, open context or open socket after 10 start/stop cycles', async () => {
+    const tracks: MediaStreamTrack[] = [];
+    const contexts: AudioContext[] = [];
+    const originalGum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    const OriginalContext = window.AudioContext;
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await originalGum(constraints);
+      tracks.push(...stream.getTracks());
+      return stream;
+    };
+    window.AudioContext = class extends OriginalContext {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        contexts.push(this);
+      }
+    };
+    try {
+      el = await liveElement();
+      for (let i = 0; i < 10; i += 1) {
+        const started = el.start();
+        // Every other cycle stops before the session is up.
+        if (i % 2 === 1) await new Promise((resolve) => setTimeout(resolve, 20));
+        else await started;
+        await el.stop();
+        await started.catch(() => undefined);
+      }
+      await waitFor(() => contexts.every((context) => context.state === 'closed'), { message: 'contexts closed' });
+      expect(contexts).to.have.length(10);
+      expect(tracks.filter((track) => track.readyState === 'live')).to.have.length(0);
+      await waitFor(async () => (await openConnectionCount()) === 0, { message: 'sockets closed' });
+      expect(el.state).to.equal('idle');
+    } finally {
+      navigator.mediaDevices.getUserMedia = originalGum;
+      window.AudioContext = OriginalContext;
+    }
+  });
+
+  it('removing the element ends the conversation and releases everything', async () => {
+    el = await liveElement();
+    await el.start();
+    const stream = (el as unknown as { session: { session: { engine: { microphoneStream: MediaStream } } } }).session.session.engine
+      .microphoneStream;
+    el.remove();
+    await waitFor(() => stream.getTracks().every((track) => track.readyState === 'ended'), { message: 'tracks ended' });
+    await waitFor(async () => (await openConnectionCount()) === 0, { message: 'socket closed' });
+  });
+});
