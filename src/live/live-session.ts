@@ -1,4 +1,4 @@
-import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
+import type { LiveServerMessage, Session } from '@google/genai';
 import type { AudioEngine } from '../audio/audio-engine.js';
 import type { VideoCapture } from './video-capture.js';
 import type { LiveErrorDetail, LiveState, Turn } from './types.js';
@@ -14,7 +14,7 @@ import { TokenSource, type Credential } from './token-source.js';
 import { ToolDispatcher, type FunctionResponse } from './tool-dispatcher.js';
 import { base64ToBytes, bytesToBase64 } from '../audio/base64.js';
 
-type Sdk = typeof import('@google/genai');
+type Sdk = typeof import('./sdk-live.js');
 
 export interface LiveSessionResources {
   /** Created (or resumed) by the caller inside the user's gesture; the session owns it from here on. */
@@ -263,7 +263,7 @@ export class LiveSession {
   private async loadSdk(): Promise<Sdk> {
     if (!this.sdk) {
       try {
-        this.sdk = await import('@google/genai');
+        this.sdk = await import('./sdk-live.js');
       } catch (cause) {
         throw new LiveError('connection-failed', `The Gemini SDK could not be loaded: ${String(cause)}`, true, { cause });
       }
@@ -331,17 +331,10 @@ export class LiveSession {
     };
     this.connections.add(conn);
 
-    const httpOptions: Record<string, string> = {};
-    const baseUrl = this.baseUrl();
-    if (baseUrl) httpOptions.baseUrl = baseUrl;
-    const apiVersion = this.apiVersionFor(credential);
-    if (apiVersion) httpOptions.apiVersion = apiVersion;
-    const ai: GoogleGenAI = new sdk.GoogleGenAI({ apiKey: credential.value, httpOptions });
-    const live = ai.live as unknown as { webSocketFactory?: unknown };
-    if (!('webSocketFactory' in live)) {
-      throw new LiveError('connection-failed', 'This version of @google/genai is not supported (no webSocketFactory).', false);
-    }
-    live.webSocketFactory = conn.sockets;
+    const live = sdk.createLive(
+      { apiKey: credential.value, baseUrl: this.baseUrl(), apiVersion: this.apiVersionFor(credential) },
+      conn.sockets,
+    );
 
     const config = buildLiveConfig(this.options, this.handle);
     let timer = 0;
@@ -357,7 +350,7 @@ export class LiveSession {
       if (this.abort.signal.aborted) onAbort();
       else this.abort.signal.addEventListener('abort', onAbort, { once: true });
     });
-    const connecting = ai.live.connect({
+    const connecting = live.connect({
       model: this.options.model,
       config,
       callbacks: {
