@@ -158,6 +158,7 @@ export class LiveSession {
     if (this.started) throw new Error('A LiveSession starts once.');
     this.started = true;
     const signal = this.abort.signal;
+    this.context.addEventListener('statechange', this.onContextStateChange);
     try {
       if (!this.tokens.configured) {
         throw new LiveError('config-invalid', 'No credentials: set token-endpoint, tokenProvider or api-key.', false);
@@ -256,6 +257,42 @@ export class LiveSession {
   dispose(): Promise<void> {
     this.disposing ??= this.release();
     return this.disposing;
+  }
+
+  // --- audio context recovery ----------------------------------------------------------------------------------
+
+  /**
+   * The OS or browser may suspend the context (a phone call, iOS sending the tab to the background: Safari's
+   * "interrupted" state). Try to resume at once, and if the browser wants a gesture, on the next one.
+   */
+  private readonly onContextStateChange = () => {
+    if (this.disposed) return;
+    const state = this.context.state as string;
+    if (state !== 'suspended' && state !== 'interrupted') return;
+    this.context.resume().catch(() => undefined);
+    this.resumeOnNextGesture();
+  };
+
+  private gestureResume?: () => void;
+
+  private resumeOnNextGesture(): void {
+    if (this.gestureResume || typeof document === 'undefined') return;
+    const resume = () => {
+      this.disarmGestureResume();
+      if (!this.disposed && this.context.state !== 'running' && this.context.state !== 'closed') {
+        this.context.resume().catch(() => undefined);
+      }
+    };
+    this.gestureResume = resume;
+    document.addEventListener('pointerdown', resume, true);
+    document.addEventListener('keydown', resume, true);
+  }
+
+  private disarmGestureResume(): void {
+    if (!this.gestureResume) return;
+    document.removeEventListener('pointerdown', this.gestureResume, true);
+    document.removeEventListener('keydown', this.gestureResume, true);
+    this.gestureResume = undefined;
   }
 
   // --- start-up pieces -----------------------------------------------------------------------------------------
@@ -683,6 +720,8 @@ export class LiveSession {
 
   private async release(): Promise<void> {
     this.disposed = true;
+    this.context.removeEventListener('statechange', this.onContextStateChange);
+    this.disarmGestureResume();
     this.abort.abort();
     this.dispatcher.dispose();
     this.transcriptModel.finishAll();

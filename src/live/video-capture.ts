@@ -6,9 +6,15 @@ import { bytesToBase64 } from '../audio/base64.js';
 /** The longest side of a frame sent to the model. */
 export const MAX_FRAME_SIDE = 768;
 export const JPEG_QUALITY = 0.7;
+export const MIN_FPS = 0.2;
+export const MAX_FPS = 2;
+export const DEFAULT_FPS = 1;
+
+/** What the camera is asked for; frames are scaled down to `MAX_FRAME_SIDE` anyway, the preview shows this. */
+const CAMERA_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
 
 export interface VideoCaptureOptions {
-  /** Frames per second, 0.2-2. */
+  /** Frames per second, clamped to 0.2-2 (see `clampFps`). */
   fps: number;
   /** Sends one JPEG frame (base64) to the model. */
   send: (jpegBase64: string) => void;
@@ -16,31 +22,60 @@ export interface VideoCaptureOptions {
   canSend: () => boolean;
   /** The browser ended the capture (its "Stop sharing" button, a camera unplugged). */
   onEnded: () => void;
+  /** Video constraints for the camera, instead of 1280×720 ideal. */
+  camera?: MediaTrackConstraints;
+  /** URL of the JPEG encoder worker module; by default `workers/jpeg-encoder.js` next to the bundle. */
+  encoderUrl?: string;
 }
 
 export interface VideoStats {
   framesSent: number;
+  /** Frame times that passed without a frame: still encoding, socket backed up, or the frame was lost. */
   framesSkipped: number;
   lastFrameBytes: number;
-  /** Main-thread time of the last frame: grabbing the bitmap and handing it to the encoder. */
+  /**
+   * Main-thread time of the last frame: the synchronous work of grabbing the scaled bitmap, handing it to the
+   * encoder and sending the message (with the main-thread encoder, also drawing and base64).
+   */
   lastMainThreadMs: number;
-  /** Encoder time of the last frame (in the worker when available). */
+  /** JPEG compression and base64 of the last frame, in the worker when one is used. */
   lastEncodeMs: number;
+  /** From the frame's tick to `send`: how far the model's view lags behind the camera. */
+  lastLatencyMs: number;
+  /** Where frames are compressed: a worker, or (where workers with OffscreenCanvas fail) the main thread. */
+  encoder: 'worker' | 'main-thread' | null;
   width: number;
   height: number;
 }
 
 /** Fits `width`×`height` into a box whose longest side is at most `max`, keeping the aspect ratio. */
 export function fitWithin(width: number, height: number, max = MAX_FRAME_SIDE): { width: number; height: number } {
-  if (!(width > 0 && height > 0)) return { width: 0, height: 0 };
+  if (!(width > 0 && height > 0 && max > 0) || !Number.isFinite(width) || !Number.isFinite(height)) {
+    return { width: 0, height: 0 };
+  }
   const scale = Math.min(1, max / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  return {
+    width: Math.min(max, Math.max(1, Math.round(width * scale))),
+    height: Math.min(max, Math.max(1, Math.round(height * scale))),
+  };
+}
+
+/** Frames per second within 0.2-2; a value that is not a positive number means the default, 1. */
+export function clampFps(fps: number): number {
+  if (!Number.isFinite(fps) || fps <= 0) return DEFAULT_FPS;
+  return Math.min(MAX_FPS, Math.max(MIN_FPS, fps));
+}
+
+interface EncodedFrame {
+  base64: string;
+  bytes: number;
 }
 
 /**
- * Shares the camera or the screen with the model as JPEG frames at a low rate. Frames are encoded off the main
- * thread (a worker with OffscreenCanvas) where the browser allows it; a frame is skipped rather than queued while
- * the previous one is still encoding or the socket is backed up.
+ * Shares the camera or the screen with the model as JPEG frames at a low rate. Frames are scaled while they are
+ * grabbed and compressed off the main thread (a worker with OffscreenCanvas) where the browser allows it. A frame
+ * is skipped rather than queued while the previous one is still encoding or the socket is backed up: the model
+ * wants the newest view, not a backlog.
  */
 export class VideoCapture {
   readonly stats: VideoStats = {
@@ -49,9 +84,14 @@ export class VideoCapture {
     lastFrameBytes: 0,
     lastMainThreadMs: 0,
     lastEncodeMs: 0,
+    lastLatencyMs: 0,
+    encoder: null,
     width: 0,
     height: 0,
   };
+
+  /** Frames per second actually used. */
+  readonly fps: number;
 
   private currentSource: VideoSource | null = null;
   private currentStream: MediaStream | null = null;
@@ -60,50 +100,65 @@ export class VideoCapture {
   private encoding = false;
   private worker?: Worker;
   private workerFailed = false;
+  private canvas?: OffscreenCanvas | HTMLCanvasElement;
   private nextId = 0;
   private readonly waiting = new Map<number, (response: EncodeResponse) => void>();
+  /** Bumped by every start() and stop(): a start that is overtaken releases what it opened. */
   private startToken = 0;
+  private disposed = false;
 
-  constructor(private readonly options: VideoCaptureOptions) {}
+  constructor(private readonly options: VideoCaptureOptions) {
+    this.fps = clampFps(options.fps);
+  }
 
+  /** What is shared now, or null. */
   get source(): VideoSource | null {
     return this.currentSource;
   }
 
+  /** The shared stream (for a preview), or null. */
   get stream(): MediaStream | null {
     return this.currentStream;
   }
 
-  /** Starts sharing `source`, replacing what is shared now. */
+  /**
+   * Starts sharing `source`, replacing what is shared now once the new stream is there (if the user cancels the
+   * screen picker, the camera goes on). Rejects with the browser's error (`NotAllowedError` when refused).
+   */
   async start(source: VideoSource): Promise<void> {
+    if (this.disposed) throw new DOMException('The video capture was disposed.', 'InvalidStateError');
     if (this.currentSource === source && this.currentStream) return;
     const token = (this.startToken += 1);
-    const stream =
-      source === 'screen'
-        ? await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 5 } }, audio: false })
-        : await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+    const stream = await this.open(source);
     if (token !== this.startToken) {
       // A newer start() or a stop() came first.
-      stream.getTracks().forEach((track) => track.stop());
+      stopTracks(stream);
       return;
+    }
+    const [track] = stream.getVideoTracks();
+    if (!track || track.readyState === 'ended') {
+      stopTracks(stream);
+      throw new DOMException('The source gave no live video track.', 'NotReadableError');
     }
     this.stopCapture();
     this.currentSource = source;
     this.currentStream = stream;
-    for (const track of stream.getVideoTracks()) {
-      track.addEventListener('ended', () => {
+    track.addEventListener(
+      'ended',
+      () => {
         if (this.currentStream !== stream) return;
         this.stopCapture();
         this.options.onEnded();
-      });
-    }
-    const video = (this.video ??= document.createElement('video'));
-    video.muted = true;
-    video.playsInline = true;
+      },
+      { once: true },
+    );
+
+    const video = (this.video ??= createHiddenVideo());
     video.srcObject = stream;
-    await video.play().catch(() => undefined);
-    const fps = Number.isFinite(this.options.fps) ? Math.min(2, Math.max(0.2, this.options.fps)) : 1;
-    this.timer = window.setInterval(() => void this.captureFrame(), 1000 / fps);
+    // Playback starts once the first frame is there; that frame goes out at once, then one per period.
+    video.addEventListener('loadeddata', () => this.currentStream === stream && void this.captureFrame(), { once: true });
+    video.play().catch(() => undefined);
+    this.timer = window.setInterval(() => void this.captureFrame(), 1000 / this.fps);
   }
 
   /** Stops sharing; the conversation goes on. */
@@ -112,103 +167,204 @@ export class VideoCapture {
     this.stopCapture();
   }
 
+  /** Stops sharing and ends the encoder worker. The capture cannot be started again. */
   dispose(): void {
+    this.disposed = true;
     this.stop();
     this.worker?.terminate();
     this.worker = undefined;
-    for (const resolve of this.waiting.values()) resolve({ type: 'failed', id: -1, message: 'disposed' });
-    this.waiting.clear();
+    this.settleAll('disposed');
+    this.video = undefined;
+    this.canvas = undefined;
+  }
+
+  private open(source: VideoSource): Promise<MediaStream> {
+    const media = navigator.mediaDevices;
+    if (source === 'screen') {
+      if (!media?.getDisplayMedia) return Promise.reject(new DOMException('Screen sharing is not supported here.', 'NotSupportedError'));
+      return media.getDisplayMedia({
+        video: { frameRate: { ideal: 5 } },
+        audio: false,
+        // Hints (Chromium): sharing this very tab would show the preview inside itself.
+        selfBrowserSurface: 'exclude',
+        surfaceSwitching: 'include',
+      } as DisplayMediaStreamOptions);
+    }
+    if (!media?.getUserMedia) return Promise.reject(new DOMException('The camera is not available here.', 'NotSupportedError'));
+    return media.getUserMedia({ video: this.options.camera ?? CAMERA_CONSTRAINTS, audio: false });
   }
 
   private stopCapture(): void {
     clearInterval(this.timer);
     this.timer = 0;
-    this.currentStream?.getTracks().forEach((track) => track.stop());
+    if (this.currentStream) stopTracks(this.currentStream);
     this.currentStream = null;
     this.currentSource = null;
-    if (this.video) this.video.srcObject = null;
+    if (this.video) {
+      this.video.pause();
+      this.video.srcObject = null;
+    }
   }
 
   private async captureFrame(): Promise<void> {
     const video = this.video;
-    if (!video || !this.currentStream) return;
-    if (this.encoding || !this.options.canSend() || video.videoWidth === 0) {
+    const stream = this.currentStream;
+    // Before the first frame there is nothing to skip.
+    if (!video || !stream || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || !video.videoWidth) return;
+    if (this.encoding || !this.options.canSend()) {
       this.stats.framesSkipped += 1;
       return;
     }
     this.encoding = true;
-    const stream = this.currentStream;
+    const tick = performance.now();
+    let mainThreadMs = 0;
+    const onMainThread = <T>(work: () => T): T => {
+      const started = performance.now();
+      try {
+        return work();
+      } finally {
+        mainThreadMs += performance.now() - started;
+      }
+    };
     try {
       const { width, height } = fitWithin(video.videoWidth, video.videoHeight);
-      const started = performance.now();
-      const bitmap = await createImageBitmap(video, { resizeWidth: width, resizeHeight: height, resizeQuality: 'medium' });
-      const result = await this.encode(bitmap, width, height, started);
-      if (!result || stream !== this.currentStream) return;
-      this.stats.framesSent += 1;
-      this.stats.lastFrameBytes = result.bytes;
-      this.stats.width = width;
-      this.stats.height = height;
-      this.options.send(result.base64);
+      const bitmap = await onMainThread(() =>
+        createImageBitmap(video, { resizeWidth: width, resizeHeight: height, resizeQuality: 'medium' }),
+      );
+      if (stream !== this.currentStream) {
+        bitmap.close();
+        return;
+      }
+      const frame = await this.encode(bitmap, width, height, onMainThread);
+      if (stream !== this.currentStream) return;
+      if (!frame || !this.options.canSend()) {
+        this.stats.framesSkipped += 1;
+        return;
+      }
+      onMainThread(() => this.options.send(frame.base64));
+      Object.assign(this.stats, {
+        framesSent: this.stats.framesSent + 1,
+        lastFrameBytes: frame.bytes,
+        lastMainThreadMs: mainThreadMs,
+        lastLatencyMs: performance.now() - tick,
+        width,
+        height,
+      });
     } catch {
-      this.stats.framesSkipped += 1;
+      if (stream === this.currentStream) this.stats.framesSkipped += 1;
     } finally {
       this.encoding = false;
     }
   }
 
-  private getWorker(): Worker | undefined {
-    if (this.workerFailed || typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') return undefined;
-    if (!this.worker) {
-      try {
-        this.worker = new Worker(jpegEncoderUrl(), { type: 'module' });
-        this.worker.onmessage = (event: MessageEvent<EncodeResponse>) => {
-          const resolve = this.waiting.get(event.data.id);
-          this.waiting.delete(event.data.id);
-          resolve?.(event.data);
-        };
-        this.worker.onerror = () => {
-          this.workerFailed = true;
-          for (const resolve of this.waiting.values()) resolve({ type: 'failed', id: -1, message: 'worker failed' });
-          this.waiting.clear();
-          this.worker?.terminate();
-          this.worker = undefined;
-        };
-      } catch {
-        this.workerFailed = true;
-        return undefined;
-      }
-    }
-    return this.worker;
-  }
-
-  private async encode(
+  private encode(
     bitmap: ImageBitmap,
     width: number,
     height: number,
-    started: number,
-  ): Promise<{ base64: string; bytes: number } | undefined> {
+    onMainThread: <T>(work: () => T) => T,
+  ): Promise<EncodedFrame | undefined> {
     const worker = this.getWorker();
-    if (worker) {
-      const id = (this.nextId += 1);
-      const response = new Promise<EncodeResponse>((resolve) => this.waiting.set(id, resolve));
-      const request: EncodeRequest = { type: 'encode', id, bitmap, width, height, quality: JPEG_QUALITY };
-      worker.postMessage(request, [bitmap]);
-      this.stats.lastMainThreadMs = performance.now() - started;
-      const answer = await response;
-      if (answer.type === 'encoded') {
-        this.stats.lastEncodeMs = answer.encodeMs;
-        return { base64: answer.base64, bytes: answer.bytes };
+    if (!worker) return this.encodeHere(bitmap, width, height, onMainThread);
+    const id = (this.nextId += 1);
+    const answer = new Promise<EncodeResponse>((resolve) => this.waiting.set(id, resolve));
+    const request: EncodeRequest = { type: 'encode', id, bitmap, width, height, quality: JPEG_QUALITY };
+    onMainThread(() => worker.postMessage(request, [bitmap]));
+    return answer.then((response) => {
+      if (response.type === 'encoded') {
+        this.stats.encoder = 'worker';
+        this.stats.lastEncodeMs = response.encodeMs;
+        return { base64: response.base64, bytes: response.bytes };
       }
+      // A worker that cannot encode (no 2D OffscreenCanvas, no JPEG) will not learn: the main thread takes over.
+      if (response.id !== -1) this.abandonWorker();
+      return undefined;
+    });
+  }
+
+  /** The fallback: still asynchronous compression (never the synchronous `toDataURL`), on the main thread. */
+  private async encodeHere(
+    bitmap: ImageBitmap,
+    width: number,
+    height: number,
+    onMainThread: <T>(work: () => T) => T,
+  ): Promise<EncodedFrame> {
+    const started = performance.now();
+    let compressed: Promise<Blob | null>;
+    try {
+      compressed = onMainThread(() => {
+        const canvas = this.fallbackCanvas(width, height);
+        const context = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+        if (!context) throw new Error('No 2D canvas context.');
+        context.drawImage(bitmap, 0, 0, width, height);
+        if ('convertToBlob' in canvas) return canvas.convertToBlob({ type: 'image/jpeg', quality: JPEG_QUALITY });
+        return new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', JPEG_QUALITY));
+      });
+    } finally {
+      bitmap.close();
+    }
+    const blob = await compressed;
+    if (!blob) throw new Error('The canvas gave no JPEG.');
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const base64 = onMainThread(() => bytesToBase64(bytes));
+    this.stats.encoder = 'main-thread';
+    this.stats.lastEncodeMs = performance.now() - started;
+    return { base64, bytes: bytes.byteLength };
+  }
+
+  private fallbackCanvas(width: number, height: number): OffscreenCanvas | HTMLCanvasElement {
+    let canvas = this.canvas;
+    if (!canvas) {
+      canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : document.createElement('canvas');
+      this.canvas = canvas;
+    }
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    return canvas;
+  }
+
+  private getWorker(): Worker | undefined {
+    if (this.workerFailed || typeof Worker !== 'function' || typeof OffscreenCanvas !== 'function') return undefined;
+    if (this.worker) return this.worker;
+    try {
+      const worker = new Worker(this.options.encoderUrl ?? jpegEncoderUrl(), { type: 'module' });
+      worker.onmessage = (event: MessageEvent<EncodeResponse>) => {
+        const resolve = this.waiting.get(event.data?.id);
+        this.waiting.delete(event.data?.id);
+        resolve?.(event.data);
+      };
+      // The module did not load (blocked by a Content-Security-Policy, missing from the server): use the main thread.
+      worker.onerror = (event) => {
+        event.preventDefault();
+        this.abandonWorker();
+      };
+      this.worker = worker;
+      return worker;
+    } catch {
+      this.workerFailed = true;
       return undefined;
     }
-    // No worker: encode asynchronously on the main thread (never the synchronous toDataURL).
-    const canvas = new OffscreenCanvas(width, height);
-    canvas.getContext('2d')?.drawImage(bitmap, 0, 0, width, height);
-    bitmap.close();
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: JPEG_QUALITY });
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    this.stats.lastMainThreadMs = performance.now() - started;
-    this.stats.lastEncodeMs = this.stats.lastMainThreadMs;
-    return { base64: bytesToBase64(bytes), bytes: bytes.byteLength };
   }
+
+  private abandonWorker(): void {
+    this.workerFailed = true;
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.settleAll('worker failed');
+  }
+
+  private settleAll(message: string): void {
+    for (const resolve of this.waiting.values()) resolve({ type: 'failed', id: -1, message });
+    this.waiting.clear();
+  }
+}
+
+function createHiddenVideo(): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  return video;
+}
+
+function stopTracks(stream: MediaStream): void {
+  for (const track of stream.getTracks()) track.stop();
 }

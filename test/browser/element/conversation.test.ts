@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../../src/gemini-live.js';
 import type { GeminiLiveElement, LiveState } from '../../../src/gemini-live.js';
 import { connections, control, openConnectionCount, resetSimulator, simulatorUrl, waitFor } from '../../support/simulator.js';
@@ -91,6 +91,74 @@ describe('<gemini-live> in conversation with the simulator', () => {
     expect(el.outputStream).to.be.instanceOf(MediaStream);
     expect(el.outputStream!.getAudioTracks()[0].readyState).to.equal('live');
     await expect(el).to.be.accessible();
+  });
+
+  it('fires gemini-live-transcript for every change, with the turn and the whole transcript', async () => {
+    el = await liveElement();
+    const seen: Array<{ id: string; role: string; text: string; final: boolean; length: number }> = [];
+    el.addEventListener('gemini-live-transcript', (event) =>
+      seen.push({ ...event.detail.turn, length: event.detail.transcript.length }),
+    );
+    await el.start();
+    await control({ action: 'turn', inputTranscript: 'Hi there', text: 'Hello you.', outputTranscript: ['Hello ', 'you.'], audioSeconds: 0.3 });
+    await waitFor(() => el!.transcript.some((t) => t.role === 'model' && t.final), { message: 'a final answer' });
+    const user = seen.filter((t) => t.role === 'user');
+    const model = seen.filter((t) => t.role === 'model');
+    expect(user[user.length - 1]).to.include({ text: 'Hi there', final: true });
+    expect(model.map((t) => t.text)).to.include('Hello ');
+    expect(model[model.length - 1]).to.include({ text: 'Hello you.', final: true, length: 2 });
+    expect(el.transcript.map((t) => t.text)).to.deep.equal(['Hi there', 'Hello you.']);
+  });
+
+  it('is accessible in the dark theme while in conversation', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      el = await liveElement(html`<gemini-live text-input mode="push-to-talk" video="camera"></gemini-live>`);
+      await el.start();
+      await control({ action: 'turn', inputTranscript: 'Question', text: 'An answer in the dark.', audioSeconds: 0.3 });
+      await waitFor(() => el!.transcript.some((t) => t.role === 'model' && t.final), { message: 'an answer' });
+      await el.updateComplete;
+      expect(getComputedStyle(el).getPropertyValue('--gemini-live-background').trim()).to.equal('#1f1f1f');
+      await expect(el).to.be.accessible();
+    } finally {
+      await emulateMedia({ colorScheme: 'light' });
+    }
+  });
+
+  it('reports not-connected for text sent while idle, and mic-missing without a microphone', async () => {
+    el = await liveElement();
+    const notConnected = oneEvent(el, 'gemini-live-error');
+    el.sendText('hello?');
+    expect((await notConnected).detail).to.include({ code: 'not-connected', recoverable: true });
+    const original = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+    try {
+      const missing = oneEvent(el, 'gemini-live-error');
+      await el.start().catch(() => undefined);
+      expect((await missing).detail.code).to.equal('mic-missing');
+      await el.updateComplete;
+      expect(part(el, 'error')!.textContent).to.contain('No microphone');
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+  });
+
+  it('reports audio-failed when the browser cannot create an AudioContext', async () => {
+    el = await liveElement();
+    const OriginalContext = window.AudioContext;
+    window.AudioContext = class {
+      constructor() {
+        throw new DOMException('no audio', 'NotSupportedError');
+      }
+    } as unknown as typeof AudioContext;
+    try {
+      const failed = oneEvent(el, 'gemini-live-error');
+      await el.start().catch(() => undefined);
+      expect((await failed).detail).to.include({ code: 'audio-failed' });
+      expect(el.state).to.equal('error');
+    } finally {
+      window.AudioContext = OriginalContext;
+    }
   });
 
   it('announces final phrases politely, not every partial', async () => {

@@ -318,6 +318,25 @@ describe('LiveSession against the simulator', () => {
     expect(last.session.resumed).to.be.true;
   });
 
+  it('resumes the audio context when the OS suspends it', async () => {
+    probe = createSession();
+    await probe.session.start();
+    const context = (probe.session as unknown as { context: AudioContext }).context;
+    await context.suspend();
+    await waitFor(() => context.state === 'running', { timeout: 3000, message: 'the context running again' });
+    expect(probe.session.state).to.be.oneOf(['listening', 'speaking']);
+  });
+
+  it('reports connection-failed when the first connection is refused', async () => {
+    probe = createSession();
+    await control({ action: 'refuseNext', status: 503 });
+    const error = await probe.session.start().then(
+      () => undefined,
+      (e: { detail: { code: string; recoverable: boolean } }) => e,
+    );
+    expect(error?.detail).to.include({ code: 'connection-failed', recoverable: true });
+  });
+
   it('dispose releases the microphone, the context and the socket', async () => {
     const tracks: MediaStreamTrack[] = [];
     const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
