@@ -1,0 +1,184 @@
+// End-to-end: the built dist/ in Chromium, served by the demo server (`npm start`) in simulator mode.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, PROBE_SCRIPT } from './helpers.mjs';
+import { makeVoiceWav } from '../../fixtures/make-voice-wav.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Runs `npm start` on a free port and resolves with its URL once it says where to go. */
+function npmStart() {
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', GEMINI_API_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const url = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start said nothing useful in 180 s:\n${output}`)), 180_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /Open (http:\/\/\S+?)\/demo\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    get output() {
+      return output;
+    },
+    stop() {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
+
+describe('the demo, end to end', { timeout: 300_000 }, () => {
+  let server;
+  let baseUrl;
+  let browser;
+
+  before(async () => {
+    server = npmStart();
+    baseUrl = await server.url;
+    const wav = path.join(mkdtempSync(path.join(tmpdir(), 'gemini-live-e2e-')), 'voice.wav');
+    await makeVoiceWav(wav);
+    // Pages fulfilled by the test (not by the server) count as public; let them reach the server on loopback.
+    browser = await launchChromium([`--use-file-for-fake-audio-capture=${wav}`, '--disable-features=LocalNetworkAccessChecks']);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  test('npm start says which mode it is in', () => {
+    assert.match(server.output, /Offline mode: the Live API simulator answers/);
+  });
+
+  test('dist/gemini-live.js loaded twice registers once and does nothing until started', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(PROBE_SCRIPT);
+    const requested = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname + new URL(request.url()).search));
+    await page.route(`${baseUrl}/plain.html`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: { 'content-security-policy': "script-src 'self'; worker-src 'self'; object-src 'none'" },
+        body: `<!doctype html><html lang="en"><head><title>plain</title>
+          <script type="module" src="/dist/gemini-live.js"></script>
+          <script type="module" src="/dist/gemini-live.js?second-copy"></script></head>
+          <body><gemini-live token-endpoint="/api/token" api-base-url="${baseUrl}"></gemini-live></body></html>`,
+      }),
+    );
+    await page.goto(`${baseUrl}/plain.html`);
+    await page.waitForFunction(() => customElements.get('gemini-live') && document.querySelector('gemini-live')?.shadowRoot);
+    await page.waitForTimeout(1500);
+    const probe = await page.evaluate(() => window.__probe);
+    assert.deepEqual(probe.errors, []);
+    assert.equal(probe.getUserMedia, 0);
+    assert.equal(probe.audioContexts, 0);
+    assert.equal(probe.webSockets, 0);
+    assert.deepEqual(
+      requested.filter((url) => url !== '/plain.html'),
+      ['/dist/gemini-live.js', '/dist/gemini-live.js?second-copy'],
+    );
+    const parts = await page.evaluate(() =>
+      ['base', 'toggle', 'status', 'transcript'].map((name) => !!document.querySelector('gemini-live').shadowRoot.querySelector(`[part~="${name}"]`)),
+    );
+    assert.deepEqual(parts, [true, true, true, true]);
+    assert.equal(await page.getAttribute('gemini-live', 'state'), 'idle');
+
+    // Starting loads the lazy chunks (from dist/, under the strict CSP) and connects.
+    const errors = [];
+    page.on('console', (message) => errors.push(message.text()));
+    await page.locator('gemini-live [part~="toggle"]').click();
+    await page
+      .waitForFunction(() => document.querySelector('gemini-live').getAttribute('state') === 'listening', null, { timeout: 30_000 })
+      .catch(async (error) => {
+        const probe = await page.evaluate(() => window.__probe);
+        throw new Error(`${error.message}\n${JSON.stringify(probe)}\n${errors.join('\n')}\n${requested.join(' ')}`);
+      });
+    const after = await page.evaluate(() => window.__probe);
+    assert.equal(after.getUserMedia, 1);
+    assert.equal(after.audioContexts, 1);
+    assert.equal(after.webSockets, 1);
+    assert.deepEqual(after.cspViolations, []);
+    // The lazily loaded chunks came from dist/ (the worklets too, or the state would not be listening).
+    for (const chunk of ['live-session', 'sdk-live', 'audio-engine']) {
+      assert.ok(requested.some((url) => url.startsWith(`/dist/${chunk}-`)), `${chunk}: ${requested.join(' ')}`);
+    }
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+    await context.close();
+  });
+
+  test('a spoken conversation on the basic page, under a strict CSP, gets a spoken answer and both transcripts', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(PROBE_SCRIPT);
+    const response = await page.goto(`${baseUrl}/demo/index.html`);
+    assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+    await page.waitForFunction(() => customElements.get('gemini-live'));
+    const states = [];
+    await page.exposeFunction('recordState', (state) => states.push(state));
+    await page.evaluate(() =>
+      document.querySelector('gemini-live').addEventListener('gemini-live-state', (event) => window.recordState(event.detail.state)),
+    );
+    await page.locator('gemini-live [part~="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('gemini-live').getAttribute('state') === 'listening', null, { timeout: 30_000 });
+
+    // Measure the model's voice from the element's outputStream.
+    await page.evaluate(() => {
+      const element = document.querySelector('gemini-live');
+      const context = new AudioContext();
+      const analyser = context.createAnalyser();
+      context.createMediaStreamSource(element.outputStream).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      window.__peak = 0;
+      setInterval(() => {
+        analyser.getFloatTimeDomainData(samples);
+        for (const value of samples) window.__peak = Math.max(window.__peak, Math.abs(value));
+      }, 20);
+    });
+
+    await page.waitForFunction(
+      () => document.querySelector('gemini-live').transcript.some((turn) => turn.role === 'model' && turn.final && turn.text),
+      null,
+      { timeout: 60_000 },
+    );
+    await page.waitForFunction(() => window.__peak > 0.05, null, { timeout: 20_000 });
+    const transcript = await page.evaluate(() => document.querySelector('gemini-live').transcript);
+    const user = transcript.find((turn) => turn.role === 'user');
+    const model = transcript.find((turn) => turn.role === 'model');
+    assert.match(user.text, /speech, \d/);
+    assert.match(model.text, /simulator|heard/i);
+    assert.ok(states.includes('speaking'), states.join(' '));
+    const rendered = await page.evaluate(() =>
+      [...document.querySelector('gemini-live').shadowRoot.querySelectorAll('[part~="turn"]')].map((node) => node.getAttribute('part')),
+    );
+    assert.ok(rendered.some((parts) => parts.includes('turn-user')));
+    assert.ok(rendered.some((parts) => parts.includes('turn-model')));
+    const probe = await page.evaluate(() => window.__probe);
+    assert.deepEqual(probe.cspViolations, []);
+    assert.deepEqual(probe.errors, []);
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+    await context.close();
+  });
+});
