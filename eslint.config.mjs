@@ -29,14 +29,14 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    files: ['test/browser/**/*.ts', 'test/fake-mic/**/*.ts', 'test/support/**/*.ts', 'demo/*.js'],
+    files: ['test/browser/**/*.ts', 'test/fake-mic/**/*.ts', 'test/voice/**/*.ts', 'test/support/**/*.ts', 'demo/*.js'],
     languageOptions: { globals: { ...globals.browser, ...globals.mocha } },
     // chai's property assertions (`expect(x).to.exist`) are expressions by design.
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
     // Playwright scripts pass functions that run in the page.
-    files: ['scripts/screenshots.mjs', 'test/e2e/**/*'],
+    files: ['scripts/screenshots.mjs', 'test/node/e2e/**/*', 'bench/video*'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {

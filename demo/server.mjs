@@ -26,7 +26,7 @@ const TYPES = {
 // Pages without inline scripts are served under a strict policy, as a site with a strict CSP would serve them.
 const STRICT_CSP = "script-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
 
-/** Builds dist/ when it is missing or older than the sources. */
+/** Builds dist/ when it is missing (run `npm run build` yourself after changing the sources). */
 function ensureBuilt(log) {
   const entry = path.join(root, 'dist', 'gemini-live.js');
   const server = path.join(root, 'dist', 'server', 'index.js');

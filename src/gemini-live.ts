@@ -6,7 +6,7 @@ import { GeminiLiveElement } from './element/gemini-live-element.js';
 
 export { GeminiLiveElement, DEFAULT_MODEL } from './element/gemini-live-element.js';
 export * from './events/index.js';
-export type { GeminiLiveStrings } from './element/strings.js';
+export type { GeminiLiveStrings, GeminiLiveStringsOverride } from './element/strings.js';
 export type { LiveErrorCode, LiveErrorDetail, LiveState, LiveTool, LiveUsage, Turn } from './live/types.js';
 export type { VideoSource } from './live/options.js';
 

@@ -6,7 +6,7 @@ import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionOptions, VideoSource } from '../live/options.js';
 import { SessionController } from './session-controller.js';
-import { resolveStrings, type GeminiLiveStrings } from './strings.js';
+import { resolveStrings, type GeminiLiveStrings, type GeminiLiveStringsOverride } from './strings.js';
 import { styles } from './styles.js';
 import { cameraIcon, closeIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
 
@@ -151,8 +151,11 @@ export class GeminiLiveElement extends LitElement {
   /** Merged last over what the attributes produce: any `LiveConnectConfig` option of the SDK. */
   @property({ attribute: false }) config?: Partial<LiveConnectConfig>;
 
-  /** Overrides for any UI string (see `GeminiLiveStrings`); the table is picked by `lang` or `language`. */
-  @property({ attribute: false }) strings?: Partial<GeminiLiveStrings>;
+  /**
+   * Overrides for any UI string (see `GeminiLiveStrings`). The built-in table (en, de, fr) is picked by the
+   * element's own `lang`, then `language`, then the nearest `lang` of the page.
+   */
+  @property({ attribute: false }) strings?: GeminiLiveStringsOverride;
 
   @state() private talking = false;
   @state() private dismissedError?: LiveErrorDetail;
@@ -254,17 +257,12 @@ export class GeminiLiveElement extends LitElement {
     this.scrollTranscript();
   }
 
-  /** Called by the session controller whenever its state, transcript or error change. */
-  onSessionChange(): void {
-    this.requestUpdate();
-  }
-
   private reflectState(): void {
     if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
   }
 
   private get uiStrings(): GeminiLiveStrings {
-    const lang = this.closest('[lang]')?.getAttribute('lang') || this.language || document.documentElement.lang;
+    const lang = this.getAttribute('lang') || this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
     return resolveStrings(lang || undefined, this.strings);
   }
 
@@ -290,7 +288,14 @@ export class GeminiLiveElement extends LitElement {
       resume: this.resume,
       videoFps: this.videoFps,
       muted: this.muted,
+      resumeKey: this.resumeKey(),
     };
+  }
+
+  /** One stored conversation per element: keyed by the page, the model and the element's id (or position). */
+  private resumeKey(): string {
+    const which = this.id || String([...document.querySelectorAll('gemini-live')].indexOf(this));
+    return `gemini-live:resume:${location.pathname}:${this.model || DEFAULT_MODEL}:${which}`;
   }
 
   // --- user actions -------------------------------------------------------------------------------------------
@@ -316,7 +321,7 @@ export class GeminiLiveElement extends LitElement {
     if (this.open) this.session.prefetch();
   };
 
-  private onPanelKeyDown = (event: KeyboardEvent) => {
+  private onBaseKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape' && this.layout === 'floating' && this.open) {
       event.stopPropagation();
       this.open = false;
@@ -370,18 +375,14 @@ export class GeminiLiveElement extends LitElement {
     event.preventDefault();
     const text = this.textValue.trim();
     if (!text) return;
-    if (this.session.connected) {
+    this.textValue = '';
+    if (this.session.active) {
       this.sendText(text);
-      this.textValue = '';
-    } else if (!this.session.active) {
-      // Typing first starts the conversation; the text goes out once connected.
-      this.session.queueText(text);
-      this.textValue = '';
-      void this.start().catch(() => undefined);
-    } else {
-      this.session.queueText(text);
-      this.textValue = '';
+      return;
     }
+    // Typing first starts the conversation; the text goes out once connected.
+    this.session.queueText(text);
+    void this.start().catch(() => undefined);
   };
 
   private onDismissError = () => {
@@ -408,14 +409,16 @@ export class GeminiLiveElement extends LitElement {
 
   private announceFinalTurns(): void {
     const strings = this.uiStrings;
+    const phrases: string[] = [];
     for (const turn of this.transcript) {
       if (!turn.final || this.announcedTurns.has(turn.id)) continue;
       this.announcedTurns.add(turn.id);
       if (!turn.text.trim()) continue;
       const speaker = turn.role === 'user' ? strings.user : strings.model;
       const suffix = turn.interrupted ? ` ${strings.interrupted}` : '';
-      this.announcement = `${speaker}: ${turn.text}${suffix}`;
+      phrases.push(`${speaker}: ${turn.text}${suffix}`);
     }
+    if (phrases.length) this.announcement = phrases.join(' ');
   }
 
   private scrollTranscript(): void {
@@ -477,7 +480,6 @@ export class GeminiLiveElement extends LitElement {
       role=${floating ? 'dialog' : 'region'}
       aria-label=${strings.panelLabel}
       ?hidden=${floating && !this.open}
-      @keydown=${this.onPanelKeyDown}
     >
       <div class="controls">
         <button
@@ -532,8 +534,9 @@ export class GeminiLiveElement extends LitElement {
       </div>
       <div class="status-row">
         <div part="visualizer" aria-hidden="true">
-          <span style="--bar:0.6"></span><span style="--bar:1"></span><span style="--bar:0.8"></span
-          ><span style="--bar:1"></span><span style="--bar:0.6"></span>
+          <span class="bar-short"></span><span class="bar-tall"></span><span class="bar-mid"></span><span
+            class="bar-tall"
+          ></span><span class="bar-short"></span>
         </div>
         <div part="status" role="status">${this.statusText(strings)}</div>
       </div>
@@ -570,7 +573,7 @@ export class GeminiLiveElement extends LitElement {
   protected override render(): TemplateResult {
     const strings = this.uiStrings;
     const floating = this.layout === 'floating';
-    return html`<div part="base">
+    return html`<div part="base" @keydown=${this.onBaseKeyDown}>
       ${floating
         ? html`<button
             part="launcher"

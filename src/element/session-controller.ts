@@ -10,7 +10,7 @@ import { GeminiLiveToolCallEvent } from '../events/tool-call-event.js';
 import { GeminiLiveTranscriptEvent } from '../events/transcript-event.js';
 import { GeminiLiveUsageEvent } from '../events/usage-event.js';
 
-type Host = ReactiveControllerHost & HTMLElement & { onSessionChange(): void };
+type Host = ReactiveControllerHost & HTMLElement;
 
 type SessionModule = typeof import('../live/live-session.js');
 
@@ -46,7 +46,7 @@ export class SessionController implements ReactiveController {
     host.addController(this);
     this.transcriptModel.subscribe((turn, transcript) => {
       this.host.dispatchEvent(new GeminiLiveTranscriptEvent({ turn, transcript }));
-      this.host.onSessionChange();
+      this.host.requestUpdate();
     });
   }
 
@@ -95,8 +95,9 @@ export class SessionController implements ReactiveController {
   hostConnected(): void {}
 
   hostDisconnected(): void {
-    // Removing the element ends the conversation and releases the microphone, context and socket.
-    void this.stop();
+    // Removing the element ends the conversation and releases the microphone, context and socket. The
+    // resumption handle stays: the element may be put back, or the page be reloaded.
+    void this.stop({ forget: false });
   }
 
   /** Starts loading the session chunk ahead of time (pointer near the toggle, panel opened). */
@@ -168,46 +169,57 @@ export class SessionController implements ReactiveController {
     })();
     this.starting = run.finally(() => {
       if (this.starting === tracked) this.starting = null;
-      this.host.onSessionChange();
+      this.host.requestUpdate();
     });
     const tracked = this.starting;
-    this.host.onSessionChange();
+    this.host.requestUpdate();
     return tracked;
   }
 
-  stop(): Promise<void> {
+  /**
+   * Ends the session. `forget` also drops a stored resumption handle: the user ended the conversation, so a
+   * reload should not continue it.
+   */
+  stop({ forget = true } = {}): Promise<void> {
     this.generation += 1;
+    const starting = this.starting;
     this.starting = null;
     this.pendingTexts = [];
     const session = this.session;
     this.session = null;
+    // A start still loading the session chunk closes its own AudioContext when it sees it was cancelled.
+    const startSettled = starting ? starting.then(
+      () => undefined,
+      () => undefined,
+    ) : Promise.resolve();
     if (!session) {
       if (this.currentState !== 'idle' && this.currentState !== 'error') this.setState('idle');
-      this.host.onSessionChange();
-      return this.stopping ?? Promise.resolve();
+      this.host.requestUpdate();
+      return Promise.all([this.stopping, startSettled]).then(() => undefined);
     }
-    const stopping = session.dispose().finally(() => {
+    const stopping = session.dispose({ forget }).finally(() => {
       if (this.stopping === stopping) this.stopping = null;
     });
     this.stopping = stopping;
     this.transcriptModel.finishAll();
     this.setState('idle');
-    this.host.onSessionChange();
-    return stopping;
+    this.host.requestUpdate();
+    return Promise.all([stopping, startSettled]).then(() => undefined);
   }
 
   sendText(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
-    if (!this.session || !this.connected) {
-      if (this.starting) {
-        this.pendingTexts.push(trimmed);
-        return;
-      }
-      this.reportError({ code: 'not-connected', message: 'Start a conversation before sending text.', recoverable: true });
+    if (this.session) {
+      // While reconnecting the session keeps the text and sends it on the next connection.
+      this.session.sendText(trimmed);
       return;
     }
-    this.session.sendText(trimmed);
+    if (this.starting) {
+      this.pendingTexts.push(trimmed);
+      return;
+    }
+    this.reportError({ code: 'not-connected', message: 'Start a conversation before sending text.', recoverable: true });
   }
 
   /** Text typed before the session is up: sent once it connects. */
@@ -222,12 +234,12 @@ export class SessionController implements ReactiveController {
 
   talkStart(): void {
     this.session?.activityStart();
-    this.host.onSessionChange();
+    this.host.requestUpdate();
   }
 
   talkEnd(): void {
     this.session?.activityEnd();
-    this.host.onSessionChange();
+    this.host.requestUpdate();
   }
 
   async startVideo(source: VideoSource): Promise<void> {
@@ -270,7 +282,7 @@ export class SessionController implements ReactiveController {
         return event.defaultPrevented;
       },
       onVideoChange: () => {
-        if (current()) this.host.onSessionChange();
+        if (current()) this.host.requestUpdate();
       },
     };
   }
@@ -284,13 +296,13 @@ export class SessionController implements ReactiveController {
       if (state === 'listening' || state === 'speaking') this.currentError = null;
     }
     this.host.dispatchEvent(new GeminiLiveStateEvent({ state, previous }));
-    this.host.onSessionChange();
+    this.host.requestUpdate();
   }
 
   private reportError(detail: LiveErrorDetail): void {
     this.currentError = detail;
     this.host.dispatchEvent(new GeminiLiveErrorEvent(detail));
-    this.host.onSessionChange();
+    this.host.requestUpdate();
   }
 
   private fail(detail: LiveErrorDetail): Error {

@@ -81,7 +81,6 @@ const en: GeminiLiveStrings = {
     'video-failed': 'Video could not be shared.',
     'not-connected': 'Start a conversation first.',
     'config-invalid': 'This voice assistant is not set up: it has no token endpoint or key.',
-    'tool-failed': 'A page function failed.',
     default: 'Something went wrong. Try again.',
   },
 };
@@ -121,11 +120,22 @@ const de: GeminiLiveStrings = {
   statusPushToTalk: 'Halten Sie die Sprechtaste oder die Leertaste gedrückt',
   statusMuted: 'Stummgeschaltet',
   errors: {
-    ...en.errors,
     'mic-denied':
-      'Der Mikrofonzugriff wurde blockiert. Erlauben Sie das Mikrofon in den Website-Einstellungen des Browsers und starten Sie erneut.',
+      'Der Mikrofonzugriff wurde blockiert. Erlauben Sie das Mikrofon in den Website-Einstellungen des Browsers (Symbol in der Adressleiste) und starten Sie erneut.',
     'mic-missing': 'Kein Mikrofon gefunden. Schließen Sie eines an und starten Sie erneut.',
+    'mic-failed': 'Das Mikrofon ließ sich nicht öffnen. Prüfen Sie, ob eine andere App es verwendet, und starten Sie erneut.',
+    'audio-failed': 'Audio lässt sich in diesem Browser nicht starten.',
+    'token-failed': 'Die Verbindungserlaubnis konnte nicht geholt werden. Versuchen Sie es gleich noch einmal.',
+    'auth-failed': 'Die Verbindung wurde abgelehnt: Zugangstoken oder Schlüssel sind ungültig.',
+    'model-not-found': 'Das eingestellte Modell ist nicht verfügbar.',
+    'setup-timeout': 'Der Dienst hat nicht rechtzeitig geantwortet. Bitte erneut versuchen.',
+    'connection-failed': 'Keine Verbindung zum Dienst. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     'connection-lost': 'Die Verbindung wurde unterbrochen. Starten Sie erneut, um fortzufahren.',
+    'server-closed': 'Der Dienst hat das Gespräch beendet.',
+    'video-denied': 'Kamera oder Bildschirmfreigabe wurde blockiert.',
+    'video-failed': 'Das Video konnte nicht geteilt werden.',
+    'not-connected': 'Starten Sie zuerst ein Gespräch.',
+    'config-invalid': 'Dieser Sprachassistent ist nicht eingerichtet: Es fehlt ein Token-Endpunkt oder Schlüssel.',
     default: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
   },
 };
@@ -165,10 +175,22 @@ const fr: GeminiLiveStrings = {
   statusPushToTalk: 'Maintenez le bouton ou la barre d\u2019espace pour parler',
   statusMuted: 'Micro coupé',
   errors: {
-    ...en.errors,
     'mic-denied':
-      'L\u2019accès au micro a été bloqué. Autorisez le micro dans les paramètres du site de votre navigateur, puis recommencez.',
+      'L\u2019accès au micro a été bloqué. Autorisez le micro dans les paramètres du site de votre navigateur (l\u2019icône de la barre d\u2019adresse), puis recommencez.',
     'mic-missing': 'Aucun micro trouvé. Branchez-en un, puis recommencez.',
+    'mic-failed': 'Le micro n\u2019a pas pu être ouvert. Vérifiez qu\u2019aucune autre application ne l\u2019utilise, puis recommencez.',
+    'audio-failed': 'Le son ne peut pas démarrer dans ce navigateur.',
+    'token-failed': 'L\u2019autorisation de connexion n\u2019a pas pu être obtenue. Réessayez dans un instant.',
+    'auth-failed': 'La connexion a été refusée : le jeton d\u2019accès ou la clé n\u2019est pas valide.',
+    'model-not-found': 'Le modèle configuré n\u2019est pas disponible.',
+    'setup-timeout': 'Le service n\u2019a pas répondu à temps. Réessayez.',
+    'connection-failed': 'Connexion au service impossible. Vérifiez votre connexion et réessayez.',
+    'connection-lost': 'La connexion a été perdue. Recommencez pour continuer.',
+    'server-closed': 'Le service a mis fin à la conversation.',
+    'video-denied': 'Le partage de la caméra ou de l\u2019écran a été bloqué.',
+    'video-failed': 'La vidéo n\u2019a pas pu être partagée.',
+    'not-connected': 'Commencez d\u2019abord une conversation.',
+    'config-invalid': 'Cet assistant vocal n\u2019est pas configuré : il manque un point d\u2019accès de jeton ou une clé.',
     default: 'Une erreur s\u2019est produite. Réessayez.',
   },
 };
@@ -176,8 +198,14 @@ const fr: GeminiLiveStrings = {
 /** Built-in translations, keyed by primary language subtag. */
 export const builtInStrings: Readonly<Record<string, GeminiLiveStrings>> = { en, de, fr };
 
+/** What the `strings` property takes: any subset, down to single status and error messages. */
+export type GeminiLiveStringsOverride = Partial<Omit<GeminiLiveStrings, 'status' | 'errors'>> & {
+  status?: Partial<GeminiLiveStrings['status']>;
+  errors?: Partial<GeminiLiveStrings['errors']>;
+};
+
 /** Picks the table for a BCP-47 tag (falling back to English) and applies overrides on top. */
-export function resolveStrings(lang: string | undefined, overrides?: Partial<GeminiLiveStrings>): GeminiLiveStrings {
+export function resolveStrings(lang: string | undefined, overrides?: GeminiLiveStringsOverride): GeminiLiveStrings {
   const primary = (lang ?? '').toLowerCase().split(/[-_]/)[0];
   const base = builtInStrings[primary] ?? en;
   if (!overrides) return base;
@@ -185,6 +213,6 @@ export function resolveStrings(lang: string | undefined, overrides?: Partial<Gem
     ...base,
     ...overrides,
     status: { ...base.status, ...overrides.status },
-    errors: { ...base.errors, ...overrides.errors },
+    errors: { ...base.errors, ...overrides.errors } as GeminiLiveStrings['errors'],
   };
 }

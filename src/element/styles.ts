@@ -176,6 +176,17 @@ export const styles = css`
     transition: transform 60ms linear;
   }
 
+  /* Bar heights as classes, not style attributes: a strict style-src allows no inline styles. */
+  [part~='visualizer'] .bar-short {
+    --bar: 0.6;
+  }
+  [part~='visualizer'] .bar-mid {
+    --bar: 0.8;
+  }
+  [part~='visualizer'] .bar-tall {
+    --bar: 1;
+  }
+
   :host([state='idle']) [part~='visualizer'] span,
   :host([state='error']) [part~='visualizer'] span {
     background: var(--gemini-live-border);

@@ -165,7 +165,7 @@ export class LiveSession {
       }
       const audio = this.startAudio();
       const connection = Promise.all([this.loadSdk(), this.tokens.next(this.options.model, signal)]).then(
-        ([sdk, credential]) => this.openConnection(sdk, credential),
+        ([sdk, credential]) => this.openFirstConnection(sdk, credential),
       );
       // If one half fails, the other may still succeed later: make sure it is released.
       connection.catch(() => undefined);
@@ -254,7 +254,9 @@ export class LiveSession {
    * Ends the session and releases everything: by the time it resolves the microphone and camera tracks are
    * stopped, the AudioContext is closed and every socket closed. Safe to call more than once.
    */
-  dispose(): Promise<void> {
+  dispose({ forget = false }: { forget?: boolean } = {}): Promise<void> {
+    // The conversation was ended on purpose: a reload should start a new one.
+    if (forget) this.store?.clear();
     this.disposing ??= this.release();
     return this.disposing;
   }
@@ -321,6 +323,21 @@ export class LiveSession {
     engine.muted = this.isMuted;
     engine.onChunk = (pcm) => this.onMicrophoneChunk(pcm);
     engine.onPlaybackEnd = () => this.updateActivityState();
+    engine.onCaptureEnded = () => {
+      if (this.disposed) return;
+      // Typed text still works; the user can start again once a microphone is back.
+      this.callbacks.onError({ code: 'mic-missing', message: 'The microphone stopped (unplugged, or permission withdrawn).', recoverable: true });
+    };
+    // Worklets load while the microphone is being opened; a worklet failure is an audio failure, not a mic one.
+    const ready = engine.ready().then(
+      () => undefined,
+      (cause: unknown) => {
+        throw new LiveError('audio-failed', `The audio worklets could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`, true, {
+          cause,
+        });
+      },
+    );
+    ready.catch(() => undefined);
     try {
       await engine.startCapture({
         chunkMs: clamp(this.options.chunkMs, 10, 100, 20),
@@ -328,13 +345,26 @@ export class LiveSession {
         signal: this.abort.signal,
       });
     } catch (cause) {
+      await ready;
       if (cause instanceof LiveError) throw cause;
-      if (cause instanceof DOMException || (cause instanceof Error && /getUserMedia|Permission|NotAllowed|NotFound/i.test(`${cause.name} ${cause.message}`))) {
-        throw microphoneError(cause);
-      }
-      throw new LiveError('audio-failed', `Audio could not be started: ${cause instanceof Error ? cause.message : String(cause)}`, true, {
-        cause,
-      });
+      throw microphoneError(cause);
+    }
+    await ready;
+  }
+
+  /**
+   * The first connection. A stored resumption handle may have expired (the service refuses it with 1008): then
+   * the conversation starts afresh instead of failing every time until the tab is closed.
+   */
+  private async openFirstConnection(sdk: Sdk, credential: Credential): Promise<Connection> {
+    try {
+      return await this.openConnection(sdk, credential);
+    } catch (error) {
+      const refusedHandle = this.handle && error instanceof LiveError && (error.detail.code === 'server-closed' || error.detail.code === 'model-not-found');
+      if (!refusedHandle || this.disposed) throw error;
+      this.handle = undefined;
+      this.store?.clear();
+      return this.openConnection(sdk, await this.tokens.next(this.options.model, this.abort.signal));
     }
   }
 
@@ -591,7 +621,7 @@ export class LiveSession {
       this.fail(
         code === 1007
           ? new LiveError('auth-failed', `The service refused the credentials: ${reason}`, false)
-          : new LiveError('server-closed', `The service closed the conversation (${code}): ${reason}`, true),
+          : new LiveError('server-closed', `The service closed the conversation (${code}): ${reason}`, false),
       );
       return;
     }

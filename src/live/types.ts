@@ -42,7 +42,6 @@ export type LiveErrorCode =
   | 'video-denied'
   | 'video-failed'
   | 'not-connected'
-  | 'tool-failed'
   | 'config-invalid';
 
 export interface LiveErrorDetail {

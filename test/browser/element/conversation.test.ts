@@ -161,6 +161,44 @@ describe('<gemini-live> in conversation with the simulator', () => {
     }
   });
 
+  it('delivers text typed while reconnecting once the connection is back', async () => {
+    el = await liveElement(html`<gemini-live text-input></gemini-live>`);
+    await el.start();
+    await control({ action: 'refuseNext' });
+    await control({ action: 'drop' });
+    await waitFor(() => el!.state === 'reconnecting', { message: 'reconnecting' });
+    el.sendText('Typed during the outage');
+    await waitFor(() => el!.state === 'listening', { message: 'listening again' });
+    await waitFor(async () => (await connections()).some((r) => r.texts.some((t) => t.text === 'Typed during the outage')), {
+      message: 'the text delivered',
+    });
+    expect(el.transcript.filter((t) => t.text === 'Typed during the outage')).to.have.length(1);
+  });
+
+  it('keeps each element\'s resumption handle apart, drops it on stop and keeps it on removal', async () => {
+    sessionStorage.clear();
+    const page = await fixture<HTMLDivElement>(html`<div>
+      <gemini-live id="first" resume></gemini-live><gemini-live id="second" resume></gemini-live>
+    </div>`);
+    const [first, second] = [...page.querySelectorAll('gemini-live')] as GeminiLiveElement[];
+    for (const element of [first, second]) {
+      element.tokenEndpoint = '/api/token';
+      element.apiBaseUrl = simulatorUrl;
+      element.model = SIM_MODEL;
+    }
+    await Promise.all([first.start(), second.start()]);
+    await waitFor(() => sessionStorage.length === 2, { message: 'two stored handles' });
+    const keys = Object.keys(sessionStorage);
+    expect(keys.some((key) => key.endsWith(':first'))).to.be.true;
+    expect(keys.some((key) => key.endsWith(':second'))).to.be.true;
+    await first.stop();
+    expect(Object.keys(sessionStorage).some((key) => key.endsWith(':first'))).to.be.false;
+    second.remove();
+    await waitFor(async () => (await openConnectionCount()) === 0, { message: 'sockets closed' });
+    expect(Object.keys(sessionStorage).some((key) => key.endsWith(':second'))).to.be.true;
+    sessionStorage.clear();
+  });
+
   it('announces final phrases politely, not every partial', async () => {
     el = await liveElement();
     await el.start();

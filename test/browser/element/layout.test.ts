@@ -103,6 +103,13 @@ describe('<gemini-live> attributes and layouts', () => {
     expect(el.open).to.be.false;
     expect(panel.hidden).to.be.true;
     expect(el.shadowRoot!.activeElement).to.equal(launcher);
+    // Escape also closes the panel while focus is on the launcher.
+    launcher.click();
+    await el.updateComplete;
+    launcher.focus();
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(el.open).to.be.false;
   });
 
   it('is accessible in the dark theme, idle and with the floating panel open', async () => {
@@ -147,10 +154,26 @@ describe('<gemini-live> attributes and layouts', () => {
     expect(part(el, 'toggle')!.textContent).to.contain('Gespräch starten');
     const french = await fixture<GeminiLiveElement>(html`<gemini-live language="fr-FR"></gemini-live>`);
     expect(part(french, 'toggle')!.textContent).to.contain('Démarrer');
-    french.strings = { start: 'Parlons', status: { idle: 'Prêt à parler' } as never };
+    french.strings = { start: 'Parlons', status: { idle: 'Prêt à parler' } };
     await french.updateComplete;
     expect(part(french, 'toggle')!.textContent).to.contain('Parlons');
     expect(part(french, 'status')!.textContent).to.equal('Prêt à parler');
+  });
+
+  it('prefers the element\'s own lang, then language, then the page\'s lang', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div lang="de">
+      <gemini-live id="a"></gemini-live>
+      <gemini-live id="b" language="fr-FR"></gemini-live>
+      <gemini-live id="c" lang="en" language="fr-FR"></gemini-live>
+    </div>`);
+    const text = async (id: string) => {
+      const el = wrapper.querySelector<GeminiLiveElement>(`#${id}`)!;
+      await el.updateComplete;
+      return part(el, 'toggle')!.textContent!.trim();
+    };
+    expect(await text('a')).to.equal('Gespräch starten');
+    expect(await text('b')).to.equal('Démarrer la conversation');
+    expect(await text('c')).to.equal('Start conversation');
   });
 
   it('shows the empty slot content, and a site\'s own', async () => {

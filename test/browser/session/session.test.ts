@@ -318,6 +318,20 @@ describe('LiveSession against the simulator', () => {
     expect(last.session.resumed).to.be.true;
   });
 
+  it('starts afresh when the stored resumption handle is refused, and forgets it when ended on purpose', async () => {
+    sessionStorage.setItem('stale-resume', JSON.stringify({ handle: 'expired-handle', savedAt: Date.now() }));
+    probe = createSession({ resume: true, resumeKey: 'stale-resume' });
+    await probe.session.start();
+    const records = await connections();
+    expect(records[0].setup!.sessionResumption).to.deep.equal({ handle: 'expired-handle' });
+    expect(records[records.length - 1].setup!.sessionResumption).to.deep.equal({});
+    expect(probe.errors).to.deep.equal([]);
+    const fresh = await waitFor(() => probe!.session.resumptionHandle, { message: 'a new handle' });
+    expect(JSON.parse(sessionStorage.getItem('stale-resume')!).handle).to.equal(fresh);
+    await probe.session.dispose({ forget: true });
+    expect(sessionStorage.getItem('stale-resume')).to.be.null;
+  });
+
   it('resumes the audio context when the OS suspends it', async () => {
     probe = createSession();
     await probe.session.start();

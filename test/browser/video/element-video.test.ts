@@ -1,0 +1,166 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../../src/gemini-live.js';
+import type { GeminiLiveElement } from '../../../src/gemini-live.js';
+import { connections, resetSimulator, simulatorUrl, waitFor } from '../../support/simulator.js';
+import { SIM_MODEL } from '../../support/session.js';
+
+const part = <T extends HTMLElement = HTMLElement>(el: GeminiLiveElement, name: string) =>
+  el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+
+const preview = (el: GeminiLiveElement) => part<HTMLVideoElement>(el, 'video-preview');
+
+async function liveElement(template = html`<gemini-live video="camera" video-fps="2"></gemini-live>`): Promise<GeminiLiveElement> {
+  const el = await fixture<GeminiLiveElement>(template);
+  el.tokenEndpoint = '/api/token';
+  el.apiBaseUrl = simulatorUrl;
+  el.model = SIM_MODEL;
+  el.noAudioProcessing = true;
+  await el.updateComplete;
+  return el;
+}
+
+/** Waits until the preview shows the shared stream: it is attached, live, and has decoded a frame. */
+async function previewShowing(el: GeminiLiveElement): Promise<MediaStreamTrack> {
+  await el.updateComplete;
+  const video = await waitFor(() => {
+    const found = preview(el);
+    return found && found.srcObject instanceof MediaStream && found.videoWidth > 0 ? found : undefined;
+  }, { message: 'the preview playing' });
+  const [track] = (video.srcObject as MediaStream).getVideoTracks();
+  expect(track.readyState).to.equal('live');
+  return track;
+}
+
+const totalFrames = async () => (await connections()).reduce((sum, record) => sum + record.video.count, 0);
+
+describe('<gemini-live video>', () => {
+  let el: GeminiLiveElement | undefined;
+
+  beforeEach(async () => {
+    await resetSimulator();
+  });
+
+  afterEach(async () => {
+    await el?.stop();
+    el?.remove();
+    el = undefined;
+  });
+
+  it('has no video control unless video is camera or screen; it waits for a conversation', async () => {
+    el = await liveElement(html`<gemini-live></gemini-live>`);
+    expect(part(el, 'video')).to.be.null;
+    el.remove();
+    el = await liveElement();
+    const button = part<HTMLButtonElement>(el, 'video')!;
+    expect(button).to.exist;
+    expect(button.disabled).to.be.true;
+    expect(button.getAttribute('aria-pressed')).to.equal('false');
+    expect(button.textContent).to.contain('Share camera');
+    expect(preview(el)).to.be.null;
+    await expect(el).to.be.accessible();
+    // Nothing is asked for before the user starts: the method reports not-connected.
+    const error = oneEvent(el, 'gemini-live-error');
+    await el.startVideo().catch(() => undefined);
+    expect((await error).detail.code).to.equal('not-connected');
+    expect(el.videoActive).to.be.false;
+  });
+
+  it('shares the camera from the video control: live preview, frames at video-fps, and off again', async () => {
+    el = await liveElement();
+    await el.start();
+    await el.updateComplete;
+    const button = part<HTMLButtonElement>(el, 'video')!;
+    expect(button.disabled).to.be.false;
+    button.click();
+    await waitFor(() => el!.videoActive, { message: 'video on' });
+    const track = await previewShowing(el);
+    expect(track.kind).to.equal('video');
+    expect(part(el, 'video')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part(el, 'video')!.textContent).to.contain('Stop sharing');
+    expect(preview(el)!.getAttribute('aria-label')).to.equal('What you are sharing');
+    await expect(el).to.be.accessible();
+
+    const record = await waitFor(async () => {
+      const [r] = await connections();
+      return r && r.video.count >= 4 ? r : undefined;
+    }, { message: 'four frames' });
+    const { frames } = record.video;
+    const mean = (frames[frames.length - 1].at - frames[0].at) / (frames.length - 1);
+    // video-fps="2": one frame every 500 ms (±20 %).
+    expect(mean).to.be.within(400, 600);
+    expect(frames.every((frame) => frame.mimeType === 'image/jpeg')).to.be.true;
+
+    part(el, 'video')!.click();
+    await el.updateComplete;
+    expect(el.videoActive).to.be.false;
+    expect(track.readyState).to.equal('ended');
+    expect(preview(el)).to.be.null;
+    expect(part(el, 'video')!.getAttribute('aria-pressed')).to.equal('false');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = await totalFrames();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(await totalFrames()).to.equal(stopped);
+    expect(el.state).to.equal('listening');
+    await expect(el).to.be.accessible();
+  });
+
+  it('shares the screen with video="screen"', async () => {
+    el = await liveElement(html`<gemini-live video="screen"></gemini-live>`);
+    await el.start();
+    await el.updateComplete;
+    expect(part(el, 'video')!.textContent).to.contain('Share screen');
+    part(el, 'video')!.click();
+    await waitFor(() => el!.videoActive, { message: 'screen sharing on' });
+    const track = await previewShowing(el);
+    expect(track.getSettings().displaySurface).to.be.a('string');
+    await waitFor(async () => (await totalFrames()) >= 1, { message: 'a screen frame' });
+    await expect(el).to.be.accessible();
+  });
+
+  it('switches camera → screen with startVideo() and updates the preview', async () => {
+    el = await liveElement();
+    await el.start();
+    await el.startVideo('camera');
+    const camera = await previewShowing(el);
+    await el.startVideo('screen');
+    const screen = await previewShowing(el);
+    expect(screen).to.not.equal(camera);
+    expect(camera.readyState).to.equal('ended');
+    expect(screen.getSettings().displaySurface).to.be.a('string');
+  });
+
+  it('follows the browser ending the share: preview gone, control released, conversation on', async () => {
+    el = await liveElement();
+    await el.start();
+    await el.startVideo();
+    const track = await previewShowing(el);
+    track.dispatchEvent(new Event('ended'));
+    await el.updateComplete;
+    expect(el.videoActive).to.be.false;
+    expect(preview(el)).to.be.null;
+    expect(part(el, 'video')!.getAttribute('aria-pressed')).to.equal('false');
+    expect(el.state).to.equal('listening');
+  });
+
+  it('releases the camera on stop()', async () => {
+    el = await liveElement();
+    await el.start();
+    await el.startVideo();
+    const track = await previewShowing(el);
+    await el.stop();
+    expect(track.readyState).to.equal('ended');
+    await el.updateComplete;
+    expect(preview(el)).to.be.null;
+    expect(el.videoActive).to.be.false;
+  });
+
+  it('releases the camera when the element is removed', async () => {
+    el = await liveElement();
+    await el.start();
+    await el.startVideo();
+    const track = await previewShowing(el);
+    el.remove();
+    await waitFor(() => track.readyState === 'ended', { timeout: 3000, message: 'the camera track ended' });
+    await waitFor(async () => (await connections()).every((record) => record.close), { message: 'the socket closed' });
+  });
+});

@@ -1,0 +1,236 @@
+import { expect } from '@open-wc/testing';
+import { connections as allConnections, control, resetSimulator, waitFor, type ConnectionRecord } from '../../support/simulator.js';
+import { createSession, type SessionProbe } from '../../support/session.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('LiveSession video against the simulator', () => {
+  let probe: SessionProbe | undefined;
+  const restore: Array<() => void> = [];
+
+  /** This test's connections, oldest first: those opened with the tokens this test's session fetched. */
+  const connections = async (): Promise<ConnectionRecord[]> => {
+    const tokens = new Set(probe?.tokens ?? []);
+    return (await allConnections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
+  };
+
+  const framesOn = async (index: number, count: number, message = `${count} frames on connection ${index + 1}`) =>
+    waitFor(
+      async () => {
+        const record = (await connections())[index];
+        return record && record.video.count >= count ? record : undefined;
+      },
+      { timeout: 8000, message },
+    );
+
+  beforeEach(async () => {
+    await resetSimulator();
+  });
+
+  afterEach(async () => {
+    for (const undo of restore.splice(0)) undo();
+    await probe?.session.dispose();
+    probe = undefined;
+  });
+
+  it('sends camera frames as realtimeInput.video JPEG at video-fps (2 fps ±20 %)', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    expect(probe.session.videoSource).to.equal('camera');
+    const record = await framesOn(0, 1, 'the first frame');
+    const first = record.video.frames[0].at;
+    await sleep(3300);
+    const { video } = (await connections())[0];
+    const frames = video.frames.filter((frame) => frame.at - first <= 3000);
+    // A frame at once, then one every 500 ms: 7 in the first 3 s (±20 %: 6-8).
+    expect(frames.length).to.be.within(6, 8);
+    const mean = (frames[frames.length - 1].at - frames[0].at) / (frames.length - 1);
+    expect(mean).to.be.within(400, 600);
+    expect(new Set(video.frames.map((frame) => frame.mimeType))).to.deep.equal(new Set(['image/jpeg']));
+    // 768×432 JPEGs at quality 0.7 of the fake camera's test pattern: kilobytes, not raw pixels.
+    for (const frame of video.frames) expect(frame.bytes).to.be.within(2_000, 200_000);
+    expect(video.bytes).to.equal(video.frames.reduce((sum, frame) => sum + frame.bytes, 0));
+  });
+
+  it('clamps video-fps: 10 is sent as 2 frames per second', async () => {
+    probe = createSession({ videoFps: 10 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    const record = await framesOn(0, 1, 'the first frame');
+    const first = record.video.frames[0].at;
+    await sleep(2200);
+    const frames = (await connections())[0].video.frames.filter((frame) => frame.at - first <= 2000);
+    expect(frames.length).to.be.within(4, 6);
+  });
+
+  it('stops frames and the camera on stopVideo(), and the conversation goes on', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    const [track] = probe.session.videoStream!.getVideoTracks();
+    await framesOn(0, 2);
+    probe.session.stopVideo();
+    expect(probe.session.videoSource).to.be.null;
+    expect(probe.session.videoStream).to.be.null;
+    expect(track.readyState).to.equal('ended');
+    await sleep(300);
+    const before = (await connections())[0];
+    await sleep(1500);
+    const after = (await connections())[0];
+    expect(after.video.count).to.equal(before.video.count);
+    expect(after.audio.chunks).to.be.above(before.audio.chunks);
+    expect(after.close).to.be.null;
+    expect(probe.session.state).to.equal('listening');
+    // And video can be turned on again in the same conversation.
+    await probe.session.startVideo('camera');
+    await framesOn(0, after.video.count + 1, 'frames after turning video on again');
+  });
+
+  it('switches camera → screen during the conversation, on the same connection', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    const camera = probe.session.videoStream!.getVideoTracks()[0];
+    await framesOn(0, 1);
+    await probe.session.startVideo('screen');
+    expect(probe.session.videoSource).to.equal('screen');
+    expect(camera.readyState).to.equal('ended');
+    const screen = probe.session.videoStream!.getVideoTracks()[0];
+    expect(screen.getSettings().displaySurface).to.be.a('string');
+    const count = (await connections())[0].video.count;
+    await framesOn(0, count + 2, 'screen frames');
+    expect(await connections()).to.have.length(1);
+  });
+
+  it('reports a refused screen share as video-denied and keeps the camera and the conversation', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    const media = navigator.mediaDevices;
+    media.getDisplayMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    restore.push(() => delete (media as Partial<MediaDevices>).getDisplayMedia);
+    let error: unknown;
+    await probe.session.startVideo('screen').catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(Error);
+    expect(probe.errors.map((e) => e.code)).to.deep.equal(['video-denied']);
+    expect(probe.errors[0].recoverable).to.be.true;
+    expect(probe.session.videoSource).to.equal('camera');
+    expect(probe.session.state).to.equal('listening');
+    const count = (await connections())[0].video.count;
+    await framesOn(0, count + 1, 'camera frames after the refusal');
+  });
+
+  it('stops sending when the browser ends the share, without ending the conversation', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('screen');
+    await framesOn(0, 1);
+    const [track] = probe.session.videoStream!.getVideoTracks();
+    // Chromium's "Stop sharing" bar ends the track with this event.
+    track.dispatchEvent(new Event('ended'));
+    expect(probe.session.videoSource).to.be.null;
+    expect(track.readyState).to.equal('ended');
+    await sleep(300);
+    const before = (await connections())[0].video.count;
+    await sleep(1200);
+    expect((await connections())[0].video.count).to.equal(before);
+    expect(probe.session.state).to.equal('listening');
+  });
+
+  it('keeps video going across a dropped connection: compression on, resumed session, frames on the new socket', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    const [track] = probe.session.videoStream!.getVideoTracks();
+    await framesOn(0, 2);
+    await waitFor(() => probe!.session.resumptionHandle, { message: 'a resumption handle' });
+    await control({ action: 'drop' });
+    await probe.reach('reconnecting');
+    await probe.reach('listening');
+    const record = await framesOn(1, 2, 'frames on the new connection');
+    const [old] = await connections();
+    expect(old.close).to.not.be.null;
+    expect(record.session.resumed).to.be.true;
+    expect(record.setup!.sessionResumption.handle).to.be.a('string');
+    for (const r of [old, record]) expect(r.setup!.contextWindowCompression).to.deep.equal({ slidingWindow: {} });
+    // The same camera track throughout: no new permission prompt, no gap in the preview.
+    expect(probe.session.videoStream!.getVideoTracks()[0]).to.equal(track);
+    expect(track.readyState).to.equal('live');
+    expect(probe.session.videoSource).to.equal('camera');
+  });
+
+  it('keeps video going across a goAway handover', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    await framesOn(0, 2);
+    await waitFor(() => probe!.session.resumptionHandle, { message: 'a resumption handle' });
+    await control({ action: 'goAway', timeLeftMs: 1000 });
+    const record = await framesOn(1, 3, 'frames on the successor');
+    expect(record.session.resumed).to.be.true;
+    await waitFor(async () => (await connections())[0].close, { message: 'the old connection closed' });
+    const [old, successor] = await connections();
+    // Once the successor takes frames, none go to the old connection (epoch times: each `at` is per connection).
+    const handover = (successor.openedAt as number) + successor.video.frames[0].at;
+    const late = old.video.frames.filter((frame) => (old.openedAt as number) + frame.at > handover);
+    expect(late).to.have.length(0);
+    expect(old.video.count).to.be.at.least(2);
+    expect(probe.session.videoSource).to.equal('camera');
+    expect(probe.session.state).to.equal('listening');
+  });
+
+  it('releases the camera when the session is disposed, and refuses video afterwards', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    await probe.session.startVideo('camera');
+    const [track] = probe.session.videoStream!.getVideoTracks();
+    await framesOn(0, 1);
+    await probe.session.dispose();
+    expect(track.readyState).to.equal('ended');
+    expect(probe.session.videoStream).to.be.null;
+    let error: unknown;
+    await probe.session.startVideo('camera').catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(Error);
+  });
+
+  it('releases a camera that opens while the session is being disposed', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    const media = navigator.mediaDevices;
+    const opened: MediaStream[] = [];
+    const getUserMedia = media.getUserMedia.bind(media);
+    media.getUserMedia = async (constraints) => {
+      await sleep(200);
+      const stream = await getUserMedia(constraints);
+      opened.push(stream);
+      return stream;
+    };
+    restore.push(() => delete (media as Partial<MediaDevices>).getUserMedia);
+    const starting = probe.session.startVideo('camera').catch(() => undefined);
+    await sleep(50);
+    await probe.session.dispose();
+    await starting;
+    await waitFor(() => opened.length > 0, { message: 'the camera opened' });
+    for (const stream of opened) expect(stream.getVideoTracks()[0].readyState).to.equal('ended');
+  });
+
+  it.skip('releases the camera when dispose() comes right after startVideo()', async () => {
+    probe = createSession({ videoFps: 2 });
+    await probe.session.start();
+    const media = navigator.mediaDevices;
+    const opened: MediaStream[] = [];
+    const getUserMedia = media.getUserMedia.bind(media);
+    media.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      opened.push(stream);
+      return stream;
+    };
+    restore.push(() => delete (media as Partial<MediaDevices>).getUserMedia);
+    const starting = probe.session.startVideo('camera').catch(() => undefined);
+    const disposing = probe.session.dispose();
+    await Promise.all([starting, disposing]);
+    await sleep(500);
+    for (const stream of opened) expect(stream.getVideoTracks()[0].readyState).to.equal('ended');
+  });
+});
