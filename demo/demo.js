@@ -36,20 +36,26 @@ if (header) {
   header.append(mode);
 }
 
-// Shows the markup marked with data-snippet as the page's source, without what the demo server adds.
+// Shows the markup marked with data-snippet as the page's source: read from the page as written, before the
+// element upgraded (and reflected its state), without what the demo server adds.
 const snippet = document.querySelector('pre[data-source]');
 if (snippet) {
-  const parts = [...document.querySelectorAll('[data-snippet]')].map((node) => {
-    if (node instanceof HTMLScriptElement) return `<script type="module">${node.textContent}</script>`;
-    const clone = node.cloneNode(true);
-    clone.removeAttribute('data-snippet');
-    if (clone.getAttribute('data-injected-base') !== null) {
-      clone.removeAttribute('api-base-url');
-      clone.removeAttribute('data-injected-base');
-    }
-    return clone.outerHTML;
-  });
-  const code = document.createElement('code');
-  code.textContent = ['<script type="module" src="/dist/gemini-live.js"></script>', ...parts].join('\n\n');
-  snippet.append(code);
+  fetch(location.href, { cache: 'no-store' })
+    .then((response) => response.text())
+    .then((source) => {
+      const written = new DOMParser().parseFromString(source, 'text/html');
+      const parts = [...written.querySelectorAll('[data-snippet]')].map((node) => {
+        if (node instanceof HTMLScriptElement) return `<script type="module">${node.textContent}</script>`;
+        node.removeAttribute('data-snippet');
+        if (node.hasAttribute('data-injected-base')) {
+          node.removeAttribute('api-base-url');
+          node.removeAttribute('data-injected-base');
+        }
+        return node.outerHTML.replace(/=""/g, '');
+      });
+      const code = document.createElement('code');
+      code.textContent = ['<script type="module" src="/dist/gemini-live.js"></script>', ...parts].join('\n\n');
+      snippet.append(code);
+    })
+    .catch(() => undefined);
 }

@@ -51,7 +51,7 @@ async function shoot({ name, page: pagePath, scheme, converse, open }) {
     await element.locator('[part~="text-input"]').fill('Hello! What can you do?');
     await element.locator('[part~="send"]').click();
     await page.waitForFunction(
-      () => (document.querySelector('gemini-live')?.transcript ?? []).some((turn) => turn.role === 'model' && turn.text.length > 20),
+      () => (document.querySelector('gemini-live')?.transcript ?? []).some((turn) => turn.role === 'model' && turn.final),
       null,
       { timeout: 20_000 },
     );

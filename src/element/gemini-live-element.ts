@@ -449,11 +449,10 @@ export class GeminiLiveElement extends LitElement {
     ]
       .filter(Boolean)
       .join(' ');
-    return html`<li part=${parts} class=${classMap({ partial: !turn.final })}>
-      <span class="speaker">${turn.role === 'user' ? strings.user : strings.model}: </span>${turn.text}${turn.interrupted
-        ? html` <span class="interrupted-mark">${strings.interrupted}</span>`
-        : nothing}
-    </li>`;
+    // One line: the turn keeps white space (pre-wrap), so template indentation would show.
+    const speaker = turn.role === 'user' ? strings.user : strings.model;
+    const mark = turn.interrupted ? html` <span class="interrupted-mark">${strings.interrupted}</span>` : nothing;
+    return html`<li part=${parts} class=${classMap({ partial: !turn.final })}><span class="speaker">${speaker}: </span>${turn.text}${mark}</li>`;
   }
 
   private renderError(strings: GeminiLiveStrings): TemplateResult | typeof nothing {
