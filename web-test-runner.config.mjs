@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
-import { ensureChrome } from './scripts/find-chrome.mjs';
+import { CHROME_ARGS, ensureChrome } from './scripts/find-chrome.mjs';
 import { commonJsPlugin, tsSiblingPlugin } from './scripts/web-plugins.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { simulatorPlugin } from './test/support/simulator-plugin.mjs';
@@ -14,22 +14,9 @@ import { simulatorPlugin } from './test/support/simulator-plugin.mjs';
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
 const executablePath = ensureChrome();
 
-const baseArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 const chrome = (extraArgs = []) =>
-  chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...baseArgs, ...extraArgs] } });
+  chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...CHROME_ARGS, ...extraArgs] } });
 
 // The fake-microphone group captures a WAV of known content (a tone to keep, a tone to reject).
 const fakeMicDir = path.join(rootDir, 'node_modules', '.cache', 'gemini-live');

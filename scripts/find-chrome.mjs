@@ -14,6 +14,25 @@ const CANDIDATES = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
+/**
+ * Flags for headless Chromium here: quiet (no background networking, which this machine's closed network would
+ * refuse), runnable as root, with a fake microphone and camera that need no permission prompt, and audio that
+ * may start without a gesture (or an AudioContext stays suspended in headless mode).
+ */
+export const CHROME_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+]);
+
 /** Returns the path of a Chrome/Chromium binary, or undefined. */
 export function locateChrome(env = process.env) {
   if (env.CHROME_PATH) {

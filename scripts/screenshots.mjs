@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { ensureChrome } from './find-chrome.mjs';
+import { CHROME_ARGS, ensureChrome } from './find-chrome.mjs';
 import { startDemoServer } from '../demo/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,19 +14,7 @@ mkdirSync(docs, { recursive: true });
 const demo = await startDemoServer({ port: 0, apiKey: '', log: () => undefined, simulatorOptions: { voice: 'tone' } });
 const browser = await chromium.launch({
   executablePath: ensureChrome(),
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--autoplay-policy=no-user-gesture-required',
-  ],
+  args: [...CHROME_ARGS],
 });
 
 async function shoot({ name, page: pagePath, scheme, converse, open }) {

@@ -1,20 +1,8 @@
 // Shared by the end-to-end tests: Debian's (or any found) Chromium through playwright-core.
 import { chromium } from 'playwright-core';
-import { ensureChrome } from '../../../scripts/find-chrome.mjs';
+import { CHROME_ARGS, ensureChrome } from '../../../scripts/find-chrome.mjs';
 
-export const CHROME_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+export { CHROME_ARGS };
 
 export function launchChromium(extraArgs = []) {
   return chromium.launch({ executablePath: ensureChrome(), args: [...CHROME_ARGS, ...extraArgs] });
