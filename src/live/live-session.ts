@@ -322,6 +322,7 @@ export class LiveSession {
     this.engine = engine;
     engine.muted = this.isMuted;
     engine.onChunk = (pcm) => this.onMicrophoneChunk(pcm);
+    engine.onPlaybackStart = () => this.updateActivityState();
     engine.onPlaybackEnd = () => this.updateActivityState();
     engine.onCaptureEnded = () => {
       if (this.disposed) return;
