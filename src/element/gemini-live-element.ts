@@ -30,6 +30,9 @@ const icon = (path: unknown) =>
  * @fires {GeminiLiveUsageEvent} gemini-live-usage - the server's `usageMetadata`.
  * @fires {GeminiLiveErrorEvent} gemini-live-error - `{ code, message, recoverable }`.
  *
+ * @attr {'idle' | 'connecting' | 'listening' | 'speaking' | 'reconnecting' | 'error'} state - Read-only, reflected
+ * from the `state` property: where the conversation is. Useful for styling, e.g. `gemini-live[state='speaking']`.
+ *
  * @slot launcher-icon - The icon inside the floating launcher button.
  * @slot empty - What the transcript shows before anything was said.
  *
