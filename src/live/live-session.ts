@@ -222,7 +222,10 @@ export class LiveSession {
     try {
       if (!this.video) {
         const { VideoCapture } = await import('./video-capture.js');
-        this.video = new VideoCapture({
+        // dispose() may have run during the import: a capture created now would never be released.
+        if (this.disposed) throw new LiveError('not-connected', 'The session has ended.', true);
+        // startVideo() calls racing through the import share one capture.
+        this.video ??= new VideoCapture({
           fps: this.options.videoFps,
           send: (jpegBase64) => this.sendVideoFrame(jpegBase64),
           canSend: () => this.canSendVideo(),
@@ -238,8 +241,10 @@ export class LiveSession {
           : error instanceof DOMException && (error.name === 'NotAllowedError' || error.name === 'SecurityError')
             ? new LiveError('video-denied', `Sharing was not allowed (${error.name}).`, true)
             : new LiveError('video-failed', `Video could not be shared: ${error instanceof Error ? error.message : String(error)}`, true);
-      this.callbacks.onError(liveError.detail);
-      this.callbacks.onVideoChange();
+      if (!this.disposed) {
+        this.callbacks.onError(liveError.detail);
+        this.callbacks.onVideoChange();
+      }
       throw liveError;
     }
   }

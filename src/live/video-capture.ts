@@ -185,8 +185,9 @@ export class VideoCapture {
       return media.getDisplayMedia({
         video: { frameRate: { ideal: 5 } },
         audio: false,
-        // Hints (Chromium): sharing this very tab would show the preview inside itself.
-        selfBrowserSurface: 'exclude',
+        // Chromium hints: this very tab is offered (the page is often what the visitor wants help with), and the
+        // shared tab can be switched from the browser's bar without a new track.
+        selfBrowserSurface: 'include',
         surfaceSwitching: 'include',
       } as DisplayMediaStreamOptions);
     }
