@@ -102,7 +102,9 @@ export class SessionController implements ReactiveController {
 
   /** Starts loading the session chunk ahead of time (pointer near the toggle, panel opened). */
   prefetch(): void {
-    void loadSessionModule().catch(() => undefined);
+    void loadSessionModule()
+      .then((module) => module.prefetchSessionDependencies())
+      .catch(() => undefined);
   }
 
   start(): Promise<void> {

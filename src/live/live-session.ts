@@ -28,6 +28,15 @@ const DEFAULT_RECONNECT_ATTEMPTS = 5;
 const DEFAULT_RECONNECT_DELAY_MS = 300;
 const INPUT_MIME = 'audio/pcm;rate=16000';
 
+/**
+ * Starts loading what a session needs besides this chunk (the SDK's Live module and the audio engine), so that a
+ * start shortly after (the pointer is on the start button) does not wait for them.
+ */
+export function prefetchSessionDependencies(): void {
+  void import('./sdk-live.js').catch(() => undefined);
+  void import('../audio/audio-engine.js').catch(() => undefined);
+}
+
 /** One WebSocket connection to the Live service. A session spans several (goAway handovers, reconnects). */
 interface Connection {
   readonly id: number;

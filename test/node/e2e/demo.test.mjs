@@ -106,7 +106,15 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     assert.deepEqual(parts, [true, true, true, true]);
     assert.equal(await page.getAttribute('gemini-live', 'state'), 'idle');
 
-    // Starting loads the lazy chunks (from dist/, under the strict CSP) and connects.
+    // Pointing at the start button prefetches the session, the SDK and the audio engine, but starts nothing.
+    await page.locator('gemini-live [part~="toggle"]').hover();
+    await page.waitForTimeout(1000);
+    for (const chunk of ['live-session', 'sdk-live', 'audio-engine']) {
+      assert.ok(requested.some((url) => url.startsWith(`/dist/${chunk}-`)), `prefetched ${chunk}: ${requested.join(' ')}`);
+    }
+    assert.equal((await page.evaluate(() => window.__probe)).audioContexts, 0);
+
+    // Starting loads the rest (from dist/, under the strict CSP) and connects.
     const errors = [];
     page.on('console', (message) => errors.push(message.text()));
     await page.locator('gemini-live [part~="toggle"]').click();
