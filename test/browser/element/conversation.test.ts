@@ -143,6 +143,41 @@ describe('<gemini-live> in conversation with the simulator', () => {
     }
   });
 
+  it('is accessible while connecting, and reports mic-failed and video-failed', async () => {
+    el = await liveElement(html`<gemini-live video="camera"></gemini-live>`);
+    await control({ action: 'stallNextSetup' });
+    const starting = el.start().catch(() => undefined);
+    await waitFor(() => el!.state === 'connecting', { message: 'connecting' });
+    await el.updateComplete;
+    expect(part(el, 'status')!.textContent).to.equal('Connecting…');
+    await expect(el).to.be.accessible();
+    await el.stop();
+    await starting;
+
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Could not start audio source', 'NotReadableError'));
+    try {
+      const micFailed = oneEvent(el, 'gemini-live-error');
+      await el.start().catch(() => undefined);
+      expect((await micFailed).detail).to.include({ code: 'mic-failed', recoverable: true });
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+
+    await el.start();
+    navigator.mediaDevices.getUserMedia = (constraints) =>
+      constraints?.video ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError')) : original(constraints);
+    try {
+      const videoFailed = oneEvent(el, 'gemini-live-error');
+      await el.startVideo('camera').catch(() => undefined);
+      expect((await videoFailed).detail).to.include({ code: 'video-failed', recoverable: true });
+      expect(el.state).to.equal('listening');
+      expect(el.videoActive).to.be.false;
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+  });
+
   it('reports audio-failed when the browser cannot create an AudioContext', async () => {
     el = await liveElement();
     const OriginalContext = window.AudioContext;
