@@ -137,6 +137,50 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     await context.close();
   });
 
+  test('with resume, a reload continues the same conversation', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route(`${baseUrl}/resume.html`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><html lang="en"><head><title>resume</title>
+          <script type="module" src="/dist/gemini-live.js"></script></head>
+          <body><gemini-live id="assistant" resume token-endpoint="/api/token" api-base-url="${baseUrl}"></gemini-live></body></html>`,
+      }),
+    );
+    const startAndTalk = async (text) => {
+      await page.waitForFunction(() => customElements.get('gemini-live'));
+      await page.evaluate(() => document.querySelector('gemini-live').start());
+      await page.evaluate((message) => document.querySelector('gemini-live').sendText(message), text);
+      await page.waitForFunction(
+        (message) => {
+          const turns = document.querySelector('gemini-live').transcript;
+          const index = turns.findIndex((turn) => turn.text === message);
+          return index >= 0 && turns.slice(index + 1).some((turn) => turn.role === 'model' && turn.final);
+        },
+        text,
+        { timeout: 30_000 },
+      );
+    };
+    await page.goto(`${baseUrl}/resume.html`);
+    await startAndTalk('Before the reload');
+    const stored = await page.waitForFunction(() => {
+      const key = Object.keys(sessionStorage).find((name) => name.startsWith('gemini-live:resume:'));
+      return key && JSON.parse(sessionStorage.getItem(key)).handle;
+    });
+    const handle = await stored.jsonValue();
+    await page.reload();
+    await startAndTalk('After the reload');
+    const records = await (await fetch(`${baseUrl}/__sim/connections`)).json();
+    const resumed = records.connections.find((record) => record.setup?.sessionResumption?.handle === handle);
+    assert.ok(resumed, `no connection resumed with ${handle}`);
+    assert.equal(resumed.session.resumed, true);
+    // The resumed connection is the one that answered after the reload.
+    assert.ok(resumed.texts.some((entry) => entry.text === 'After the reload'), JSON.stringify(resumed.texts));
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+    await context.close();
+  });
+
   test('a spoken conversation on the basic page, under a strict CSP, gets a spoken answer and both transcripts', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
