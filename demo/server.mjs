@@ -2,7 +2,7 @@
 // http://localhost:8080 (PORT and HOST override). Without GEMINI_API_KEY the Live API simulator runs on the same
 // origin and the pages talk to it; with the key, tokens are minted for the real Gemini Live API.
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -24,14 +24,28 @@ const TYPES = {
 };
 
 // Pages without inline scripts are served under a strict policy, as a site with a strict CSP would serve them.
+/** The text-mode page's model: native-audio models answer only with audio. */
+const TEXT_MODEL = 'gemini-live-2.5-flash-preview';
+
 const STRICT_CSP = "script-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
 
-/** Builds dist/ when it is missing (run `npm run build` yourself after changing the sources). */
+/** The newest modification time of the files below `dir`. */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(file) : statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than src/. */
 function ensureBuilt(log) {
   const entry = path.join(root, 'dist', 'gemini-live.js');
   const server = path.join(root, 'dist', 'server', 'index.js');
-  if (existsSync(entry) && existsSync(server)) return;
-  log('Building dist/ first …');
+  const built = existsSync(entry) && existsSync(server) ? Math.min(statSync(entry).mtimeMs, statSync(server).mtimeMs) : 0;
+  if (built && built >= newestMtime(path.join(root, 'src'))) return;
+  log(built ? 'Sources changed: rebuilding dist/ …' : 'Building dist/ first …');
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
@@ -42,7 +56,7 @@ function ensureBuilt(log) {
 export async function startDemoServer(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
   if (options.build !== false) ensureBuilt(log);
-  const { createTokenHandler, toNodeHandler } = await import(pathToFileURL(path.join(root, 'dist', 'server', 'index.js')).href);
+  const { createTokenHandler, toNodeHandler, DEFAULT_LIVE_MODEL } = await import(pathToFileURL(path.join(root, 'dist', 'server', 'index.js')).href);
   const apiKey = options.apiKey ?? process.env.GEMINI_API_KEY ?? '';
   const simulatorMode = !apiKey;
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
@@ -51,7 +65,8 @@ export async function startDemoServer(options = {}) {
   let simulator;
   if (simulatorMode) {
     const { createSimulator } = await import('./simulator/index.js');
-    simulator = createSimulator({ voice: true, ...options.simulatorOptions });
+    // No CORS on the control routes: other sites open in the browser must not drive the local simulator.
+    simulator = createSimulator({ voice: true, cors: false, ...options.simulatorOptions });
   }
 
   const server = createServer();
@@ -91,6 +106,8 @@ export async function startDemoServer(options = {}) {
       apiKey: simulatorMode ? 'sim-key' : apiKey,
       httpOptions: simulatorMode ? { baseUrl: `http://127.0.0.1:${port}` } : undefined,
       rateLimit: { limit: 60, windowSeconds: 60 },
+      // The native-audio default, and a half-cascade model for the text-mode page.
+      models: [DEFAULT_LIVE_MODEL, TEXT_MODEL],
     }),
   );
 
@@ -109,14 +126,22 @@ export async function startDemoServer(options = {}) {
 
 async function serveStatic(req, res, simulatorMode) {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  let pathname = decodeURIComponent(url.pathname);
+  let pathname;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+    return;
+  }
   if (pathname === '/' || pathname === '/demo') {
     res.writeHead(302, { location: '/demo/' }).end();
     return;
   }
   if (pathname.endsWith('/')) pathname += 'index.html';
-  const file = path.join(root, pathname);
-  if (!file.startsWith(root + path.sep) || !/^\/(demo|dist|docs)\//.test(pathname) || pathname.startsWith('/demo/simulator/')) {
+  // Decide on the resolved file, so that encoded separators (`..%2F`) cannot leave the served folders.
+  const file = path.resolve(root, `.${pathname}`);
+  const relative = path.relative(root, file).split(path.sep).join('/');
+  if (relative.startsWith('..') || !/^(demo|dist|docs)\//.test(relative) || relative.startsWith('demo/simulator/')) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     return;
   }
@@ -142,7 +167,8 @@ async function serveStatic(req, res, simulatorMode) {
   if (!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) headers['content-security-policy'] = STRICT_CSP;
   if (simulatorMode) {
     // Points the page's elements at the simulator on this origin; the shown snippet leaves this out.
-    const origin = `http://${req.headers.host ?? 'localhost'}`;
+    const host = /^[\w.-]+(:\d+)?$|^\[[\d:a-f]+\](:\d+)?$/i.test(req.headers.host ?? '') ? req.headers.host : 'localhost';
+    const origin = `http://${host}`;
     html = html.replace(/<gemini-live(?=[\s>])/g, `<gemini-live api-base-url="${origin}" data-injected-base`);
   }
   res.writeHead(200, headers);

@@ -148,6 +148,9 @@ export class GeminiLiveElement extends LitElement {
   /** Functions the model may call. `parameters` is a JSON Schema object; `handler(args)` may be async. */
   @property({ attribute: false }) tools: LiveTool[] = [];
 
+  /** Merged over the default microphone constraints: e.g. `{ deviceId: { exact: id } }` to choose a microphone. */
+  @property({ attribute: false }) audioConstraints?: MediaTrackConstraints;
+
   /** Supplies a single-use ephemeral token; used instead of `token-endpoint` when set. */
   @property({ attribute: false }) tokenProvider?: () => Promise<string>;
 
@@ -288,6 +291,7 @@ export class GeminiLiveElement extends LitElement {
       config: this.config,
       chunkMs: this.chunkMs,
       audioProcessing: !this.noAudioProcessing,
+      audioConstraints: this.audioConstraints,
       resume: this.resume,
       videoFps: this.videoFps,
       muted: this.muted,
@@ -297,7 +301,8 @@ export class GeminiLiveElement extends LitElement {
 
   /** One stored conversation per element: keyed by the page, the model and the element's id (or position). */
   private resumeKey(): string {
-    const which = this.id || String([...document.querySelectorAll('gemini-live')].indexOf(this));
+    const root = this.getRootNode() as Document | ShadowRoot;
+    const which = this.id || String([...root.querySelectorAll('gemini-live')].indexOf(this));
     return `gemini-live:resume:${location.pathname}:${this.model || DEFAULT_MODEL}:${which}`;
   }
 

@@ -16,6 +16,11 @@ type SessionModule = typeof import('../live/live-session.js');
 
 let sessionModule: Promise<SessionModule> | undefined;
 
+/** What a start() cancelled by stop() rejects with. */
+function stoppedBeforeStart(): DOMException {
+  return new DOMException('The conversation was stopped before it started.', 'AbortError');
+}
+
 /** Loads the session, the SDK and the audio engine (one lazily loaded chunk), once per page. */
 export function loadSessionModule(): Promise<SessionModule> {
   sessionModule ??= import('../live/live-session.js').catch((error: unknown) => {
@@ -144,7 +149,7 @@ export class SessionController implements ReactiveController {
       }
       if (generation !== this.generation) {
         await context.close().catch(() => undefined);
-        return;
+        throw stoppedBeforeStart();
       }
       const session = new module.LiveSession(this.options(), this.callbacks(generation), {
         audioContext: context,
@@ -156,7 +161,7 @@ export class SessionController implements ReactiveController {
       } catch (error) {
         if (this.session === session) this.session = null;
         await session.dispose();
-        if (generation !== this.generation) return;
+        if (generation !== this.generation) throw stoppedBeforeStart();
         const detail = session.lastError ?? {
           code: 'connection-failed' as const,
           message: error instanceof Error ? error.message : String(error),
@@ -165,7 +170,7 @@ export class SessionController implements ReactiveController {
         this.setState('error');
         throw new Error(detail.message);
       }
-      if (generation !== this.generation) return;
+      if (generation !== this.generation) throw stoppedBeforeStart();
       const queued = this.pendingTexts.splice(0);
       for (const text of queued) session.sendText(text);
     })();
@@ -261,8 +266,16 @@ export class SessionController implements ReactiveController {
     return {
       onStateChange: (state) => {
         if (!current()) return;
-        // A session that failed has released itself; forget it so the toggle can start a new one.
-        if (state === 'error' && !this.starting) this.session = null;
+        // A session that failed is releasing itself; forget it so the toggle can start a new one, but let a
+        // later stop() wait for that release.
+        if (state === 'error' && !this.starting && this.session) {
+          const failed = this.session;
+          this.session = null;
+          const releasing = failed.dispose().finally(() => {
+            if (this.stopping === releasing) this.stopping = null;
+          });
+          this.stopping = releasing;
+        }
         this.setState(state);
       },
       onTranscript: () => {

@@ -188,7 +188,14 @@ export class LiveSession {
         this.closeConnection(opened);
         throw new LiveError('connection-failed', 'The session was stopped while starting.', true);
       }
-      this.activate(opened);
+      // The connection may have closed while the microphone prompt was still open: connect again (with the
+      // handle, if the service gave one) rather than activate a dead socket.
+      let ready = opened;
+      for (let attempt = 0; ready.closed && attempt < 2; attempt += 1) {
+        ready = await this.openConnection(await this.loadSdk(), await this.tokens.next(this.options.model, signal));
+      }
+      if (ready.closed) throw new LiveError('connection-failed', 'The connection closed right after it was set up.', true);
+      this.activate(ready);
     } catch (error) {
       const liveError = this.disposed && !(error instanceof LiveError) ? new LiveError('connection-failed', 'Stopped.', true) : toLiveError(error);
       this.lastError = liveError.detail;
@@ -357,6 +364,7 @@ export class LiveSession {
       await engine.startCapture({
         chunkMs: clamp(this.options.chunkMs, 10, 100, 20),
         audioProcessing: this.options.audioProcessing,
+        constraints: this.options.audioConstraints,
         signal: this.abort.signal,
       });
     } catch (cause) {
@@ -427,11 +435,13 @@ export class LiveSession {
         timeoutMs,
       );
     });
+    let onAbort = () => undefined as void;
     const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(new LiveError('connection-failed', 'Stopped.', true));
+      onAbort = () => reject(new LiveError('connection-failed', 'Stopped.', true));
       if (this.abort.signal.aborted) onAbort();
       else this.abort.signal.addEventListener('abort', onAbort, { once: true });
     });
+    aborted.catch(() => undefined);
     const connecting = live.connect({
       model: this.options.model,
       config,
@@ -455,6 +465,7 @@ export class LiveSession {
       });
     } finally {
       clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -544,9 +555,9 @@ export class LiveSession {
     }
     try {
       this.handleEvent(conn, event);
-    } catch (error) {
-      // Nothing a message contains may throw into the page.
-      console.warn('<gemini-live>: a server message could not be handled', error);
+    } catch {
+      // Nothing a message contains may throw into the page; reported (once) like a malformed frame.
+      this.onDroppedFrame({ reason: 'unreadable', bytes: 0 });
     }
   }
 
@@ -567,7 +578,14 @@ export class LiveSession {
       this.engine?.startTurn();
     }
     for (const piece of event.audio) {
-      const bytes = base64ToBytes(piece.data);
+      let bytes: Uint8Array;
+      try {
+        bytes = base64ToBytes(piece.data);
+      } catch {
+        // Not base64: drop this piece only; the rest of the message (transcripts, turnComplete) still counts.
+        this.onDroppedFrame({ reason: 'unreadable', bytes: piece.data.length });
+        continue;
+      }
       if (!bytes.byteLength) continue;
       const even = bytes.byteLength - (bytes.byteLength % 2);
       this.turnReceivedMs += (even / 2 / piece.sampleRate) * 1000;
@@ -727,12 +745,13 @@ export class LiveSession {
     for (const timer of conn.timers) clearTimeout(timer);
     this.connections.delete(conn);
     if (this.active === conn) this.active = undefined;
+    // Our own close first, with a normal code (the SDK's close() sends none).
+    for (const socket of conn.sockets.sockets) socket.close(1000, 'client closed');
     try {
       if (conn.session) conn.session.close();
     } catch {
       // Already closed.
     }
-    for (const socket of conn.sockets.sockets) socket.close(1000, 'client closed');
   }
 
   // --- state ---------------------------------------------------------------------------------------------------
@@ -788,14 +807,12 @@ function clamp(value: number, min: number, max: number, fallback: number): numbe
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -22,6 +22,8 @@ export interface LiveSessionOptions {
   config?: Partial<LiveConnectConfig>;
   chunkMs: number;
   audioProcessing: boolean;
+  /** Merged over the default microphone constraints: a `deviceId`, a sample rate… */
+  audioConstraints?: MediaTrackConstraints;
   /** Keep the resumption handle in sessionStorage (under a key derived from the model and page). */
   resume: boolean;
   videoFps: number;

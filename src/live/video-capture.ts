@@ -6,6 +6,9 @@ import { bytesToBase64 } from '../audio/base64.js';
 /** The longest side of a frame sent to the model. */
 export const MAX_FRAME_SIDE = 768;
 export const JPEG_QUALITY = 0.7;
+
+/** How long a frame may take in the encoder worker before the worker is given up. */
+const WORKER_ANSWER_TIMEOUT_MS = 5000;
 export const MIN_FPS = 0.2;
 export const MAX_FPS = 2;
 export const DEFAULT_FPS = 1;
@@ -294,7 +297,12 @@ export class VideoCapture {
       image.close();
       throw error;
     }
+    // A worker that stops answering would stall every later frame: give up on it and use the main thread.
+    const timer = setTimeout(() => {
+      if (this.waiting.has(id)) this.abandonWorker();
+    }, WORKER_ANSWER_TIMEOUT_MS);
     const response = await answer;
+    clearTimeout(timer);
     if (response.type === 'encoded') {
       this.stats.encoder = 'worker';
       this.stats.lastEncodeMs = response.encodeMs;

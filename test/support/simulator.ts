@@ -52,6 +52,10 @@ export async function mintToken(body: Record<string, unknown> = {}): Promise<str
 /** Resets the simulator between tests: forgets records, tokens, handles and settings changes. */
 export async function resetSimulator(settings?: Record<string, unknown>): Promise<void> {
   await control({ action: 'reset', closeConnections: true });
+  // Connections of the previous test may still be closing; wait, then forget their records too, so that a
+  // test's first record is its own.
+  await waitFor(async () => (await openConnectionCount()) === 0, { timeout: 5000, message: 'no open connection' });
+  await control({ action: 'reset' });
   if (settings) await control({ action: 'configure', options: settings });
 }
 

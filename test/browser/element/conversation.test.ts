@@ -70,6 +70,39 @@ describe('<gemini-live> in conversation with the simulator', () => {
     await waitFor(() => el!.state === 'idle', { message: 'idle' });
   });
 
+  it('sends every attribute in the setup', async () => {
+    el = await liveElement(html`<gemini-live
+      voice="Puck"
+      language="fr-FR"
+      system-instruction="Réponds brièvement."
+      transcription="input"
+      google-search
+      chunk-ms="40"
+      api-version="v1alpha"
+    ></gemini-live>`);
+    el.tools = [{ name: 'ping', description: 'Answers pong', parameters: { type: 'object' }, handler: () => 'pong' }];
+    el.config = { temperature: 0.2 };
+    await el.start();
+    const [record] = await connections();
+    const setup = record.setup!;
+    expect(record.url).to.contain('v1alpha');
+    expect(setup.generationConfig.speechConfig).to.deep.equal({
+      voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } },
+      languageCode: 'fr-FR',
+    });
+    expect(setup.generationConfig.temperature).to.equal(0.2);
+    expect(setup.systemInstruction.parts[0].text).to.equal('Réponds brièvement.');
+    expect(setup.inputAudioTranscription).to.deep.equal({});
+    expect(setup).to.not.have.property('outputAudioTranscription');
+    expect(setup.tools).to.deep.equal([
+      { functionDeclarations: [{ name: 'ping', description: 'Answers pong', parametersJsonSchema: { type: 'object' } }] },
+      { googleSearch: {} },
+    ]);
+    await waitFor(async () => (await connections())[0].audio.chunks >= 3, { message: 'audio' });
+    const audio = (await connections())[0].audio;
+    expect(audio.bytes / audio.chunks).to.be.closeTo(1280, 1);
+  });
+
   it('types a message, shows both sides, speaks, and reports usage', async () => {
     el = await liveElement(html`<gemini-live text-input></gemini-live>`);
     await el.start();
@@ -236,12 +269,17 @@ describe('<gemini-live> in conversation with the simulator', () => {
 
   it('announces final phrases politely, not every partial', async () => {
     el = await liveElement();
+    const live = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
+    const announced: string[] = [];
+    const observer = new MutationObserver(() => {
+      if (live.textContent) announced.push(live.textContent);
+    });
+    observer.observe(live, { childList: true, characterData: true, subtree: true });
     await el.start();
     await control({ action: 'turn', text: 'A fairly short answer.', outputTranscript: ['A fairly ', 'short ', 'answer.'], audioSeconds: 0.5 });
     await waitFor(() => el!.transcript.some((t) => t.role === 'model' && t.final), { message: 'a final answer' });
     await el.updateComplete;
-    const live = el.shadowRoot!.querySelector('[aria-live="polite"]')!;
-    expect(live.textContent).to.equal('Assistant: A fairly short answer.');
+    expect(announced).to.deep.equal(['Assistant: A fairly short answer.']);
   });
 
   it('renders transcript and model text as text, never as HTML', async () => {
@@ -399,13 +437,16 @@ describe('<gemini-live> in conversation with the simulator', () => {
       el = await liveElement();
       for (let i = 0; i < 10; i += 1) {
         const started = el.start();
-        // Every other cycle stops before the session is up.
+        started.catch(() => undefined);
+        // Every other cycle stops before the session is up; that start() then rejects with an AbortError.
         if (i % 2 === 1) await new Promise((resolve) => setTimeout(resolve, 20));
         else await started;
         await el.stop();
-        await started.catch(() => undefined);
+        // By the time stop() resolves, everything is released.
+        expect(contexts[i].state, `context of cycle ${i}`).to.equal('closed');
+        expect(tracks.filter((track) => track.readyState === 'live'), `tracks of cycle ${i}`).to.have.length(0);
+        if (i % 2 === 1) expect(await started.then(() => 'resolved', (error: Error) => error.name)).to.equal('AbortError');
       }
-      await waitFor(() => contexts.every((context) => context.state === 'closed'), { message: 'contexts closed' });
       expect(contexts).to.have.length(10);
       expect(tracks.filter((track) => track.readyState === 'live')).to.have.length(0);
       await waitFor(async () => (await openConnectionCount()) === 0, { message: 'sockets closed' });

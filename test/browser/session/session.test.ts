@@ -169,7 +169,9 @@ describe('LiveSession against the simulator', () => {
     await waitFor(() => probe!.interruptions > 0, { message: 'the interruption' });
     const flushedAt = performance.now();
     await waitFor(() => probe!.session.outputLevel < 0.001, { timeout: 500, interval: 5, message: 'silence' });
-    expect(performance.now() - flushedAt).to.be.below(250);
+    // A generous bound for a busy machine: the level meter reports at most 60 times a second. The offline
+    // worklet test pins the real figure (one render quantum plus the fade).
+    expect(performance.now() - flushedAt).to.be.below(100);
     const interrupted = probe.transcript.snapshot.find((turn) => turn.interrupted);
     expect(interrupted?.role).to.equal('model');
     expect(interrupted?.final).to.be.true;

@@ -129,18 +129,33 @@ describe('PolyphaseResampler: streaming', () => {
     });
   }
 
-  it('writes into the caller-provided buffer and returns the count (no output allocation)', () => {
+  it('writes into the caller-provided buffer and allocates no typed array per block', () => {
     const resampler = new PolyphaseResampler(48000, 16000);
     const output = new Float32Array(resampler.maxOutputLength(128));
     const input = sine(48000, 1000, 128);
-    const seen = new Set<Float32Array>();
+    // Count every typed array constructed while blocks are processed.
+    const names = ['Float32Array', 'Float64Array', 'Int16Array', 'Int32Array', 'Uint8Array'] as const;
+    const originals = names.map((name) => globalThis[name]);
+    let constructed = 0;
+    names.forEach((name, index) => {
+      const Original = originals[index] as unknown as new (...args: unknown[]) => object;
+      (globalThis as Record<string, unknown>)[name] = new Proxy(Original, {
+        construct(target, args, newTarget) {
+          constructed += 1;
+          return Reflect.construct(target, args, newTarget);
+        },
+      });
+    });
     let total = 0;
-    for (let i = 0; i < 100; i++) {
-      total += resampler.process(input, output);
-      seen.add(output);
+    try {
+      for (let i = 0; i < 1000; i++) total += resampler.process(input, output);
+    } finally {
+      names.forEach((name, index) => {
+        (globalThis as Record<string, unknown>)[name] = originals[index];
+      });
     }
-    assert.equal(seen.size, 1);
-    assert.equal(total, Math.floor((100 * 128 - resampler.latency - 1) / 3) + 1);
+    assert.equal(constructed, 0);
+    assert.equal(total, Math.floor((1000 * 128 - resampler.latency - 1) / 3) + 1);
   });
 
   it('throws instead of overrunning a short output buffer, consuming nothing', () => {

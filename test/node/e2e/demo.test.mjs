@@ -68,8 +68,14 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     server?.stop();
   });
 
-  test('npm start says which mode it is in', () => {
+  test('npm start says which mode it is in, and serves only the demo, dist/ and docs/', async () => {
     assert.match(server.output, /Offline mode: the Live API simulator answers/);
+    for (const blocked of ['/dist/..%2Fpackage.json', '/dist/%2e%2e/package.json', '/demo/simulator/index.js', '/package.json']) {
+      assert.equal((await fetch(`${baseUrl}${blocked}`)).status, 404, blocked);
+    }
+    assert.equal((await fetch(`${baseUrl}/dist/gemini-live.js`)).status, 200);
+    const preflight = await fetch(`${baseUrl}/__sim/control`, { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example' } });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
   });
 
   test('dist/gemini-live.js loaded twice registers once and does nothing until started', async () => {
