@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { AudioEngine } from '../../src/audio/audio-engine.js';
 import { FAKE_MIC } from '../fixtures/fake-mic-signal.mjs';
 import { aliasOf, decibels, toneAmplitude } from '../fixtures/signal.js';
-import { joinPcm, waitFor } from '../browser/audio/helpers.js';
+import { joinPcm, recordChunks, waitFor } from '../browser/audio/helpers.js';
 
 // Chromium plays test/fixtures/make-fake-mic-wav.mjs's WAV as the microphone in this group: a tone to keep and a
 // tone above 8 kHz that must not fold back into the 16 kHz stream.
@@ -18,12 +18,7 @@ describe('capture from a known microphone signal', () => {
     const { keep, reject } = FAKE_MIC;
     it(`sends ${chunkMs} ms chunks that carry ${keep.frequency} Hz and reject ${reject.frequency} Hz`, async () => {
       engine = new AudioEngine();
-      const chunks: ArrayBuffer[] = [];
-      const arrivals: number[] = [];
-      engine.onChunk = (pcm) => {
-        chunks.push(pcm);
-        arrivals.push(performance.now());
-      };
+      const { chunks, arrivals } = recordChunks(engine);
       // Voice processing would reshape the test signal; the path under test is the resampler.
       await engine.startCapture({ chunkMs, audioProcessing: false });
       const wanted = Math.ceil(2500 / chunkMs);

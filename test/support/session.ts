@@ -64,7 +64,6 @@ export function createSession(overrides: Partial<LiveSessionOptions> = {}, onToo
     options,
     {
       onStateChange: (state) => probe.states.push(state),
-      onTranscript: () => undefined,
       onError: (detail) => probe.errors.push(detail),
       onInterrupted: () => {
         probe.interruptions += 1;

@@ -4,7 +4,7 @@ import { CaptureNode } from '../../../src/audio/capture-node.js';
 import { PlaybackQueue } from '../../../src/audio/playback-queue.js';
 import { loadAudioWorklets } from '../../../src/audio/worklet-loader.js';
 import { peak } from '../../fixtures/signal.js';
-import { joinPcm, sinePcm, sleep, waitFor } from './helpers.js';
+import { joinPcm, recordChunks, sinePcm, sleep, waitFor } from './helpers.js';
 
 // A real AudioContext and Chromium's default fake microphone (a short beep about twice a second).
 describe('AudioEngine (real AudioContext, fake microphone)', () => {
@@ -26,12 +26,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
 
   it('delivers 20 ms chunks of 16 kHz PCM16 at the pace of the audio, carrying the beeps', async () => {
     engine = new AudioEngine();
-    const chunks: ArrayBuffer[] = [];
-    const arrivals: number[] = [];
-    engine.onChunk = (pcm) => {
-      chunks.push(pcm);
-      arrivals.push(performance.now());
-    };
+    const { chunks, arrivals } = recordChunks(engine);
     await engine.startCapture();
     await waitFor(() => chunks.length >= 100, 10_000, '100 chunks');
     for (const chunk of chunks) expect(chunk.byteLength).to.equal(640);

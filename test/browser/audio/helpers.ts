@@ -65,3 +65,13 @@ export function sinePcm(rate: number, frequency: number, samples: number, amplit
   }
   return view.buffer;
 }
+
+/** Records every chunk `source` delivers, with the time it arrived. */
+export function recordChunks(source: { onChunk: ((pcm: ArrayBuffer) => void) | null }): { chunks: ArrayBuffer[]; arrivals: number[] } {
+  const recorded = { chunks: [] as ArrayBuffer[], arrivals: [] as number[] };
+  source.onChunk = (pcm) => {
+    recorded.chunks.push(pcm);
+    recorded.arrivals.push(performance.now());
+  };
+  return recorded;
+}

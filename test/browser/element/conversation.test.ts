@@ -2,10 +2,10 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../../src/gemini-live.js';
 import type { GeminiLiveElement, LiveState } from '../../../src/gemini-live.js';
-import { connections, control, openConnectionCount, resetSimulator, simulatorUrl, waitFor } from '../../support/simulator.js';
+import { connections, control, openConnectionCount, resetSimulator, waitFor } from '../../support/simulator.js';
 import { SIM_MODEL } from '../../support/session.js';
-
-const part = (el: GeminiLiveElement, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+import { liveElement, part, pointAtSimulator } from '../../support/element.js';
+import { recordUserMedia } from '../../support/media.js';
 
 async function tokenRequests(clear = false): Promise<Array<{ body: { model?: string } }>> {
   const result = await executeServerCommand<{ requests: Array<{ body: { model?: string } }> }, Record<string, unknown>>('simulator', {
@@ -13,16 +13,6 @@ async function tokenRequests(clear = false): Promise<Array<{ body: { model?: str
     clear,
   });
   return result.requests;
-}
-
-async function liveElement(template = html`<gemini-live></gemini-live>`): Promise<GeminiLiveElement> {
-  const el = await fixture<GeminiLiveElement>(template);
-  el.tokenEndpoint = '/api/token';
-  el.apiBaseUrl = simulatorUrl;
-  el.model = SIM_MODEL;
-  el.noAudioProcessing = true;
-  await el.updateComplete;
-  return el;
 }
 
 describe('<gemini-live> in conversation with the simulator', () => {
@@ -250,9 +240,7 @@ describe('<gemini-live> in conversation with the simulator', () => {
     </div>`);
     const [first, second] = [...page.querySelectorAll('gemini-live')] as GeminiLiveElement[];
     for (const element of [first, second]) {
-      element.tokenEndpoint = '/api/token';
-      element.apiBaseUrl = simulatorUrl;
-      element.model = SIM_MODEL;
+      pointAtSimulator(element);
     }
     await Promise.all([first.start(), second.start()]);
     await waitFor(() => sessionStorage.length === 2, { message: 'two stored handles' });
@@ -418,15 +406,10 @@ describe('<gemini-live> in conversation with the simulator', () => {
   });
 
   it('leaves no live track, open context or open socket after 10 start/stop cycles', async () => {
-    const tracks: MediaStreamTrack[] = [];
+    const recorder = recordUserMedia();
+    const liveTracks = () => recorder.tracks().filter((track) => track.readyState === 'live');
     const contexts: AudioContext[] = [];
-    const originalGum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     const OriginalContext = window.AudioContext;
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      const stream = await originalGum(constraints);
-      tracks.push(...stream.getTracks());
-      return stream;
-    };
     window.AudioContext = class extends OriginalContext {
       constructor(options?: AudioContextOptions) {
         super(options);
@@ -444,15 +427,15 @@ describe('<gemini-live> in conversation with the simulator', () => {
         await el.stop();
         // By the time stop() resolves, everything is released.
         expect(contexts[i].state, `context of cycle ${i}`).to.equal('closed');
-        expect(tracks.filter((track) => track.readyState === 'live'), `tracks of cycle ${i}`).to.have.length(0);
+        expect(liveTracks(), `tracks of cycle ${i}`).to.have.length(0);
         if (i % 2 === 1) expect(await started.then(() => 'resolved', (error: Error) => error.name)).to.equal('AbortError');
       }
       expect(contexts).to.have.length(10);
-      expect(tracks.filter((track) => track.readyState === 'live')).to.have.length(0);
+      expect(liveTracks()).to.have.length(0);
       await waitFor(async () => (await openConnectionCount()) === 0, { message: 'sockets closed' });
       expect(el.state).to.equal('idle');
     } finally {
-      navigator.mediaDevices.getUserMedia = originalGum;
+      recorder.restore();
       window.AudioContext = OriginalContext;
     }
   });

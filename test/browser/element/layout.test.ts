@@ -3,7 +3,7 @@ import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../../src/gemini-live.js';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
 
-const part = (el: GeminiLiveElement, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+import { part } from '../../support/element.js';
 
 describe('<gemini-live> attributes and layouts', () => {
   it('maps every attribute to its camelCase property', async () => {

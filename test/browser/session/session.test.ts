@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { connections as allConnections, control, openConnectionCount, resetSimulator, waitFor } from '../../support/simulator.js';
 import { SIM_MODEL, createSession, lastModelText, type SessionProbe } from '../../support/session.js';
+import { recordUserMedia } from '../../support/media.js';
 
 describe('LiveSession against the simulator', () => {
   let probe: SessionProbe | undefined;
@@ -359,24 +360,19 @@ describe('LiveSession against the simulator', () => {
   });
 
   it('dispose releases the microphone, the context and the socket', async () => {
-    const tracks: MediaStreamTrack[] = [];
-    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      const stream = await original(constraints);
-      tracks.push(...stream.getTracks());
-      return stream;
-    };
+    const recorder = recordUserMedia();
     try {
       probe = createSession();
       await probe.session.start();
       const context = (probe.session as unknown as { context: AudioContext }).context;
       await probe.session.dispose();
+      const tracks = recorder.tracks();
       expect(tracks.length).to.be.greaterThan(0);
       expect(tracks.every((track) => track.readyState === 'ended')).to.be.true;
       expect(context.state).to.equal('closed');
       await waitFor(async () => (await openConnectionCount()) === 0, { message: 'the socket closed' });
     } finally {
-      navigator.mediaDevices.getUserMedia = original;
+      recorder.restore();
     }
   });
 });

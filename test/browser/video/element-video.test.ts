@@ -1,23 +1,11 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import '../../../src/gemini-live.js';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
-import { connections, resetSimulator, simulatorUrl, waitFor } from '../../support/simulator.js';
-import { SIM_MODEL } from '../../support/session.js';
-
-const part = <T extends HTMLElement = HTMLElement>(el: GeminiLiveElement, name: string) =>
-  el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+import { connections, resetSimulator, waitFor } from '../../support/simulator.js';
+import { liveElement, part } from '../../support/element.js';
 
 const preview = (el: GeminiLiveElement) => part<HTMLVideoElement>(el, 'video-preview');
 
-async function liveElement(template = html`<gemini-live video="camera" video-fps="2"></gemini-live>`): Promise<GeminiLiveElement> {
-  const el = await fixture<GeminiLiveElement>(template);
-  el.tokenEndpoint = '/api/token';
-  el.apiBaseUrl = simulatorUrl;
-  el.model = SIM_MODEL;
-  el.noAudioProcessing = true;
-  await el.updateComplete;
-  return el;
-}
+const cameraElement = () => html`<gemini-live video="camera" video-fps="2"></gemini-live>`;
 
 /** Waits until the preview shows the shared stream: it is attached, live, and has decoded a frame. */
 async function previewShowing(el: GeminiLiveElement): Promise<MediaStreamTrack> {
@@ -50,7 +38,7 @@ describe('<gemini-live video>', () => {
     el = await liveElement(html`<gemini-live></gemini-live>`);
     expect(part(el, 'video')).to.be.null;
     el.remove();
-    el = await liveElement();
+    el = await liveElement(cameraElement());
     const button = part<HTMLButtonElement>(el, 'video')!;
     expect(button).to.exist;
     expect(button.disabled).to.be.true;
@@ -66,7 +54,7 @@ describe('<gemini-live video>', () => {
   });
 
   it('shares the camera from the video control: live preview, frames at video-fps, and off again', async () => {
-    el = await liveElement();
+    el = await liveElement(cameraElement());
     await el.start();
     await el.updateComplete;
     const button = part<HTMLButtonElement>(el, 'video')!;
@@ -118,7 +106,7 @@ describe('<gemini-live video>', () => {
   });
 
   it('switches camera → screen with startVideo() and updates the preview', async () => {
-    el = await liveElement();
+    el = await liveElement(cameraElement());
     await el.start();
     await el.startVideo('camera');
     const camera = await previewShowing(el);
@@ -130,7 +118,7 @@ describe('<gemini-live video>', () => {
   });
 
   it('follows the browser ending the share: preview gone, control released, conversation on', async () => {
-    el = await liveElement();
+    el = await liveElement(cameraElement());
     await el.start();
     await el.startVideo();
     const track = await previewShowing(el);
@@ -143,7 +131,7 @@ describe('<gemini-live video>', () => {
   });
 
   it('releases the camera on stop()', async () => {
-    el = await liveElement();
+    el = await liveElement(cameraElement());
     await el.start();
     await el.startVideo();
     const track = await previewShowing(el);
@@ -155,7 +143,7 @@ describe('<gemini-live video>', () => {
   });
 
   it('releases the camera when the element is removed', async () => {
-    el = await liveElement();
+    el = await liveElement(cameraElement());
     await el.start();
     await el.startVideo();
     const track = await previewShowing(el);

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { connections as allConnections, control, resetSimulator, waitFor, type ConnectionRecord } from '../../support/simulator.js';
 import { createSession, type SessionProbe } from '../../support/session.js';
+import { recordUserMedia } from '../../support/media.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -197,16 +198,9 @@ describe('LiveSession video against the simulator', () => {
   it('releases a camera that opens while the session is being disposed', async () => {
     probe = createSession({ videoFps: 2 });
     await probe.session.start();
-    const media = navigator.mediaDevices;
-    const opened: MediaStream[] = [];
-    const getUserMedia = media.getUserMedia.bind(media);
-    media.getUserMedia = async (constraints) => {
-      await sleep(200);
-      const stream = await getUserMedia(constraints);
-      opened.push(stream);
-      return stream;
-    };
-    restore.push(() => delete (media as Partial<MediaDevices>).getUserMedia);
+    const recorder = recordUserMedia({ delayMs: 200 });
+    restore.push(recorder.restore);
+    const opened = recorder.streams;
     const starting = probe.session.startVideo('camera').catch(() => undefined);
     await sleep(50);
     await probe.session.dispose();
@@ -240,15 +234,8 @@ describe('LiveSession video against the simulator', () => {
 
   /** Every stream getUserMedia hands out from now on (the microphone is open already). */
   function recordCameraStreams(): MediaStream[] {
-    const media = navigator.mediaDevices;
-    const opened: MediaStream[] = [];
-    const getUserMedia = media.getUserMedia.bind(media);
-    media.getUserMedia = async (constraints) => {
-      const stream = await getUserMedia(constraints);
-      opened.push(stream);
-      return stream;
-    };
-    restore.push(() => delete (media as Partial<MediaDevices>).getUserMedia);
-    return opened;
+    const recorder = recordUserMedia();
+    restore.push(recorder.restore);
+    return recorder.streams;
   }
 });

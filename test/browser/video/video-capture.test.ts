@@ -10,6 +10,7 @@ import {
 } from '../../../src/live/video-capture.js';
 import { base64ToBytes } from '../../../src/audio/base64.js';
 import { waitFor } from '../../support/simulator.js';
+import { recordUserMedia } from '../../support/media.js';
 
 interface SentFrame {
   at: number;
@@ -381,15 +382,9 @@ describe('VideoCapture with the fake camera', () => {
   });
 
   it('releases a stream that arrives after stop() or a newer start()', async () => {
-    const media = navigator.mediaDevices;
-    const opened: MediaStream[] = [];
-    const getUserMedia = media.getUserMedia.bind(media);
-    media.getUserMedia = async (constraints) => {
-      const stream = await getUserMedia(constraints);
-      opened.push(stream);
-      return stream;
-    };
-    restore.push(() => delete (media as Partial<MediaDevices>).getUserMedia);
+    const recorder = recordUserMedia();
+    restore.push(recorder.restore);
+    const opened = recorder.streams;
     probe = recordingCapture({ fps: 2 });
     const first = probe.capture.start('camera');
     probe.capture.stop();

@@ -1,5 +1,23 @@
 import assert from 'node:assert/strict';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
+
+/** An HTTP server on 127.0.0.1 at a free port, for a site or a service standing in for Google. */
+export async function listen(listener: RequestListener): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 /** The API key the test simulator accepts: distinctive, so that a leak anywhere can be searched for. */
 export const SIM_KEY = 'sim-key-5c81e0f4a7';

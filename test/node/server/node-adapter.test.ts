@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createTokenHandler, toNodeHandler } from '../../../src/server/index.js';
-import { captureConsole, SIM_KEY, startTestSimulator, type TestSimulator } from './helpers.js';
-
-async function serve(listener: RequestListener): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { captureConsole, listen, SIM_KEY, startTestSimulator, type TestSimulator } from './helpers.js';
 
 describe('toNodeHandler', () => {
   describe('with an echoing Fetch handler', () => {
     let seen: { method: string; url: string; headers: Record<string, string>; body: string } | undefined;
-    let site: Awaited<ReturnType<typeof serve>>;
+    let site: Awaited<ReturnType<typeof listen>>;
 
     before(async () => {
       const handler = toNodeHandler(async (request) => {
@@ -38,7 +21,7 @@ describe('toNodeHandler', () => {
         headers.append('set-cookie', 'b=2');
         return new Response(`echo:${seen.body}`, { status: 201, headers });
       });
-      site = await serve((req, res) => handler(req, res));
+      site = await listen((req, res) => handler(req, res));
     });
     after(() => site.close());
 
@@ -82,7 +65,7 @@ describe('toNodeHandler', () => {
       body = await request.text();
       return new Response(null, { status: 204 });
     });
-    const site = await serve((req, res) => {
+    const site = await listen((req, res) => {
       // What express.json() does: consume the stream, leave the parsed value on req.body.
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -105,14 +88,14 @@ describe('toNodeHandler', () => {
       throw new Error('boom');
     });
     let nextError: unknown;
-    const withNext = await serve((req, res) =>
+    const withNext = await listen((req, res) =>
       failing(req, res, (error) => {
         nextError = error;
         res.statusCode = 599;
         res.end();
       }),
     );
-    const without = await serve((req, res) => failing(req, res));
+    const without = await listen((req, res) => failing(req, res));
     try {
       assert.equal((await fetch(withNext.url, { method: 'POST' })).status, 599);
       assert.equal((nextError as Error).message, 'boom');
@@ -130,7 +113,7 @@ describe('toNodeHandler', () => {
       called = true;
       return new Response('x');
     });
-    const site = await serve((req, res) => handler(req, res));
+    const site = await listen((req, res) => handler(req, res));
     try {
       const response = await fetch(site.url, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
       assert.equal(response.status, 413);
@@ -142,7 +125,7 @@ describe('toNodeHandler', () => {
 
   describe('serving the token handler', () => {
     let sim: TestSimulator;
-    let site: Awaited<ReturnType<typeof serve>>;
+    let site: Awaited<ReturnType<typeof listen>>;
     const logs = captureConsole();
 
     before(async () => {
@@ -150,7 +133,7 @@ describe('toNodeHandler', () => {
       const tokens = toNodeHandler(
         createTokenHandler({ apiKey: SIM_KEY, httpOptions: { baseUrl: sim.url }, rateLimit: { limit: 2 } }),
       );
-      site = await serve((req, res) => {
+      site = await listen((req, res) => {
         if (req.url === '/api/gemini-token') return tokens(req, res);
         res.statusCode = 404;
         res.end();

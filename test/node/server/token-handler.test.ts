@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { GoogleGenAI, Modality, type LiveServerMessage } from '@google/genai';
 import {
@@ -9,7 +7,7 @@ import {
   type TokenHandlerOptions,
   type TokenResponseBody,
 } from '../../../src/server/index.js';
-import { assertNoSecret, captureConsole, SIM_KEY, startTestSimulator, waitFor, type TestSimulator } from './helpers.js';
+import { assertNoSecret, captureConsole, listen, SIM_KEY, startTestSimulator, waitFor, type TestSimulator } from './helpers.js';
 
 const ORIGIN = 'https://app.example.com';
 
@@ -36,24 +34,6 @@ async function connectWithToken(baseUrl: string, token: string, model: string, c
     },
   });
   return { session, messages, closed: () => closeEvent };
-}
-
-/** Starts an HTTP server standing in for the token service; `respond` decides each answer. */
-async function startFakeTokenService(
-  respond: (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => void,
-): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer(respond);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 describe('createTokenHandler', () => {
@@ -346,7 +326,7 @@ describe('createTokenHandler', () => {
 
   it('scrubs the key from upstream errors that echo it, in logs too', async () => {
     const secret = 'AIzaEchoedKey-abcdef0123456789';
-    const service = await startFakeTokenService((request, response) => {
+    const service = await listen((request, response) => {
       response.writeHead(400, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify({
@@ -373,7 +353,7 @@ describe('createTokenHandler', () => {
   });
 
   it('answers 502 when the token service is unreachable or answers nonsense', async () => {
-    const service = await startFakeTokenService((_request, response) => {
+    const service = await listen((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ name: 'not-a-token' }));
     });
@@ -398,7 +378,7 @@ describe('createTokenHandler', () => {
   });
 
   it('answers 504 when the token service does not answer in time', async () => {
-    const service = await startFakeTokenService(() => {
+    const service = await listen(() => {
       // Never answers.
     });
     try {

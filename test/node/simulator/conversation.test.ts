@@ -1,47 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   ActivityHandling,
   EndSensitivity,
   MediaResolution,
   Modality,
   StartSensitivity,
-  type LiveServerMessage,
+
 } from '@google/genai';
 import { base64ToPcm16, rms } from '../../../demo/simulator/pcm.js';
-import {
-  MODEL,
-  concat,
-  connect,
-  kindOf,
-  sendAudio,
-  silence,
-  speech,
-  startTestSimulator,
-  type Client,
-  type Sim,
-} from './helpers.js';
+import { MODEL, concat, kindOf, sendAudio, silence, speech, turnComplete, useTestSimulator } from './helpers.js';
 
-const turnComplete = (m: LiveServerMessage) => !!m.serverContent?.turnComplete;
 
 describe('conversation', () => {
-  let sim: Sim;
-  let clients: Client[] = [];
-  before(async () => {
-    sim = await startTestSimulator();
-  });
-  afterEach(async () => {
-    for (const client of clients) client.session.close();
-    clients = [];
-    await sim.control.reset();
-  });
-  after(() => sim.close());
-
-  async function open(config: Parameters<typeof connect>[1] = {}) {
-    const client = await connect(sim, config);
-    clients.push(client);
-    return client;
-  }
+  const simulator = useTestSimulator();
+  const { open } = simulator;
 
   test('the record echoes every setup field the SDK sends', async () => {
     await open({
@@ -78,7 +51,7 @@ describe('conversation', () => {
         proactivity: { proactiveAudio: true },
       },
     });
-    assert.deepEqual(sim.control.latest().setup, {
+    assert.deepEqual(simulator.sim.control.latest().setup, {
       model: `models/${MODEL}`,
       generationConfig: {
         responseModalities: ['AUDIO'],
@@ -136,7 +109,7 @@ describe('conversation', () => {
     const usage = done.usageMetadata!;
     assert.ok(usage.promptTokenCount! > 0 && usage.responseTokenCount! > 0);
     assert.equal(usage.totalTokenCount, usage.promptTokenCount! + usage.responseTokenCount!);
-    const record = sim.control.latest();
+    const record = simulator.sim.control.latest();
     assert.deepEqual(record.texts.map((t) => [t.via, t.text, t.turnComplete]), [['clientContent', 'Hello there', true]]);
     assert.deepEqual(record.turns, { user: 1, model: 1, interrupted: 0 });
   });
@@ -149,7 +122,7 @@ describe('conversation', () => {
     client.session.sendRealtimeInput({ text: 'Second' });
     await client.waitFor(turnComplete, { from });
     assert.equal(client.transcript(from), 'You said: Second.');
-    assert.deepEqual(sim.control.latest().texts.map((t) => t.via), ['realtimeInput', 'realtimeInput']);
+    assert.deepEqual(simulator.sim.control.latest().texts.map((t) => t.via), ['realtimeInput', 'realtimeInput']);
   });
 
   test('no transcription unless the setup asks for it', async () => {
@@ -187,7 +160,7 @@ describe('conversation', () => {
     const input = client.messages.map((m) => m.serverContent?.inputTranscription?.text ?? '').join('');
     assert.equal(input, '(speech, 2.1 s)');
     assert.match(client.transcript(), /I heard about two seconds of speech\./);
-    const record = sim.control.latest();
+    const record = simulator.sim.control.latest();
     assert.ok(Math.abs(record.audio.seconds - 3.2) < 0.01);
     assert.equal(record.audio.bytes, 3.2 * 16000 * 2);
     assert.deepEqual(record.audio.mimeTypes, ['audio/pcm;rate=16000']);
@@ -201,7 +174,7 @@ describe('conversation', () => {
     client.session.sendRealtimeInput({ audioStreamEnd: true });
     await client.waitFor(turnComplete);
     assert.match(client.transcript(), /I heard about one second of speech\./);
-    assert.deepEqual(sim.control.latest().activity.map((a) => a.type), ['speechStart', 'audioStreamEnd', 'speechEnd']);
+    assert.deepEqual(simulator.sim.control.latest().activity.map((a) => a.type), ['speechStart', 'audioStreamEnd', 'speechEnd']);
   });
 
   test('with automatic detection disabled, activityStart/activityEnd bracket the turn', async () => {
@@ -213,11 +186,11 @@ describe('conversation', () => {
     client.session.sendRealtimeInput({ activityEnd: {} });
     await client.waitFor(turnComplete);
     assert.match(client.transcript(), /I heard about three seconds of speech\./);
-    assert.deepEqual(sim.control.latest().activity.map((a) => a.type), ['activityStart', 'activityEnd']);
+    assert.deepEqual(simulator.sim.control.latest().activity.map((a) => a.type), ['activityStart', 'activityEnd']);
   });
 
   test('barge-in by speech: interrupted, then turnComplete, no generationComplete; then the new turn is answered', async () => {
-    await sim.control.configure({ speed: 1 });
+    await simulator.sim.control.configure({ speed: 1 });
     const client = await open({ config: { outputAudioTranscription: {} } });
     client.session.sendClientContent({ turns: 'Tell me something long', turnComplete: true });
     await client.waitFor((m) => kindOf(m) === 'audio');
@@ -228,19 +201,19 @@ describe('conversation', () => {
     const interruptedAt = kinds.indexOf('interrupted');
     assert.equal(kinds[interruptedAt + 1], 'turnComplete');
     assert.ok(!kinds.slice(0, interruptedAt).includes('generationComplete'));
-    await sim.control.configure({ speed: 10 });
+    await simulator.sim.control.configure({ speed: 10 });
     const second = await client.waitFor(turnComplete, { from: interruptedAt + 3 });
     assert.ok(second);
     assert.equal(client.kinds(interruptedAt + 2).filter((k) => k === 'generationComplete').length, 1);
-    assert.deepEqual(sim.control.latest().turns, { user: 2, model: 2, interrupted: 1 });
+    assert.deepEqual(simulator.sim.control.latest().turns, { user: 2, model: 2, interrupted: 1 });
   });
 
   test('barge-in by new client content', async () => {
-    await sim.control.configure({ speed: 1 });
+    await simulator.sim.control.configure({ speed: 1 });
     const client = await open({ config: { responseModalities: [Modality.AUDIO], outputAudioTranscription: {} } });
     client.session.sendClientContent({ turns: 'First question', turnComplete: true });
     await client.waitFor((m) => kindOf(m) === 'audio');
-    await sim.control.configure({ speed: 10 });
+    await simulator.sim.control.configure({ speed: 10 });
     client.session.sendClientContent({ turns: 'Never mind', turnComplete: true });
     await client.waitFor((m) => !!m.serverContent?.interrupted);
     const from = client.messages.findIndex((m) => m.serverContent?.interrupted) + 2;
@@ -265,7 +238,7 @@ describe('conversation', () => {
     for (let i = 0; i < 3; i++) client.session.sendRealtimeInput({ video: { data: jpeg.toString('base64'), mimeType: 'image/jpeg' } });
     client.session.sendRealtimeInput({ text: 'What do you see?' });
     await client.waitFor(turnComplete);
-    const { video } = sim.control.latest();
+    const { video } = simulator.sim.control.latest();
     assert.equal(video.count, 3);
     assert.equal(video.bytes, 3 * jpeg.length);
     assert.deepEqual(video.frames.map((f) => [f.bytes, f.mimeType]), Array(3).fill([jpeg.length, 'image/jpeg']));

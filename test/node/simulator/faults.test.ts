@@ -1,45 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { Modality, type LiveServerMessage } from '@google/genai';
+import { Modality } from '@google/genai';
 import { createSimulator, JUNK_KINDS } from '../../../demo/simulator/index.js';
 import { base64ToPcm16, pcm16ToBase64, speechLikeTone } from '../../../demo/simulator/pcm.js';
-import {
-  connect,
-  connectExpectingClose,
-  delay,
-  kindOf,
-  rawSocket,
-  startTestSimulator,
-  type Client,
-  type Sim,
-} from './helpers.js';
+import { connect, connectExpectingClose, delay, kindOf, rawSocket, type Sim, turnComplete, useTestSimulator } from './helpers.js';
 
-const turnComplete = (m: LiveServerMessage) => !!m.serverContent?.turnComplete;
 
 describe('faults and scripted events', () => {
-  let sim: Sim;
-  let clients: Client[] = [];
-  before(async () => {
-    sim = await startTestSimulator();
-  });
-  afterEach(async () => {
-    for (const client of clients) client.session.close();
-    clients = [];
-    await sim.control.reset();
-  });
-  after(() => sim.close());
-
-  async function open(options: Parameters<typeof connect>[1] = {}) {
-    const client = await connect(sim, options);
-    clients.push(client);
-    return client;
-  }
+  const simulator = useTestSimulator();
+  const { open } = simulator;
 
   async function post(body: unknown) {
-    const response = await fetch(`${sim.url}/__sim/control`, {
+    const response = await fetch(`${simulator.sim.url}/__sim/control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -49,76 +24,76 @@ describe('faults and scripted events', () => {
 
   test('close with a code and reason (default 1011 "Internal error encountered.")', async () => {
     const client = await open();
-    await sim.control.close({ code: 4001, reason: 'Scripted close' });
+    await simulator.sim.control.close({ code: 4001, reason: 'Scripted close' });
     assert.deepEqual(await client.closed, { code: 4001, reason: 'Scripted close' });
     const other = await open();
-    await sim.control.close();
+    await simulator.sim.control.close();
     assert.deepEqual(await other.closed, { code: 1011, reason: 'Internal error encountered.' });
-    const record = sim.control.latest();
+    const record = simulator.sim.control.latest();
     assert.deepEqual(record.faults.map((f) => f.action), ['close']);
   });
 
   test('drop destroys the socket without a close frame: the client sees 1006', async () => {
     const client = await open();
-    await sim.control.drop();
+    await simulator.sim.control.drop();
     assert.equal((await client.closed).code, 1006);
-    const record = sim.control.latest();
-    assert.equal((await sim.control.waitFor(() => record.close)).code, 1006);
+    const record = simulator.sim.control.latest();
+    assert.equal((await simulator.sim.control.waitFor(() => record.close)).code, 1006);
   });
 
   test('failNextSetup: the next setup is answered by a close and connect() rejects', async () => {
-    await sim.control.failNextSetup({ code: 1011 });
-    const { close, error } = await connectExpectingClose(sim);
+    await simulator.sim.control.failNextSetup({ code: 1011 });
+    const { close, error } = await connectExpectingClose(simulator.sim);
     assert.deepEqual(close, { code: 1011, reason: 'Internal error encountered.' });
     assert.match(error.message, /closed before setup completed \(code 1011\)/);
-    assert.equal(sim.control.latest().setupCompleteSent, false);
+    assert.equal(simulator.sim.control.latest().setupCompleteSent, false);
     // Only the next one: the connection after it works.
     await open();
   });
 
   test('closeNext and dropNext at each stage', async () => {
-    await sim.control.closeNext({ code: 1008, reason: 'before setup', at: 'open' });
-    assert.deepEqual((await connectExpectingClose(sim)).close, { code: 1008, reason: 'before setup' });
-    assert.equal(sim.control.latest().setup, null);
+    await simulator.sim.control.closeNext({ code: 1008, reason: 'before setup', at: 'open' });
+    assert.deepEqual((await connectExpectingClose(simulator.sim)).close, { code: 1008, reason: 'before setup' });
+    assert.equal(simulator.sim.control.latest().setup, null);
 
-    await sim.control.dropNext({ at: 'setup' });
-    assert.equal((await connectExpectingClose(sim)).close?.code, 1006);
+    await simulator.sim.control.dropNext({ at: 'setup' });
+    assert.equal((await connectExpectingClose(simulator.sim)).close?.code, 1006);
 
-    await sim.control.closeNext({ code: 1011 });
+    await simulator.sim.control.closeNext({ code: 1011 });
     const client = await open();
     assert.equal((await client.closed).code, 1011);
     assert.ok(client.kinds().includes('setupComplete'));
   });
 
   test('refuseNext answers the upgrade with an HTTP error; the SDK fails before opening', async () => {
-    await sim.control.refuseNext({ status: 503 });
-    const { error } = await connectExpectingClose(sim);
+    await simulator.sim.control.refuseNext({ status: 503 });
+    const { error } = await connectExpectingClose(simulator.sim);
     assert.match(error.message, /Live connection (failed|closed) before setup completed/);
-    const refused = sim.control.latest();
+    const refused = simulator.sim.control.latest();
     assert.equal(refused.refusedWithStatus, 503);
     await open();
-    assert.notEqual(sim.control.latest().id, refused.id);
+    assert.notEqual(simulator.sim.control.latest().id, refused.id);
   });
 
   test('stallNextSetup: setupComplete never comes (connect() stays pending) until something closes it', async () => {
-    await sim.control.stallNextSetup();
-    const before = sim.connections.length;
-    const pending = connectExpectingClose(sim);
-    const record = await sim.control.waitForConnection({ after: before, where: (r) => r.setup !== null });
+    await simulator.sim.control.stallNextSetup();
+    const before = simulator.sim.connections.length;
+    const pending = connectExpectingClose(simulator.sim);
+    const record = await simulator.sim.control.waitForConnection({ after: before, where: (r) => r.setup !== null });
     await delay(300);
     assert.equal(record.setupCompleteSent, false);
     assert.equal(record.sent.total, 0);
-    await sim.control.close({ target: record.id, code: 1011 });
+    await simulator.sim.control.close({ target: record.id, code: 1011 });
     assert.equal((await pending).close?.code, 1011);
   });
 
   test('junk frames arrive as sent (checked with a raw socket)', async () => {
-    const raw = rawSocket(sim);
+    const raw = rawSocket(simulator.sim);
     await raw.opened;
     raw.ws.send(JSON.stringify({ setup: { model: 'models/gemini-live-2.5-flash-preview' } }));
-    await sim.control.waitFor(() => raw.frames.length === 1);
-    for (const kind of JUNK_KINDS) await sim.control.junk({ kind, bytes: 1000 });
-    await sim.control.waitFor(() => raw.frames.length === 1 + JUNK_KINDS.length);
+    await simulator.sim.control.waitFor(() => raw.frames.length === 1);
+    for (const kind of JUNK_KINDS) await simulator.sim.control.junk({ kind, bytes: 1000 });
+    await simulator.sim.control.waitFor(() => raw.frames.length === 1 + JUNK_KINDS.length);
     const frames = raw.frames.slice(1);
     const byKind = Object.fromEntries(JUNK_KINDS.map((kind, i) => [kind, frames[i]]));
     assert.equal(byKind.textFrame.binary, false);
@@ -135,7 +110,7 @@ describe('faults and scripted events', () => {
   test('what the SDK does with junk: non-JSON is an unhandled rejection, the rest reaches onmessage', async () => {
     const run = promisify(execFile);
     const probe = new URL('./fixtures/sdk-junk-probe.ts', import.meta.url).pathname;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', probe, sim.url, 'nonJson', 'textFrame', 'wrongType', 'huge'], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', probe, simulator.sim.url, 'nonJson', 'textFrame', 'wrongType', 'huge'], {
       timeout: 20_000,
     });
     const results: Record<string, { rejections: string[]; messages: number; lastKeys: string[]; lastSize: number }> = JSON.parse(stdout);
@@ -149,14 +124,14 @@ describe('faults and scripted events', () => {
 
   test('goAway now, closing when the announced time is up', async () => {
     const client = await open();
-    await sim.control.goAway({ timeLeftMs: 200 });
+    await simulator.sim.control.goAway({ timeLeftMs: 200 });
     assert.equal((await client.waitFor((m) => !!m.goAway)).goAway!.timeLeft, '0.200s');
     assert.equal((await client.closed).code, 1000);
   });
 
   test('delay holds back outgoing messages, in order', async () => {
     const client = await open({ config: { responseModalities: [Modality.TEXT] } });
-    await sim.control.delay({ ms: 400 });
+    await simulator.sim.control.delay({ ms: 400 });
     const sent = Date.now();
     client.session.sendRealtimeInput({ text: 'hello' });
     await client.waitFor((m) => kindOf(m) === 'text');
@@ -168,7 +143,7 @@ describe('faults and scripted events', () => {
   test('a scripted turn with given audio, transcripts and text', async () => {
     const client = await open({ config: { outputAudioTranscription: {}, inputAudioTranscription: {} } });
     const audio = speechLikeTone(500, 24000);
-    await sim.control.turn({
+    await simulator.sim.control.turn({
       inputTranscript: 'what is the time',
       audioBase64: pcm16ToBase64(audio),
       outputTranscript: ['It is ', 'noon.'],
@@ -180,27 +155,27 @@ describe('faults and scripted events', () => {
     assert.equal(client.messages.map((m) => m.serverContent?.inputTranscription?.text ?? '').join(''), 'what is the time');
     assert.equal(client.transcript(), 'It is noon.');
     const from = client.messages.length;
-    await sim.control.turn({ text: 'Scripted words.', wait: true });
+    await simulator.sim.control.turn({ text: 'Scripted words.', wait: true });
     await client.waitFor(turnComplete, { from });
     assert.equal(client.transcript(from), 'Scripted words.');
     assert.ok(client.kinds(from).includes('audio'));
   });
 
   test('interrupt, a non-resumable resumption update and any raw message on demand', async () => {
-    await sim.control.configure({ speed: 1 });
+    await simulator.sim.control.configure({ speed: 1 });
     const client = await open({ config: { sessionResumption: {} } });
     client.session.sendRealtimeInput({ text: 'talk' });
     await client.waitFor((m) => kindOf(m) === 'audio');
-    await sim.control.interrupt();
+    await simulator.sim.control.interrupt();
     await client.waitFor((m) => !!m.serverContent?.interrupted);
-    await sim.control.resumptionUpdate({ resumable: false });
+    await simulator.sim.control.resumptionUpdate({ resumable: false });
     await client.waitFor((m) => m.sessionResumptionUpdate?.resumable === false);
-    await sim.control.send({ message: { serverContent: { outputTranscription: { text: 'injected' } } } });
+    await simulator.sim.control.send({ message: { serverContent: { outputTranscription: { text: 'injected' } } } });
     await client.waitFor((m) => m.serverContent?.outputTranscription?.text === 'injected');
   });
 
   test('the HTTP control route and connection records', async () => {
-    const preflight = await fetch(`${sim.url}/__sim/control`, {
+    const preflight = await fetch(`${simulator.sim.url}/__sim/control`, {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:8000', 'access-control-request-headers': 'content-type' },
     });
@@ -218,28 +193,28 @@ describe('faults and scripted events', () => {
     assert.equal(unknown.status, 400);
     assert.match(String(unknown.body.error), /Unknown action/);
 
-    const list = (await (await fetch(`${sim.url}/__sim/connections`)).json()) as { connections: Array<{ id: string; close: unknown }> };
-    assert.equal(list.connections.at(-1)?.id, sim.control.latest().id);
-    const one = await fetch(`${sim.url}/__sim/connections/latest`);
-    assert.equal(((await one.json()) as { id: string }).id, sim.control.latest().id);
+    const list = (await (await fetch(`${simulator.sim.url}/__sim/connections`)).json()) as { connections: Array<{ id: string; close: unknown }> };
+    assert.equal(list.connections.at(-1)?.id, simulator.sim.control.latest().id);
+    const one = await fetch(`${simulator.sim.url}/__sim/connections/latest`);
+    assert.equal(((await one.json()) as { id: string }).id, simulator.sim.control.latest().id);
 
     const token = await post({ action: 'createToken', uses: 2 });
     assert.match(String(token.body.name), /^auth_tokens\//);
   });
 
   test('reset forgets queued faults and closed records and restores options', async () => {
-    await sim.control.failNextSetup();
-    await sim.control.configure({ speed: 3 });
-    const client = await connectExpectingClose(sim);
+    await simulator.sim.control.failNextSetup();
+    await simulator.sim.control.configure({ speed: 3 });
+    const client = await connectExpectingClose(simulator.sim);
     assert.ok(client.close);
-    const failed = sim.control.latest();
-    await sim.control.waitFor(() => failed.close);
-    await sim.control.closeNext();
-    await sim.control.reset();
-    assert.equal(sim.connections.length, 0);
-    assert.equal(sim.settings.speed, 10);
+    const failed = simulator.sim.control.latest();
+    await simulator.sim.control.waitFor(() => failed.close);
+    await simulator.sim.control.closeNext();
+    await simulator.sim.control.reset();
+    assert.equal(simulator.sim.connections.length, 0);
+    assert.equal(simulator.sim.settings.speed, 10);
     await open();
-    assert.equal(sim.connections.length, 1);
+    assert.equal(simulator.sim.connections.length, 1);
   });
 });
 

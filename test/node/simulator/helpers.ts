@@ -1,3 +1,4 @@
+import { after, afterEach, before } from 'node:test';
 import { GoogleGenAI, type LiveConnectConfig, type LiveServerMessage, type Session } from '@google/genai';
 import { WebSocket } from 'ws';
 import { startSimulator, type LiveSimulator } from '../../../demo/simulator/index.js';
@@ -12,6 +13,37 @@ export type Sim = LiveSimulator & { url: string; wsUrl: string; port: number };
 /** A fast, quiet simulator for tests: tone voice, ten times real time, short setup delay. */
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<Sim> {
   return startSimulator({ voice: false, speed: 10, setupDelayMs: 0, responseDelayMs: 100, ...options }) as Promise<Sim>;
+}
+
+/** The message that ends a model turn. */
+export const turnComplete = (m: LiveServerMessage) => !!m.serverContent?.turnComplete;
+
+/**
+ * For a `describe` block: one test simulator for the block, and `open()` to connect clients that are closed (and
+ * the simulator reset) after each test.
+ */
+export function useTestSimulator() {
+  let sim: Sim | undefined;
+  let clients: Client[] = [];
+  before(async () => {
+    sim = await startTestSimulator();
+  });
+  afterEach(async () => {
+    for (const client of clients) client.session.close();
+    clients = [];
+    await sim!.control.reset();
+  });
+  after(() => sim!.close());
+  return {
+    get sim(): Sim {
+      return sim!;
+    },
+    async open(options: ConnectOptions = {}): Promise<Client> {
+      const client = await connect(sim!, options);
+      clients.push(client);
+      return client;
+    },
+  };
 }
 
 export interface CloseInfo {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Modality, type LiveServerMessage } from '@google/genai';
-import { connect, connectExpectingClose, startTestSimulator, type Sim } from './helpers.js';
+import { connect, connectExpectingClose, startTestSimulator, type Sim, turnComplete } from './helpers.js';
 
-const turnComplete = (m: LiveServerMessage) => !!m.serverContent?.turnComplete;
 const handleUpdate = (m: LiveServerMessage) => !!m.sessionResumptionUpdate?.newHandle;
 
 describe('session resumption', () => {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Modality, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
-import { concat, connect, sendAudio, silence, speech, startTestSimulator, type Client, type Sim } from './helpers.js';
+import { concat, sendAudio, silence, speech, turnComplete, useTestSimulator } from './helpers.js';
 
-const turnComplete = (m: LiveServerMessage) => !!m.serverContent?.turnComplete;
 const toolCall = (m: LiveServerMessage) => !!m.toolCall;
 
 const TOOLS: LiveConnectConfig = {
@@ -24,23 +23,8 @@ const TOOLS: LiveConnectConfig = {
 };
 
 describe('tool calls', () => {
-  let sim: Sim;
-  let clients: Client[] = [];
-  before(async () => {
-    sim = await startTestSimulator();
-  });
-  afterEach(async () => {
-    for (const client of clients) client.session.close();
-    clients = [];
-    await sim.control.reset();
-  });
-  after(() => sim.close());
-
-  async function open(config: LiveConnectConfig = TOOLS) {
-    const client = await connect(sim, { config });
-    clients.push(client);
-    return client;
-  }
+  const simulator = useTestSimulator();
+  const open = (config: LiveConnectConfig = TOOLS) => simulator.open({ config });
 
   test('a text turn naming a function: toolCall → toolResponse → spoken result', async () => {
     const client = await open();
@@ -59,7 +43,7 @@ describe('tool calls', () => {
     assert.match(client.transcript(from), /get_weather returned temperature 21, sky sunny\./);
     assert.deepEqual(client.kinds(from).slice(-2), ['generationComplete', 'turnComplete']);
 
-    const record = sim.control.latest();
+    const record = simulator.sim.control.latest();
     assert.deepEqual(record.toolCalls.map((c) => [c.name, c.status]), [['get_weather', 'answered']]);
     assert.equal(record.toolResponses.length, 1);
     assert.equal(record.toolResponses[0].matched, true);
@@ -77,7 +61,7 @@ describe('tool calls', () => {
     const from = client.messages.length;
     const second = (await client.waitFor(toolCall, { from })).toolCall!.functionCalls![0];
     assert.notEqual(second.id, first.id);
-    const record = sim.control.latest();
+    const record = simulator.sim.control.latest();
     assert.deepEqual(record.toolResponses.map((r) => r.matched), [false, true]);
   });
 
@@ -92,7 +76,7 @@ describe('tool calls', () => {
     const kinds = client.kinds();
     const at = kinds.indexOf('toolCallCancellation');
     assert.deepEqual(kinds.slice(at, at + 3), ['toolCallCancellation', 'interrupted', 'turnComplete']);
-    assert.equal(sim.control.latest().toolCalls[0].status, 'cancelled');
+    assert.equal(simulator.sim.control.latest().toolCalls[0].status, 'cancelled');
     // A late response is ignored; the interrupting speech gets its own answer.
     client.session.sendToolResponse({ functionResponses: [{ id: call.id, name: call.name, response: { result: 'late' } }] });
     await client.waitFor(turnComplete, { from: at + 3 });
@@ -101,7 +85,7 @@ describe('tool calls', () => {
 
   test('the control API makes the next tool-capable audio turn call a tool', async () => {
     const client = await open();
-    await sim.control.callTool({ name: 'get_weather', args: { city: 'Lima' } });
+    await simulator.sim.control.callTool({ name: 'get_weather', args: { city: 'Lima' } });
     sendAudio(client.session, concat(speech(500), silence(700)));
     const call = (await client.waitFor(toolCall)).toolCall!.functionCalls![0];
     assert.deepEqual([call.name, call.args], ['get_weather', { city: 'Lima' }]);
@@ -112,7 +96,7 @@ describe('tool calls', () => {
 
   test('a forced call without a name uses the first declared function with example arguments; sessions without tools are skipped', async () => {
     const plain = await open({ responseModalities: [Modality.TEXT] });
-    await sim.control.callTool();
+    await simulator.sim.control.callTool();
     plain.session.sendRealtimeInput({ text: 'hello' });
     await plain.waitFor(turnComplete);
     assert.ok(!plain.kinds().includes('toolCall'), 'no tools declared: not tool-capable');
@@ -125,24 +109,24 @@ describe('tool calls', () => {
 
   test('a simulated user turn (no audio at all) triggers a forced call, then an answer about its length', async () => {
     const client = await open();
-    await sim.control.callTool({ name: 'lights_off' });
-    await sim.control.userTurn({ seconds: 2 });
+    await simulator.sim.control.callTool({ name: 'lights_off' });
+    await simulator.sim.control.userTurn({ seconds: 2 });
     const call = (await client.waitFor(toolCall)).toolCall!.functionCalls![0];
     assert.equal(call.name, 'lights_off');
     client.session.sendToolResponse({ functionResponses: [{ id: call.id, name: call.name, response: { result: 'ok' } }] });
     await client.waitFor(turnComplete);
     const from = client.messages.length;
-    await sim.control.userTurn({ seconds: 2 });
+    await simulator.sim.control.userTurn({ seconds: 2 });
     await client.waitFor(turnComplete, { from });
     assert.match(client.transcript(from), /I heard about two seconds of speech\./);
-    assert.deepEqual(sim.control.latest().activity.map((a) => a.type), ['simulatedSpeech', 'simulatedSpeech']);
-    assert.equal(sim.control.latest().audio.chunks, 0);
+    assert.deepEqual(simulator.sim.control.latest().activity.map((a) => a.type), ['simulatedSpeech', 'simulatedSpeech']);
+    assert.equal(simulator.sim.control.latest().audio.chunks, 0);
   });
 
   test('callTool targeted at a connection', async () => {
     const client = await open();
-    const { applied } = await sim.control.callTool({ target: sim.control.latest().id, name: 'lights_off' });
-    assert.deepEqual(applied, [sim.control.latest().id]);
+    const { applied } = await simulator.sim.control.callTool({ target: simulator.sim.control.latest().id, name: 'lights_off' });
+    assert.deepEqual(applied, [simulator.sim.control.latest().id]);
     client.session.sendRealtimeInput({ text: 'anything' });
     const call = (await client.waitFor(toolCall)).toolCall!.functionCalls![0];
     assert.equal(call.name, 'lights_off');

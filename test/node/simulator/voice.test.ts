@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Modality, type LiveServerMessage } from '@google/genai';
+import { Modality } from '@google/genai';
 import { base64ToPcm16, rms } from '../../../demo/simulator/pcm.js';
-import { connect, startTestSimulator, type Client, type Sim } from './helpers.js';
+import { connect, startTestSimulator, type Client, type Sim, turnComplete } from './helpers.js';
 
-const turnComplete = (m: LiveServerMessage) => !!m.serverContent?.turnComplete;
 
 function audioOf(client: Client, from = 0) {
   const chunks = client.messages

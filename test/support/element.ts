@@ -1,0 +1,27 @@
+/** Helpers for tests of the `<gemini-live>` element against the simulator. */
+import { fixture, html } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import '../../src/gemini-live.js';
+import type { GeminiLiveElement } from '../../src/gemini-live.js';
+import { simulatorUrl } from './simulator.js';
+import { SIM_MODEL } from './session.js';
+
+/** The element's region named `name` (a `part`), if rendered. */
+export const part = <T extends HTMLElement = HTMLElement>(el: GeminiLiveElement, name: string) =>
+  el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+
+/** Points an element at the simulator: tokens from the test server's `/api/token`, a model it serves. */
+export function pointAtSimulator(el: GeminiLiveElement): void {
+  el.tokenEndpoint = '/api/token';
+  el.apiBaseUrl = simulatorUrl;
+  el.model = SIM_MODEL;
+}
+
+/** Renders `template` and points it at the simulator, with the microphone unprocessed. */
+export async function liveElement(template: TemplateResult = html`<gemini-live></gemini-live>`): Promise<GeminiLiveElement> {
+  const el = await fixture<GeminiLiveElement>(template);
+  pointAtSimulator(el);
+  el.noAudioProcessing = true;
+  await el.updateComplete;
+  return el;
+}
