@@ -4,14 +4,14 @@
 //   1. VideoCapture on its own, per source and rate: frame size in bytes, main-thread time per frame, encode time
 //      in the worker, latency from the frame's tick to send();
 //   2. <gemini-live> end to end: frames as the simulator receives them (rate from its timestamps, bytes).
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 // The browser tests' flags: the fake camera and screen, and an automatic "allow".
 import { CHROME_ARGS, ensureChrome } from '../scripts/find-chrome.mjs';
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -38,25 +38,6 @@ const CAPTURE_SCENARIOS = [
 ];
 
 const END_TO_END_FPS = [1, 2];
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(file) : statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than src/. */
-function ensureBuilt() {
-  const needed = ['gemini-live.js', 'workers/jpeg-encoder.js', 'server/index.js'].map((file) => path.join(dist, file));
-  const missing = needed.some((file) => !existsSync(file));
-  const stale = !missing && newestMtime(path.join(root, 'src')) > statSync(needed[0]).mtimeMs;
-  if (!missing && !stale) return;
-  console.error(missing ? 'dist/ is missing: npm run build …' : 'dist/ is older than src/: npm run build …');
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 /** The lazily loaded chunk that holds VideoCapture (the newest, should an older build have left one behind). */
 function videoCaptureChunk() {
@@ -206,7 +187,7 @@ async function measureEndToEnd(context, demo, fps) {
 }
 
 async function main() {
-  ensureBuilt();
+  ensureBuilt({ log: (line) => console.error(line), quiet: true });
   const { startDemoServer } = await import('../demo/server.mjs');
   const demo = await startDemoServer({ port: 0, apiKey: '', build: false, log: () => undefined, simulatorOptions: { voice: false } });
   const browser = await chromium.launch({ executablePath: ensureChrome(), headless: true, args: [...CHROME_ARGS] });

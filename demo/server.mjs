@@ -2,11 +2,10 @@
 // http://localhost:8080 (PORT and HOST override). Without GEMINI_API_KEY the Live API simulator runs on the same
 // origin and the pages talk to it; with the key, tokens are minted for the real Gemini Live API.
 import { createServer } from 'node:http';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,31 +22,11 @@ const TYPES = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
-// Pages without inline scripts are served under a strict policy, as a site with a strict CSP would serve them.
 /** The text-mode page's model: native-audio models answer only with audio. */
 const TEXT_MODEL = 'gemini-live-2.5-flash-preview';
 
+// Pages without inline scripts are served under a strict policy, as a site with a strict CSP would serve them.
 const STRICT_CSP = "script-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
-
-/** The newest modification time of the files below `dir`. */
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(file) : statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than src/. */
-function ensureBuilt(log) {
-  const entry = path.join(root, 'dist', 'gemini-live.js');
-  const server = path.join(root, 'dist', 'server', 'index.js');
-  const built = existsSync(entry) && existsSync(server) ? Math.min(statSync(entry).mtimeMs, statSync(server).mtimeMs) : 0;
-  if (built && built >= newestMtime(path.join(root, 'src'))) return;
-  log(built ? 'Sources changed: rebuilding dist/ …' : 'Building dist/ first …');
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-}
 
 /**
  * Starts the demo server. Returns `{ url, port, mode, close() }`.
@@ -55,7 +34,7 @@ function ensureBuilt(log) {
  */
 export async function startDemoServer(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
-  if (options.build !== false) ensureBuilt(log);
+  if (options.build !== false) ensureBuilt({ log });
   const { createTokenHandler, toNodeHandler, DEFAULT_LIVE_MODEL } = await import(pathToFileURL(path.join(root, 'dist', 'server', 'index.js')).href);
   const apiKey = options.apiKey ?? process.env.GEMINI_API_KEY ?? '';
   const simulatorMode = !apiKey;
