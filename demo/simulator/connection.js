@@ -55,6 +55,9 @@ const CLOSE_HANDSHAKE_GRACE_MS = 2000;
 /** setTimeout fires at once for delays beyond this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** What `#parse` returns for a client frame that is not JSON. */
+const INVALID_JSON = Symbol('invalid JSON');
+
 /** @param {unknown} value @returns {value is Record<string, any>} */
 function isObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -320,19 +323,27 @@ export class LiveConnection {
     }
   }
 
+  /**
+   * Parses a client frame; a frame that is not JSON is recorded and closes the connection, as the service does.
+   * @param {string} text
+   * @returns {unknown} the message, or {@link INVALID_JSON}
+   */
+  #parse(text) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      noteReceived(this.record, 'invalid');
+      this.close(CloseCode.INVALID, Reason.INVALID_JSON);
+      return INVALID_JSON;
+    }
+  }
+
   /** @param {string} text */
   async #handleSetup(text) {
     const { settings, tokens, sessions } = this.context;
     const record = this.record;
-    /** @type {unknown} */
-    let message;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      noteReceived(record, 'invalid');
-      this.close(CloseCode.INVALID, Reason.INVALID_JSON);
-      return;
-    }
+    const message = this.#parse(text);
+    if (message === INVALID_JSON) return;
     if (!isObject(message) || !('setup' in message)) {
       noteReceived(record, isObject(message) ? Object.keys(message)[0] ?? 'empty' : 'invalid');
       this.close(CloseCode.INVALID, Reason.FIRST_NOT_SETUP);
@@ -481,15 +492,8 @@ export class LiveConnection {
   #handleClientMessage(text) {
     if (!this.open) return;
     const record = this.record;
-    /** @type {unknown} */
-    let message;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      noteReceived(record, 'invalid');
-      this.close(CloseCode.INVALID, Reason.INVALID_JSON);
-      return;
-    }
+    const message = this.#parse(text);
+    if (message === INVALID_JSON) return;
     if (!isObject(message)) {
       noteReceived(record, 'invalid');
       this.close(CloseCode.INVALID, Reason.INVALID_ARGUMENT);
