@@ -97,8 +97,6 @@ export class SessionController implements ReactiveController {
     return this.session?.videoStream ?? null;
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     // Removing the element ends the conversation and releases the microphone, context and socket. The
     // resumption handle stays: the element may be put back, or the page be reloaded.
@@ -278,9 +276,6 @@ export class SessionController implements ReactiveController {
         }
         this.setState(state);
       },
-      onTranscript: () => {
-        // The shared TranscriptModel notifies through its own subscription.
-      },
       onError: (detail) => {
         if (current()) this.reportError(detail);
       },
@@ -306,10 +301,8 @@ export class SessionController implements ReactiveController {
     const previous = this.currentState;
     if (previous === state) return;
     this.currentState = state;
-    if (state !== 'error') {
-      // A working state clears a recoverable error shown before.
-      if (state === 'listening' || state === 'speaking') this.currentError = null;
-    }
+    // A working state clears a recoverable error shown before.
+    if (state === 'listening' || state === 'speaking') this.currentError = null;
     this.host.dispatchEvent(new GeminiLiveStateEvent({ state, previous }));
     this.host.requestUpdate();
   }

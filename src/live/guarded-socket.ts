@@ -61,10 +61,6 @@ export class GuardedSocket {
     return this.ws?.bufferedAmount ?? 0;
   }
 
-  get readyState(): number {
-    return this.ws?.readyState ?? WebSocket.CONNECTING;
-  }
-
   private screen(event: MessageEvent): void {
     const data: unknown = event.data;
     let text: string;

@@ -1,7 +1,7 @@
 import type { LiveServerMessage, Session } from '@google/genai';
 import type { AudioEngine } from '../audio/audio-engine.js';
 import type { VideoCapture } from './video-capture.js';
-import type { LiveErrorDetail, LiveState, Turn } from './types.js';
+import type { LiveErrorDetail, LiveState } from './types.js';
 import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from './options.js';
 import type { TranscriptModel } from './transcript.js';
 import { AudioBacklog } from './audio-backlog.js';
@@ -116,10 +116,6 @@ export class LiveSession {
 
   get state(): LiveState {
     return this.current;
-  }
-
-  get transcript(): readonly Turn[] {
-    return this.transcriptModel.snapshot;
   }
 
   get muted(): boolean {

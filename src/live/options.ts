@@ -1,5 +1,5 @@
 import type { LiveConnectConfig } from '@google/genai';
-import type { LiveErrorDetail, LiveState, LiveTool, LiveUsage, Turn } from './types.js';
+import type { LiveErrorDetail, LiveState, LiveTool, LiveUsage } from './types.js';
 
 export type VideoSource = 'camera' | 'screen';
 
@@ -48,7 +48,6 @@ export interface UnhandledToolCall {
 /** How a session reports back to its owner (the element's controller). */
 export interface LiveSessionCallbacks {
   onStateChange(state: LiveState, previous: LiveState): void;
-  onTranscript(turn: Turn, transcript: readonly Turn[]): void;
   onError(detail: LiveErrorDetail): void;
   onInterrupted(): void;
   onUsage(usage: LiveUsage): void;

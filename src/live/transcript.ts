@@ -10,12 +10,13 @@ let nextId = 0;
  */
 export class TranscriptModel {
   private readonly turns: MutableTurn[] = [];
+  /** A frozen copy of each turn as of its last change: only the turn that changed is copied again. */
+  private readonly frozen: Turn[] = [];
   private readonly listeners = new Set<(turn: Turn, transcript: readonly Turn[]) => void>();
-  private snapshotCache: readonly Turn[] | null = [];
+  private snapshotCache: readonly Turn[] = Object.freeze([]);
 
   /** Turns, oldest first. Returns frozen copies, so callers can keep them. */
   get snapshot(): readonly Turn[] {
-    if (!this.snapshotCache) this.snapshotCache = Object.freeze(this.turns.map((turn) => Object.freeze({ ...turn })));
     return this.snapshotCache;
   }
 
@@ -35,10 +36,12 @@ export class TranscriptModel {
   }
 
   private emit(turn: MutableTurn): void {
-    this.snapshotCache = null;
-    const transcript = this.snapshot;
-    const frozen = transcript.find((candidate) => candidate.id === turn.id) ?? Object.freeze({ ...turn });
-    for (const listener of this.listeners) listener(frozen, transcript);
+    // Changes happen to the latest turns, so the search from the end is short.
+    const index = this.turns.lastIndexOf(turn);
+    const frozen = Object.freeze({ ...turn });
+    this.frozen[index] = frozen;
+    this.snapshotCache = Object.freeze(this.frozen.slice());
+    for (const listener of this.listeners) listener(frozen, this.snapshotCache);
   }
 
   /** Appends a piece of text to the open turn of `role`, opening one when there is none. */
@@ -98,11 +101,6 @@ export class TranscriptModel {
   finishAll(): void {
     this.finish('user');
     this.finish('model');
-  }
-
-  clear(): void {
-    this.turns.length = 0;
-    this.snapshotCache = null;
   }
 }
 
