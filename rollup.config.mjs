@@ -51,6 +51,9 @@ const standalone = [
 
 const browser = {
   input: 'src/gemini-live.ts',
+  // Lazily loaded chunks may import shared helpers from the entry itself rather than through a facade chunk,
+  // which would cost the page one more request before the element registers.
+  preserveEntrySignatures: 'allow-extension',
   output: {
     dir: 'dist',
     format: 'es',

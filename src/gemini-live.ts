@@ -4,7 +4,9 @@
  */
 import { GeminiLiveElement } from './element/gemini-live-element.js';
 
-export { GeminiLiveElement, DEFAULT_MODEL } from './element/gemini-live-element.js';
+export { GeminiLiveElement } from './element/gemini-live-element.js';
+/** The model used when the `model` attribute is not set. */
+export { DEFAULT_MODEL } from './shared/default-model.js';
 export * from './events/index.js';
 export type { GeminiLiveStrings, GeminiLiveStringsOverride } from './element/strings.js';
 export type { LiveErrorCode, LiveErrorDetail, LiveState, LiveTool, LiveUsage, Turn } from './live/types.js';

@@ -9,9 +9,7 @@ import { SessionController } from './session-controller.js';
 import { resolveStrings, type GeminiLiveStrings, type GeminiLiveStringsOverride } from './strings.js';
 import { styles } from './styles.js';
 import { cameraIcon, closeIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
-
-/** The model used when the `model` attribute is not set. */
-export const DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+import { DEFAULT_MODEL } from '../shared/default-model.js';
 
 const icon = (path: unknown) =>
   html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${path}</svg>`;

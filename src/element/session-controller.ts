@@ -9,12 +9,12 @@ import { GeminiLiveStateEvent } from '../events/state-event.js';
 import { GeminiLiveToolCallEvent } from '../events/tool-call-event.js';
 import { GeminiLiveTranscriptEvent } from '../events/transcript-event.js';
 import { GeminiLiveUsageEvent } from '../events/usage-event.js';
+import { errorMessage } from '../shared/error-message.js';
+import { cachedImport } from '../shared/cached-import.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
 type SessionModule = typeof import('../live/live-session.js');
-
-let sessionModule: Promise<SessionModule> | undefined;
 
 /** What a start() cancelled by stop() rejects with. */
 function stoppedBeforeStart(): DOMException {
@@ -22,13 +22,7 @@ function stoppedBeforeStart(): DOMException {
 }
 
 /** Loads the session, the SDK and the audio engine (one lazily loaded chunk), once per page. */
-export function loadSessionModule(): Promise<SessionModule> {
-  sessionModule ??= import('../live/live-session.js').catch((error: unknown) => {
-    sessionModule = undefined;
-    throw error;
-  });
-  return sessionModule;
-}
+export const loadSessionModule: () => Promise<SessionModule> = cachedImport(() => import('../live/live-session.js'));
 
 /**
  * Glues a lazily loaded `LiveSession` to the element: starts and stops it, turns its callbacks into DOM events
@@ -121,7 +115,7 @@ export class SessionController implements ReactiveController {
     } catch (cause) {
       const detail: LiveErrorDetail = {
         code: 'audio-failed',
-        message: `Audio could not be started: ${cause instanceof Error ? cause.message : String(cause)}`,
+        message: `Audio could not be started: ${errorMessage(cause)}`,
         recoverable: false,
       };
       this.reportError(detail);
@@ -141,7 +135,7 @@ export class SessionController implements ReactiveController {
         await context.close().catch(() => undefined);
         throw this.fail({
           code: 'connection-failed',
-          message: `Could not load the conversation module: ${cause instanceof Error ? cause.message : String(cause)}`,
+          message: `Could not load the conversation module: ${errorMessage(cause)}`,
           recoverable: true,
         });
       }
@@ -162,7 +156,7 @@ export class SessionController implements ReactiveController {
         if (generation !== this.generation) throw stoppedBeforeStart();
         const detail = session.lastError ?? {
           code: 'connection-failed' as const,
-          message: error instanceof Error ? error.message : String(error),
+          message: errorMessage(error),
           recoverable: true,
         };
         this.setState('error');

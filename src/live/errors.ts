@@ -1,4 +1,5 @@
 import type { LiveErrorCode, LiveErrorDetail } from './types.js';
+import { errorMessage } from '../shared/error-message.js';
 
 /** An Error carrying a classified `LiveErrorDetail`, thrown inside the session and reported as one event. */
 export class LiveError extends Error {
@@ -13,7 +14,7 @@ export class LiveError extends Error {
 /** Classifies a `getUserMedia` failure. */
 export function microphoneError(cause: unknown): LiveError {
   const name = cause instanceof DOMException || cause instanceof Error ? cause.name : '';
-  const text = cause instanceof Error ? cause.message : String(cause);
+  const text = errorMessage(cause);
   if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') {
     return new LiveError('mic-denied', `Microphone access was denied (${name}).`, true, { cause });
   }
@@ -46,6 +47,6 @@ export function isFatalClose(code: number): boolean {
 
 export function toLiveError(cause: unknown, fallback: LiveErrorCode = 'connection-failed'): LiveError {
   if (cause instanceof LiveError) return cause;
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const message = errorMessage(cause);
   return new LiveError(fallback, message, true, { cause });
 }

@@ -13,6 +13,7 @@ import { readServerMessage, type ServerEvent } from './server-message.js';
 import { TokenSource, type Credential } from './token-source.js';
 import { ToolDispatcher, type FunctionResponse } from './tool-dispatcher.js';
 import { base64ToBytes, bytesToBase64 } from '../audio/base64.js';
+import { errorMessage } from '../shared/error-message.js';
 
 type Sdk = typeof import('./sdk-live.js');
 
@@ -252,7 +253,7 @@ export class LiveSession {
           ? error
           : error instanceof DOMException && (error.name === 'NotAllowedError' || error.name === 'SecurityError')
             ? new LiveError('video-denied', `Sharing was not allowed (${error.name}).`, true)
-            : new LiveError('video-failed', `Video could not be shared: ${error instanceof Error ? error.message : String(error)}`, true);
+            : new LiveError('video-failed', `Video could not be shared: ${errorMessage(error)}`, true);
       if (!this.disposed) {
         this.callbacks.onError(liveError.detail);
         this.callbacks.onVideoChange();
@@ -350,7 +351,7 @@ export class LiveSession {
     const ready = engine.ready().then(
       () => undefined,
       (cause: unknown) => {
-        throw new LiveError('audio-failed', `The audio worklets could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`, true, {
+        throw new LiveError('audio-failed', `The audio worklets could not be loaded: ${errorMessage(cause)}`, true, {
           cause,
         });
       },
@@ -456,7 +457,7 @@ export class LiveSession {
       this.closeConnection(conn);
       if (error instanceof LiveError) throw error;
       if (conn.closeCode !== undefined) throw setupCloseError(conn.closeCode, conn.closeReason ?? '');
-      throw new LiveError('connection-failed', `Could not connect: ${error instanceof Error ? error.message : String(error)}`, true, {
+      throw new LiveError('connection-failed', `Could not connect: ${errorMessage(error)}`, true, {
         cause: error,
       });
     } finally {

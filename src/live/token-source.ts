@@ -1,4 +1,5 @@
 import { LiveError } from './errors.js';
+import { errorMessage } from '../shared/error-message.js';
 
 export interface CredentialOptions {
   tokenProvider?: () => Promise<string>;
@@ -40,7 +41,7 @@ export class TokenSource {
       try {
         token = await tokenProvider();
       } catch (cause) {
-        throw new LiveError('token-failed', `tokenProvider failed: ${cause instanceof Error ? cause.message : String(cause)}`, true, {
+        throw new LiveError('token-failed', `tokenProvider failed: ${errorMessage(cause)}`, true, {
           cause,
         });
       }
@@ -74,7 +75,7 @@ export class TokenSource {
       });
     } catch (cause) {
       if (signal?.aborted) throw cause;
-      throw new LiveError('token-failed', `The token endpoint could not be reached: ${cause instanceof Error ? cause.message : String(cause)}`, true, {
+      throw new LiveError('token-failed', `The token endpoint could not be reached: ${errorMessage(cause)}`, true, {
         cause,
       });
     }

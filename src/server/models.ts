@@ -1,8 +1,7 @@
-/**
- * The Live model a token is minted for when neither the handler options nor the request name one: a current
- * native-audio model of the Gemini Developer API. Keep the element's `model` default equal to it.
- */
-export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
+import { DEFAULT_MODEL } from '../shared/default-model.js';
+
+/** The Live model a token is minted for when neither the handler options nor the request name one. */
+export const DEFAULT_LIVE_MODEL = DEFAULT_MODEL;
 
 /** `models/x`, `publishers/google/models/x` and `x` all name model `x`. */
 export function bareModelId(model: string): string {

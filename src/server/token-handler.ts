@@ -1,6 +1,7 @@
-import type { CreateAuthTokenConfig, GoogleGenAI, HttpOptions, LiveConnectConfig } from '@google/genai';
+import type { CreateAuthTokenConfig, HttpOptions, LiveConnectConfig } from '@google/genai';
 import { scrubbedError, type TokenErrorBody, type TokenErrorCode } from './errors.js';
 import { bareModelId, DEFAULT_LIVE_MODEL } from './models.js';
+import { cachedImport } from '../shared/cached-import.js';
 import { canonicalOrigin } from './origins.js';
 import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimiter } from './rate-limit.js';
 
@@ -200,20 +201,17 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
     }
   };
 
-  let client: Promise<GoogleGenAI> | undefined;
-  const getClient = () => {
-    client ??= import('@google/genai').then(
+  // A failed import or construction is retried on the next request.
+  const getClient = cachedImport(() =>
+    import('@google/genai').then(
       ({ GoogleGenAI }) =>
         new GoogleGenAI({
           apiKey,
           vertexai: false,
           httpOptions: { apiVersion: 'v1alpha', ...options.httpOptions },
         }),
-    );
-    // A failed import or construction is retried on the next request.
-    client.catch(() => (client = undefined));
-    return client;
-  };
+    ),
+  );
 
   const handle = async (request: Request): Promise<Response> => {
     const origin = request.headers.get('origin');

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { describeError, scrubSecrets } from './errors.js';
 import { bareModelId } from './models.js';
+import { cachedImport } from '../shared/cached-import.js';
 import { canonicalOrigin } from './origins.js';
 
 /** Options for {@link createVertexProxy}. */
@@ -146,21 +147,11 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     }
   };
 
-  let ws: Promise<WsModule> | undefined;
-  const loadWs = () => {
-    ws ??= import('ws');
-    ws.catch(() => (ws = undefined));
-    return ws;
-  };
+  const loadWs: () => Promise<WsModule> = cachedImport(() => import('ws'));
 
-  let googleAuth: Promise<import('google-auth-library').GoogleAuth> | undefined;
-  const loadAuth = () => {
-    googleAuth ??= import('google-auth-library').then(
-      ({ GoogleAuth }) => new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }),
-    );
-    googleAuth.catch(() => (googleAuth = undefined));
-    return googleAuth;
-  };
+  const loadAuth = cachedImport(() =>
+    import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] })),
+  );
   const getAccessToken = async (): Promise<string> => {
     if (options.getAccessToken) return String(await options.getAccessToken());
     const token = await (await loadAuth()).getAccessToken();

@@ -5,6 +5,7 @@
  */
 import { bytesToBase64 } from '../audio/base64.js';
 import type { EncodeRequest, EncodeResponse } from './jpeg-messages.js';
+import { errorMessage } from '../shared/error-message.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -47,7 +48,7 @@ self.onmessage = (event: MessageEvent<EncodeRequest>) => {
   encode(request).then(
     (response) => self.postMessage(response),
     (error: unknown) => {
-      const response: EncodeResponse = { type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) };
+      const response: EncodeResponse = { type: 'failed', id: request.id, message: errorMessage(error) };
       self.postMessage(response);
     },
   );
