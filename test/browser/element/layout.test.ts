@@ -183,7 +183,7 @@ describe('<gemini-live> attributes and layouts', () => {
     expect(fallback.textContent!.trim()).to.equal(
       'Start a conversation and speak: what you and the assistant say appears here.',
     );
-    expect(fallback.getBoundingClientRect().height).to.be.greaterThan(0);
+    expect(fallback.closest('li')!.getBoundingClientRect().height).to.be.greaterThan(0);
 
     const el = await fixture<GeminiLiveElement>(html`<gemini-live><span slot="empty">Ask me anything</span></gemini-live>`);
     const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="empty"]')!;
