@@ -377,14 +377,7 @@ export class GeminiLiveElement extends LitElement {
       </div>
       ${error && error !== this.dismissedError ? errorTemplate(error, strings, this.onDismissError) : nothing}
       ${videoSource
-        ? html`<video
-            part="video-preview"
-            aria-label=${strings.videoPreviewLabel}
-            .srcObject=${this.session.videoStream}
-            autoplay
-            muted
-            playsinline
-          ></video>`
+        ? html`<video part="video-preview" aria-label=${strings.videoPreviewLabel} .srcObject=${this.session.videoStream} autoplay muted playsinline></video>`
         : nothing}
       <ol part="transcript" aria-label=${strings.transcriptLabel} tabindex="0">
         ${transcript.length
