@@ -32,7 +32,9 @@ function typescript() {
   };
 }
 
-const minify = terser({ ecma, module: true, format: { comments: false } });
+// Several compress passes and getters treated as free of side effects (none of ours or the SDK's relies on a
+// bare property read) take about 0.3 KB gzip off the bundle.
+const minify = terser({ ecma, module: true, compress: { passes: 3, pure_getters: true }, format: { comments: false } });
 
 // AudioWorklet processors and workers are loaded by URL (src/worklet-urls.ts, src/worker-urls.ts), so each
 // becomes one self-contained module file at the path those URLs name.
