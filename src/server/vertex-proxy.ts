@@ -1,10 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { describeError, scrubSecrets } from './errors.js';
+import type { WebSocketServer } from 'ws';
+import { describeError } from './errors.js';
 import { bareModelId } from './models.js';
 import { cachedImport } from '../shared/cached-import.js';
 import { canonicalOrigin } from './origins.js';
+import { VertexRelay, type RelayContext } from './vertex-relay.js';
 
 /** Options for {@link createVertexProxy}. */
 export interface VertexProxyOptions {
@@ -171,7 +172,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
   };
 
   let server: WebSocketServer | undefined;
-  const sessions = new Set<{ close(): void; closed: Promise<void> }>();
+  const relays = new Set<VertexRelay>();
 
   const modelFor = (requested: unknown, projectId: string | undefined): string | undefined => {
     const id = forcedModel ?? (typeof requested === 'string' ? bareModelId(requested) : undefined);
@@ -194,140 +195,6 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     if (model === undefined || model === setup.model) return data;
     setup.model = model;
     return Buffer.from(JSON.stringify(message), 'utf8');
-  };
-
-  const relay = (module: WsModule, client: WebSocket) => {
-    let upstream: WebSocket | undefined;
-    let projectId: string | undefined;
-    let accessToken: string | undefined;
-    let firstForwarded = false;
-    let clientClosed = false;
-    // Set when the proxy itself aborts the upstream, whose resulting error is then not worth reporting.
-    let abandoningUpstream = false;
-    const abandonUpstream = () => {
-      abandoningUpstream = true;
-      upstream?.terminate();
-    };
-    const pending: { data: Buffer; isBinary: boolean }[] = [];
-    let pendingBytes = 0;
-    let resolveClosed!: () => void;
-    const session = {
-      closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
-      close() {
-        closeClient(1001, 'Proxy shutting down');
-        if (upstream && upstream.readyState === module.WebSocket.OPEN) upstream.close(1001, 'Proxy shutting down');
-        else abandonUpstream();
-      },
-    };
-    sessions.add(session);
-
-    const fail = (message: string, error?: unknown) => {
-      const detail = error === undefined ? message : `${message}: ${describeError(error)}`;
-      report(new Error(scrubSecrets(`gemini-live/server (vertex proxy): ${detail}`, [accessToken])));
-    };
-
-    const closeClient = (code: number | undefined, reason: string) => {
-      if (client.readyState === module.WebSocket.OPEN) {
-        if (code === undefined) client.close();
-        else client.close(code, truncateReason(reason));
-      } else if (client.readyState === module.WebSocket.CONNECTING) {
-        client.terminate();
-      }
-    };
-
-    const sendUpstream = (data: Buffer, isBinary: boolean) => {
-      let payload = data;
-      if (!firstForwarded) {
-        firstForwarded = true;
-        payload = rewriteSetup(data, projectId);
-      }
-      upstream!.send(payload, { binary: isBinary }, (error) => {
-        if (error) fail('sending to Vertex AI failed', error);
-      });
-    };
-
-    client.on('error', (error) => fail('browser connection error', error));
-    client.on('message', (raw: RawData, isBinary: boolean) => {
-      const data = toBuffer(raw);
-      if (upstream && upstream.readyState === module.WebSocket.OPEN && pending.length === 0) {
-        sendUpstream(data, isBinary);
-        return;
-      }
-      pending.push({ data, isBinary });
-      pendingBytes += data.byteLength;
-      if (pendingBytes > maxPayload) {
-        fail('too much data buffered before Vertex AI answered');
-        closeClient(1009, 'Too much data before the session was ready');
-        abandonUpstream();
-      }
-    });
-    client.on('close', (code: number, reason: Buffer) => {
-      clientClosed = true;
-      sessions.delete(session);
-      resolveClosed();
-      if (!upstream) return;
-      if (upstream.readyState === module.WebSocket.OPEN) {
-        const relayed = relayableCode(code);
-        if (relayed === undefined) upstream.close();
-        else upstream.close(relayed ?? 1001, truncateReason(reason.toString('utf8')));
-      } else if (upstream.readyState === module.WebSocket.CONNECTING) {
-        abandonUpstream();
-      }
-    });
-
-    const timeout = setTimeout(() => {
-      if (upstream?.readyState === module.WebSocket.OPEN || clientClosed) return;
-      fail('timed out connecting to Vertex AI');
-      closeClient(1011, 'Upstream connection timed out');
-      abandonUpstream();
-    }, connectTimeoutMs);
-    timeout.unref?.();
-
-    void Promise.all([getAccessToken(), getProject()])
-      .then(([token, resolvedProject]) => {
-        accessToken = token;
-        projectId = resolvedProject;
-        if (clientClosed || client.readyState !== module.WebSocket.OPEN) return;
-        const socket = new module.WebSocket(upstreamUrl, {
-          headers: { ...options.headers, Authorization: `Bearer ${token}` },
-          maxPayload,
-          perMessageDeflate: false,
-          handshakeTimeout: connectTimeoutMs,
-        });
-        upstream = socket;
-        let opened = false;
-        socket.on('open', () => {
-          opened = true;
-          clearTimeout(timeout);
-          for (const message of pending.splice(0)) sendUpstream(message.data, message.isBinary);
-          pendingBytes = 0;
-        });
-        socket.on('message', (raw: RawData, isBinary: boolean) => {
-          if (client.readyState !== module.WebSocket.OPEN) return;
-          client.send(toBuffer(raw), { binary: isBinary }, (error) => {
-            if (error) fail('sending to the browser failed', error);
-          });
-        });
-        socket.on('error', (error) => {
-          if (abandoningUpstream) return;
-          fail(opened ? 'Vertex AI connection error' : 'connecting to Vertex AI failed', error);
-        });
-        socket.on('close', (code: number, reason: Buffer) => {
-          clearTimeout(timeout);
-          if (!opened) {
-            closeClient(1011, 'Upstream connection failed');
-            return;
-          }
-          const relayed = relayableCode(code);
-          if (relayed === undefined) closeClient(undefined, '');
-          else closeClient(relayed ?? 1011, relayed === null ? 'Upstream connection lost' : reason.toString('utf8'));
-        });
-      })
-      .catch((error: unknown) => {
-        clearTimeout(timeout);
-        fail('obtaining Google Cloud credentials failed', error);
-        closeClient(1011, 'Upstream authentication failed');
-      });
   };
 
   const accept = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -353,7 +220,22 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       perMessageDeflate: false,
       clientTracking: false,
     });
-    server.handleUpgrade(request, socket, head, (client) => relay(module, client));
+    const context: RelayContext = {
+      ws: module,
+      upstreamUrl,
+      headers: options.headers,
+      maxPayload,
+      connectTimeoutMs,
+      getAccessToken,
+      getProject,
+      rewriteSetup,
+      report,
+    };
+    server.handleUpgrade(request, socket, head, (client) => {
+      const relay = new VertexRelay(context, client);
+      relays.add(relay);
+      void relay.closed.then(() => relays.delete(relay));
+    });
   };
 
   const proxy: VertexProxy = {
@@ -398,16 +280,16 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     },
 
     async close() {
-      const closing = [...sessions];
-      for (const session of closing) session.close();
+      const closing = [...relays];
+      for (const relay of closing) relay.shutDown();
       await Promise.race([
-        Promise.all(closing.map((session) => session.closed)),
+        Promise.all(closing.map((relay) => relay.closed)),
         new Promise((resolve) => setTimeout(resolve, 1000).unref?.()),
       ]);
     },
 
     get connections() {
-      return sessions.size;
+      return relays.size;
     },
   };
   return proxy;
@@ -428,29 +310,4 @@ function rejectUpgrade(socket: Duplex, status: number): void {
       `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   );
   socket.once('finish', () => socket.destroy());
-}
-
-function toBuffer(raw: RawData): Buffer {
-  if (Buffer.isBuffer(raw)) return raw;
-  if (Array.isArray(raw)) return Buffer.concat(raw);
-  return Buffer.from(raw);
-}
-
-/**
- * The code to relay for a received close code: `undefined` when none was sent (1005, relay none), `null` when
- * the code cannot be sent on (1006 abnormal closure, 1015, reserved ranges), otherwise the code itself.
- */
-function relayableCode(code: number): number | null | undefined {
-  if (code === 1005) return undefined;
-  const sendable = (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1006) || (code >= 3000 && code <= 4999);
-  return sendable ? code : null;
-}
-
-/** Close reasons are limited to 123 bytes of UTF-8; cut on a character boundary. */
-function truncateReason(reason: string): string {
-  const bytes = Buffer.from(reason, 'utf8');
-  if (bytes.byteLength <= 123) return reason;
-  let end = 123;
-  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
-  return bytes.subarray(0, end).toString('utf8');
 }
