@@ -29,5 +29,6 @@ export {
   type VertexProxyOptions,
   type VertexProxyServer,
 } from './vertex-proxy.js';
+export type { TrustProxy } from './client-address.js';
 export { DEFAULT_LIVE_MODEL } from './models.js';
 export type { TokenErrorBody, TokenErrorCode } from './errors.js';

@@ -1,5 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
-import { describeError, scrubSecrets } from './errors.js';
+import { Valve, type FlowLimits } from './backpressure.js';
+import { describeError, scrubCredentials, scrubSecrets } from './errors.js';
+import { SetupGate, type Refusal } from './setup-gate.js';
 import { closeToRelay, toBuffer, truncateReason } from './ws-frames.js';
 
 type WsModule = typeof import('ws');
@@ -11,10 +13,14 @@ export interface RelayContext {
   readonly headers: Record<string, string> | undefined;
   readonly maxPayload: number;
   readonly connectTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly flow: FlowLimits;
+  /** The model every session uses, as a bare id; `undefined` lets the browser choose a plain id. */
+  readonly forcedModel: string | undefined;
   getAccessToken(): Promise<string>;
   getProject(): Promise<string | undefined>;
-  /** Rewrites the model of a `setup` message for the given project; anything else comes back untouched. */
-  rewriteSetup(data: Buffer, projectId: string | undefined): Buffer;
+  /** The upstream model name for a bare id under the given project. */
+  modelName(modelId: string, projectId: string | undefined): string;
   report(error: Error): void;
 }
 
@@ -27,12 +33,18 @@ type UpstreamPhase = 'credentials' | 'connecting' | 'open' | 'failed' | 'abandon
 interface HeldFrame {
   data: Buffer;
   isBinary: boolean;
+  /** Set on the setup, which is encoded once the project is known. */
+  setup?: { message: { setup: Record<string, unknown> }; modelId: string };
 }
+
+/** How long a peer that is sent a close but does not answer it keeps its socket. */
+const CLOSE_GRACE_MS = 1000;
 
 /**
  * One browser session relayed to Vertex AI: obtains the access token, opens the upstream socket, holds the
- * browser's frames until it is open (the first one, the setup, rewritten), then relays frames and closes both
- * ways. Never throws; failures go to `report` with credentials scrubbed.
+ * browser's frames until it is open, then relays frames and closes both ways. Every browser frame passes the
+ * {@link SetupGate}; each direction has its own {@link Valve}. Never throws; failures go to `report` with
+ * credentials scrubbed.
  */
 export class VertexRelay {
   /** Settles once the browser connection has closed. */
@@ -41,12 +53,15 @@ export class VertexRelay {
   private phase: UpstreamPhase = 'credentials';
   private upstream: WebSocket | undefined;
   private clientClosed = false;
-  private setupSent = false;
   /** Frames received before the upstream opened, in order. */
   private readonly held: HeldFrame[] = [];
   private heldBytes = 0;
   private credentials: { token: string; projectId: string | undefined } | undefined;
-  private readonly connectTimer: ReturnType<typeof setTimeout>;
+  private readonly gate: SetupGate;
+  private readonly toUpstream: Valve;
+  private readonly toClient: Valve;
+  private lastActivity = Date.now();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private resolveClosed!: () => void;
 
   constructor(
@@ -54,11 +69,24 @@ export class VertexRelay {
     private readonly client: WebSocket,
   ) {
     this.closed = new Promise<void>((resolve) => (this.resolveClosed = resolve));
+    this.gate = new SetupGate(context.forcedModel);
+    this.toUpstream = new Valve(
+      () => this.client,
+      () => this.upstream,
+      context.flow,
+      () => this.stop(1013, 'Vertex AI is not accepting data; try again later', 'Vertex AI stopped reading'),
+    );
+    this.toClient = new Valve(
+      () => this.upstream,
+      () => this.client,
+      context.flow,
+      () => this.stop(1008, 'Not reading fast enough', 'the browser stopped reading'),
+    );
     client.on('error', (error) => this.fail('browser connection error', error));
     client.on('message', (raw: RawData, isBinary: boolean) => this.onClientMessage(toBuffer(raw), isBinary));
     client.on('close', (code: number, reason: Buffer) => this.onClientClose(code, reason));
-    this.connectTimer = setTimeout(() => this.onConnectTimeout(), context.connectTimeoutMs);
-    this.connectTimer.unref?.();
+    this.after(context.connectTimeoutMs, () => this.onConnectTimeout());
+    this.after(context.idleTimeoutMs, () => this.onIdleCheck());
     void this.connect();
   }
 
@@ -79,14 +107,13 @@ export class VertexRelay {
     try {
       [token, projectId] = await Promise.all([this.context.getAccessToken(), this.context.getProject()]);
     } catch (error) {
-      clearTimeout(this.connectTimer);
       this.phase = 'failed';
       this.fail('obtaining Google Cloud credentials failed', error);
       this.closeClient(1011, 'Upstream authentication failed');
       return;
     }
     this.credentials = { token, projectId };
-    if (this.clientClosed || this.client.readyState !== this.open) return;
+    if (this.clientClosed || this.client.readyState !== this.open || this.phase !== 'credentials') return;
     const { ws, upstreamUrl, headers, maxPayload, connectTimeoutMs } = this.context;
     const socket = new ws.WebSocket(upstreamUrl, {
       headers: { ...headers, Authorization: `Bearer ${token}` },
@@ -103,11 +130,19 @@ export class VertexRelay {
   }
 
   private onClientMessage(data: Buffer, isBinary: boolean): void {
-    if (this.phase === 'open' && this.held.length === 0) {
-      this.sendUpstream(data, isBinary);
+    if (this.clientClosed || this.client.readyState !== this.open) return;
+    this.lastActivity = Date.now();
+    const decision = this.gate.inspect(data);
+    if (decision.kind === 'refuse') {
+      this.refuse(decision.refusal);
       return;
     }
-    this.held.push({ data, isBinary });
+    const frame: HeldFrame = decision.kind === 'setup' ? { data, isBinary, setup: decision } : { data, isBinary };
+    if (this.phase === 'open' && this.held.length === 0) {
+      this.sendUpstream(frame);
+      return;
+    }
+    this.held.push(frame);
     this.heldBytes += data.byteLength;
     if (this.heldBytes > this.context.maxPayload) {
       this.fail('too much data buffered before Vertex AI answered');
@@ -118,12 +153,13 @@ export class VertexRelay {
 
   private onClientClose(code: number, reason: Buffer): void {
     this.clientClosed = true;
+    this.dispose();
     this.resolveClosed();
     if (this.phase === 'open') {
       const relay = closeToRelay(code);
       if (relay.kind === 'no-status') this.upstream!.close();
       else this.upstream!.close(relay.kind === 'code' ? relay.code : 1001, truncateReason(reason.toString('utf8')));
-    } else if (this.phase === 'connecting') {
+    } else if (this.phase === 'connecting' || this.phase === 'credentials') {
       this.abandonUpstream();
     }
   }
@@ -135,19 +171,30 @@ export class VertexRelay {
     this.abandonUpstream();
   }
 
+  private onIdleCheck(): void {
+    if (this.clientClosed) return;
+    const idleFor = Date.now() - this.lastActivity;
+    if (idleFor < this.context.idleTimeoutMs) {
+      this.after(this.context.idleTimeoutMs - idleFor, () => this.onIdleCheck());
+      return;
+    }
+    this.stop(1001, 'Idle for too long', 'idle for too long');
+  }
+
   private onUpstreamOpen(): void {
     if (this.phase !== 'connecting') return;
     this.phase = 'open';
-    clearTimeout(this.connectTimer);
-    for (const frame of this.held.splice(0)) this.sendUpstream(frame.data, frame.isBinary);
+    for (const frame of this.held.splice(0)) this.sendUpstream(frame);
     this.heldBytes = 0;
   }
 
   private onUpstreamMessage(data: Buffer, isBinary: boolean): void {
     if (this.client.readyState !== this.open) return;
+    this.lastActivity = Date.now();
     this.client.send(data, { binary: isBinary }, (error) => {
       if (error) this.fail('sending to the browser failed', error);
     });
+    this.toClient.afterSend();
   }
 
   private onUpstreamError(error: Error): void {
@@ -156,7 +203,6 @@ export class VertexRelay {
   }
 
   private onUpstreamClose(code: number, reason: Buffer): void {
-    clearTimeout(this.connectTimer);
     const wasOpen = this.phase === 'open';
     if (this.phase !== 'abandoned') this.phase = wasOpen ? 'closed' : 'failed';
     if (!wasOpen) {
@@ -165,19 +211,37 @@ export class VertexRelay {
     }
     const relay = closeToRelay(code);
     if (relay.kind === 'no-status') this.closeClient(undefined, '');
-    else if (relay.kind === 'code') this.closeClient(relay.code, reason.toString('utf8'));
+    else if (relay.kind === 'code') this.closeClient(relay.code, this.scrubbed(reason.toString('utf8')));
     else this.closeClient(1011, 'Upstream connection lost');
   }
 
-  private sendUpstream(data: Buffer, isBinary: boolean): void {
-    let payload = data;
-    if (!this.setupSent) {
-      this.setupSent = true;
-      payload = this.context.rewriteSetup(data, this.credentials?.projectId);
-    }
-    this.upstream!.send(payload, { binary: isBinary }, (error) => {
+  private sendUpstream(frame: HeldFrame): void {
+    const payload = frame.setup ? this.encodeSetup(frame.setup) : frame.data;
+    this.upstream!.send(payload, { binary: frame.isBinary }, (error) => {
       if (error) this.fail('sending to Vertex AI failed', error);
     });
+    this.toUpstream.afterSend();
+  }
+
+  private encodeSetup({ message, modelId }: NonNullable<HeldFrame['setup']>): Buffer {
+    message.setup.model = this.context.modelName(modelId, this.credentials?.projectId);
+    return Buffer.from(JSON.stringify(message), 'utf8');
+  }
+
+  /** Answers a frame the gate refused: the browser learns why, nothing more goes upstream. */
+  private refuse(refusal: Refusal): void {
+    this.held.length = 0;
+    this.heldBytes = 0;
+    this.closeClient(refusal.code, refusal.reason);
+    if (this.phase === 'open') this.upstream!.close(1000, 'Client closed');
+    else this.abandonUpstream();
+  }
+
+  /** Ends the session from the proxy's side, reporting why. */
+  private stop(code: number, reason: string, cause: string): void {
+    this.fail(`closing the session: ${cause}`);
+    this.closeClient(code, reason);
+    this.abandonUpstream();
   }
 
   private closeClient(code: number | undefined, reason: string): void {
@@ -185,6 +249,8 @@ export class VertexRelay {
     if (client.readyState === this.open) {
       if (code === undefined) client.close();
       else client.close(code, truncateReason(reason));
+      // A browser that does not read will never answer the close.
+      this.after(CLOSE_GRACE_MS, () => client.terminate());
     } else if (client.readyState === this.context.ws.WebSocket.CONNECTING) {
       client.terminate();
     }
@@ -195,10 +261,28 @@ export class VertexRelay {
     this.upstream?.terminate();
   }
 
+  private after(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref?.();
+    this.timers.add(timer);
+  }
+
+  private dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.toUpstream.dispose();
+    this.toClient.dispose();
+  }
+
+  private scrubbed(text: string): string {
+    return scrubCredentials(scrubSecrets(text, [this.credentials?.token]));
+  }
+
   private fail(message: string, error?: unknown): void {
     const detail = error === undefined ? message : `${message}: ${describeError(error)}`;
-    this.context.report(
-      new Error(scrubSecrets(`gemini-live/server (vertex proxy): ${detail}`, [this.credentials?.token])),
-    );
+    this.context.report(new Error(this.scrubbed(`gemini-live/server (vertex proxy): ${detail}`)));
   }
 }
