@@ -2,8 +2,9 @@ import type { CreateAuthTokenConfig, HttpOptions, LiveConnectConfig } from '@goo
 import { scrubbedError, type TokenErrorBody, type TokenErrorCode } from './errors.js';
 import { bareModelId, DEFAULT_LIVE_MODEL } from './models.js';
 import { cachedImport } from '../shared/cached-import.js';
+import { boundedKey, checkTrustProxy, clientAddress, type TrustProxy } from './client-address.js';
 import { canonicalOrigin } from './origins.js';
-import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimiter } from './rate-limit.js';
+import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimitDecision, type RateLimiter } from './rate-limit.js';
 
 /** What a configuration callback learns about the request it mints a token for. */
 export interface TokenRequestContext {
@@ -13,6 +14,15 @@ export interface TokenRequestContext {
   model: string;
   /** The rate-limit key of the client, see {@link TokenHandlerOptions.clientKey}. */
   clientKey: string;
+}
+
+/** What the server knows about the connection a request came in on, beyond the request itself. */
+export interface ClientInfo {
+  /**
+   * The peer address of the socket (`toNodeHandler` passes it; on Deno pass `info.remoteAddr.hostname`, on Bun
+   * `server.requestIP(request)?.address`).
+   */
+  remoteAddress?: string;
 }
 
 /** Options for {@link createTokenHandler}. */
@@ -65,21 +75,35 @@ export interface TokenHandlerOptions {
   allowedOrigins?: readonly string[];
   /**
    * Your own check that the caller may talk to the model — typically a session cookie lookup (the element
-   * sends same-origin credentials). Return `false` to answer 401.
+   * sends same-origin credentials). Return `false` to answer 401. This is what stops scripts: `allowedOrigins`
+   * only stops other web sites, since a script can send any `Origin` header it likes. Refused calls count
+   * against `authorizeFailureLimit`, never against the signed-in users' `rateLimit`.
    */
   authorize?: (request: Request) => boolean | Promise<boolean>;
   /**
-   * Per-client rate limit. Default: an in-memory sliding window of 10 tokens per minute per client key.
-   * Pass options for the in-memory limiter, your own {@link RateLimiter}, or `false` to disable.
+   * Per-client rate limit on minted tokens, charged only once `authorize` has accepted the request. Default:
+   * an in-memory sliding window of 10 tokens per minute per client key. Pass options for the in-memory
+   * limiter, your own {@link RateLimiter} (such as {@link createRedisRateLimiter}'s, shared by several
+   * instances), or `false` to disable.
    */
   rateLimit?: false | RateLimiter | MemoryRateLimiterOptions;
   /**
-   * The key a client is rate limited by. Default: `CF-Connecting-IP`, else the first `X-Forwarded-For` hop,
-   * else `'anonymous'` (one bucket shared by everyone). `X-Forwarded-For` can be forged unless a proxy in front
-   * of you sets it; supply this on platforms that expose the peer address some other way (Deno's `info`,
-   * Bun's `server.requestIP`), or key by your signed-in user.
+   * Limit on refused `authorize` calls per client key, in a bucket of their own: a client over it is answered
+   * 429 without `authorize` being asked. Default: 10 per 5 minutes, in memory. Same forms as `rateLimit`.
    */
-  clientKey?: (request: Request) => string | Promise<string>;
+  authorizeFailureLimit?: false | RateLimiter | MemoryRateLimiterOptions;
+  /**
+   * Which proxies in front may name the client: a number of proxies appending to `X-Forwarded-For` (the
+   * client is that many entries from the right), or a header a proxy always sets, such as
+   * `'cf-connecting-ip'` on Cloudflare. Default: trust none and use the socket address (see {@link ClientInfo});
+   * forwarding headers are then ignored, since any client can send them.
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The key a client is rate limited by. Default: its address as `trustProxy` allows (IPv6 addresses grouped by
+   * /64). Supply this to key by your signed-in user instead. Keys over 128 characters are hashed.
+   */
+  clientKey?: (request: Request, client: ClientInfo) => string | Promise<string>;
   /**
    * HTTP options for the SDK client that mints tokens (`baseUrl` for a local simulator, `headers`, `fetch`).
    * `apiVersion` defaults to `v1alpha`, the only version with ephemeral tokens.
@@ -104,8 +128,11 @@ export interface TokenResponseBody {
   newSessionExpireTime: string;
 }
 
-/** A standard Fetch-API request handler. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/**
+ * A standard Fetch-API request handler. The optional second argument carries the peer address where the runtime
+ * knows it, for rate limiting.
+ */
+export type FetchHandler = (request: Request, client?: ClientInfo) => Promise<Response>;
 
 const MAX_BODY_BYTES = 8 * 1024;
 const MAX_EXPIRE_SECONDS = 20 * 60 * 60;
@@ -191,8 +218,27 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
   if (!(timeoutMs > 0)) throw new TypeError('createTokenHandler: `timeoutMs` must be > 0.');
 
   const allowedOrigins = options.allowedOrigins ? new Set(options.allowedOrigins.map(canonicalOrigin)) : undefined;
-  const limiter = resolveLimiter(options.rateLimit);
-  const clientKeyOf = options.clientKey ?? defaultClientKey;
+  checkTrustProxy(options.trustProxy, 'createTokenHandler');
+  const limiter = resolveLimiter(options.rateLimit, {});
+  const failureLimiter = options.authorize
+    ? resolveLimiter(options.authorizeFailureLimit, { limit: 10, windowSeconds: 300 })
+    : undefined;
+  let warnedUnknownClient = false;
+  const clientKeyOf = async (request: Request, client: ClientInfo): Promise<string> => {
+    if (options.clientKey) return boundedKey(String(await options.clientKey(request, client)));
+    const address = clientAddress((name) => request.headers.get(name), client.remoteAddress, options.trustProxy);
+    if (address) return boundedKey(address);
+    if (!warnedUnknownClient) {
+      warnedUnknownClient = true;
+      report(
+        new Error(
+          'gemini-live/server: no client address is known, so every caller shares one rate-limit bucket. Pass ' +
+            'the socket address as the second argument (toNodeHandler does), or set `trustProxy`.',
+        ),
+      );
+    }
+    return 'unknown';
+  };
   const report = (error: Error) => {
     try {
       (options.onError ?? defaultOnError)(error);
@@ -213,7 +259,7 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
     ),
   );
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, client: ClientInfo): Promise<Response> => {
     const origin = request.headers.get('origin');
     const cors = corsHeaders(allowedOrigins, origin);
 
@@ -231,20 +277,21 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
       return errorResponse(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
     }
 
-    const clientKey = String(await clientKeyOf(request));
-    if (limiter) {
-      const decision = await limiter.consume(clientKey);
-      if (!decision.allowed) {
-        const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterSeconds ?? 60)));
-        return errorResponse(429, 'rate-limited', 'Too many token requests; try again later.', {
-          ...cors,
-          'Retry-After': retryAfter,
-        });
+    const clientKey = await clientKeyOf(request, client);
+    if (options.authorize) {
+      if (failureLimiter?.peek) {
+        const failures = await failureLimiter.peek(clientKey);
+        if (!failures.allowed) return rateLimited(failures, cors);
+      }
+      if (!(await options.authorize(request))) {
+        const failures = failureLimiter ? await failureLimiter.consume(clientKey) : { allowed: true };
+        if (!failures.allowed) return rateLimited(failures, cors);
+        return errorResponse(401, 'unauthorized', 'Not allowed to request a token.', cors);
       }
     }
-
-    if (options.authorize && !(await options.authorize(request))) {
-      return errorResponse(401, 'unauthorized', 'Not allowed to request a token.', cors);
+    if (limiter) {
+      const decision = await limiter.consume(clientKey);
+      if (!decision.allowed) return rateLimited(decision, cors);
     }
 
     const body = await readBody(request);
@@ -308,9 +355,9 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
     return jsonResponse(200, responseBody, cors);
   };
 
-  return async (request: Request): Promise<Response> => {
+  return async (request: Request, client?: ClientInfo): Promise<Response> => {
     try {
-      return await handle(request);
+      return await handle(request, client ?? {});
     } catch (error) {
       report(scrubbedError('gemini-live/server: the token handler failed', error, secrets));
       const cors = corsHeaders(allowedOrigins, safeOrigin(request));
@@ -319,19 +366,29 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
   };
 }
 
-function resolveLimiter(option: TokenHandlerOptions['rateLimit']): RateLimiter | undefined {
+function resolveLimiter(
+  option: false | RateLimiter | MemoryRateLimiterOptions | undefined,
+  defaults: MemoryRateLimiterOptions,
+): RateLimiter | undefined {
   if (option === false) return undefined;
   if (option && typeof (option as RateLimiter).consume === 'function') return option as RateLimiter;
-  return createMemoryRateLimiter(option as MemoryRateLimiterOptions | undefined);
+  return createMemoryRateLimiter({ ...defaults, ...(option as MemoryRateLimiterOptions | undefined) });
 }
 
-/** `CF-Connecting-IP`, else the first `X-Forwarded-For` hop, else `'anonymous'`. */
-export function defaultClientKey(request: Request): string {
-  const cf = request.headers.get('cf-connecting-ip')?.trim();
-  if (cf) return cf;
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
-  return 'anonymous';
+/**
+ * The default client key: the address `trustProxy` allows (see {@link TokenHandlerOptions.trustProxy}), else
+ * `'unknown'`.
+ */
+export function defaultClientKey(request: Request, client: ClientInfo = {}, trustProxy?: TrustProxy): string {
+  return clientAddress((name) => request.headers.get(name), client.remoteAddress, trustProxy) ?? 'unknown';
+}
+
+function rateLimited(decision: RateLimitDecision, cors: Record<string, string>): Response {
+  const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterSeconds ?? 60)));
+  return errorResponse(429, 'rate-limited', 'Too many token requests; try again later.', {
+    ...cors,
+    'Retry-After': retryAfter,
+  });
 }
 
 function corsHeaders(allowed: Set<string> | undefined, origin: string | null): Record<string, string> {
