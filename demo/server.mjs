@@ -27,6 +27,30 @@ const TEXT_MODEL = 'gemini-live-2.5-flash-preview';
 
 // Pages without inline scripts are served under a strict policy, as a site with a strict CSP would serve them.
 const STRICT_CSP = "script-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
+// No other site may frame the demo (clickjacking the microphone button), whatever the page's own policy.
+const FRAME_POLICY = "frame-ancestors 'none'";
+
+/**
+ * The Host names this server answers to: loopback, and HOST when set. Anything else is a DNS-rebinding page
+ * (evil.example resolving to 127.0.0.1) trying to mint tokens or read the simulator's records.
+ * @param {string} host the address the server listens on
+ */
+function servedHostnames(host) {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  if (host && host !== '0.0.0.0' && host !== '::') names.add(host.includes(':') ? `[${host}]` : host.toLowerCase());
+  return names;
+}
+
+/**
+ * @param {string | undefined} hostHeader
+ * @param {Set<string>} names
+ * @param {number} port
+ */
+function hostAllowed(hostHeader, names, port) {
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/i.exec(hostHeader ?? '');
+  if (!match) return false;
+  return names.has(match[1].toLowerCase()) && (match[2] === undefined || Number(match[2]) === port);
+}
 
 /**
  * Starts the demo server. Returns `{ url, port, mode, close() }`.
@@ -51,8 +75,17 @@ export async function startDemoServer(options = {}) {
   const server = createServer();
   let tokenRoute;
   const serveToken = (req, res) => tokenRoute(req, res);
+  const hostnames = servedHostnames(host);
+  let port = 0;
 
   server.on('request', (req, res) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('content-security-policy', FRAME_POLICY);
+    if (!hostAllowed(req.headers.host, hostnames, port)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('Misdirected request: unknown Host');
+      return undefined;
+    }
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/api/token') return serveToken(req, res);
     if (pathname === '/api/mode') {
@@ -67,7 +100,7 @@ export async function startDemoServer(options = {}) {
     return undefined;
   });
   server.on('upgrade', (req, socket, head) => {
-    if (simulator?.handleUpgrade(req, socket, head)) return;
+    if (hostAllowed(req.headers.host, hostnames, port) && simulator?.handleUpgrade(req, socket, head)) return;
     socket.destroy();
   });
 
@@ -75,7 +108,7 @@ export async function startDemoServer(options = {}) {
     server.once('error', reject);
     server.listen(requestedPort, host, resolve);
   });
-  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const url = `http://${shownHost}:${port}`;
 
@@ -143,7 +176,7 @@ async function serveStatic(req, res, simulatorMode) {
     return;
   }
   let html = await readFile(file, 'utf8');
-  if (!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) headers['content-security-policy'] = STRICT_CSP;
+  if (!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) headers['content-security-policy'] = `${STRICT_CSP}; ${FRAME_POLICY}`;
   if (simulatorMode) {
     // Points the page's elements at the simulator on this origin; the shown snippet leaves this out.
     const host = /^[\w.-]+(:\d+)?$|^\[[\d:a-f]+\](:\d+)?$/i.test(req.headers.host ?? '') ? req.headers.host : 'localhost';

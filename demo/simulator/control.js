@@ -1,4 +1,5 @@
 // @ts-check
+import { MAX_JUNK_BYTES, MAX_JUNK_COUNT } from './request-guard.js';
 import { CloseCode, Reason } from './wire.js';
 
 /**
@@ -240,6 +241,9 @@ export class SimulatorControl {
     }
     const spec = CONNECTION_ACTIONS[action];
     if (!spec) throw new Error(`Unknown action "${requested}"`);
+    if (action === 'junk' && !(Number(params.count ?? 1) <= MAX_JUNK_COUNT && Number(params.bytes ?? 0) <= MAX_JUNK_BYTES)) {
+      throw new Error(`junk is limited to ${MAX_JUNK_COUNT} frames of ${MAX_JUNK_BYTES} bytes`);
+    }
     if (action === 'callTool' && (target === undefined || target === 'any')) {
       this.host.forcedToolCalls.push({ name: params.name, args: params.args });
       return { queued: 'any' };

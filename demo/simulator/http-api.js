@@ -1,4 +1,5 @@
 // @ts-check
+import { CONTROL_HEADER, originAllowed, refuseControlRequest } from './request-guard.js';
 import { matchRestRoute, splitTarget } from './routes.js';
 import { Reason } from './wire.js';
 
@@ -33,9 +34,15 @@ export function createHttpHandler(host) {
   return function handleRequest(req, res) {
     const route = matchRestRoute(req.url, { controlRoutes: host.settings.controlRoutes });
     if (!route) return false;
-    if (host.settings.cors) addCorsHeaders(req, res);
+    const allowedOrigin = originAllowed(req, host.settings);
+    if (host.settings.cors && allowedOrigin) addCorsHeaders(req, res);
     if (req.method === 'OPTIONS') {
-      res.writeHead(204).end();
+      res.writeHead(allowedOrigin ? 204 : 403).end();
+      return true;
+    }
+    const refusal = route.kind === 'tokens' ? (allowedOrigin ? null : { status: 403, error: 'Cross-origin' }) : refuseControlRequest(req, host.settings);
+    if (refusal) {
+      sendJson(res, refusal.status, { ok: false, error: refusal.error });
       return true;
     }
     handle(host, route, req, res).catch((error) => {
@@ -190,7 +197,11 @@ function readBody(req) {
  */
 function sendJson(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(text);
 }
 
@@ -204,6 +215,6 @@ function addCorsHeaders(req, res) {
   if (origin) res.setHeader('vary', 'origin');
   res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
   const requested = req.headers['access-control-request-headers'];
-  res.setHeader('access-control-allow-headers', requested ?? 'content-type, x-goog-api-key, x-goog-api-client');
+  res.setHeader('access-control-allow-headers', requested ?? `content-type, x-goog-api-key, x-goog-api-client, ${CONTROL_HEADER}`);
   res.setHeader('access-control-max-age', '600');
 }

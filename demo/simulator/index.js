@@ -16,6 +16,7 @@ import { SimulatorControl } from './control.js';
 import { createHttpHandler, tokenResponse } from './http-api.js';
 import { applySettings, resolveSettings } from './options.js';
 import { createRecord } from './records.js';
+import { originAllowed } from './request-guard.js';
 import { matchLiveRoute } from './routes.js';
 import { SessionStore } from './sessions.js';
 import { SpeechSynthesizer } from './speech.js';
@@ -24,6 +25,7 @@ import { TokenStore } from './tokens.js';
 export { KNOWN_MODELS } from './options.js';
 export { JUNK_KINDS } from './control.js';
 export { CloseCode, Reason } from './wire.js';
+export { CONTROL_HEADER } from './request-guard.js';
 
 /**
  * @typedef {import('./options.js').SimulatorOptions} SimulatorOptions
@@ -122,6 +124,10 @@ export class LiveSimulator {
     if (!route) return false;
     if (this.closed || !route.supported) {
       rejectUpgrade(socket, 404, 'Not Found');
+      return true;
+    }
+    if (!originAllowed(req, this.settings)) {
+      rejectUpgrade(socket, 403, 'Forbidden');
       return true;
     }
     const id = `c${this.nextConnectionId++}`;

@@ -1,4 +1,5 @@
 import { Live } from '@google/genai';
+import { warnIfInsecureTransport } from './insecure-transport.js';
 
 /** The Gemini Developer API's endpoint, as the SDK's own client uses it. */
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com/';
@@ -63,6 +64,7 @@ class LiveApiClient {
 
 /** Creates the SDK's `Live` module for one connection, with our WebSocket factory. */
 export function createLive(options: LiveClientOptions, webSocketFactory: unknown): Live {
+  warnIfInsecureTransport(options.baseUrl);
   const LiveClass = Live as unknown as new (apiClient: unknown, auth: unknown, factory: unknown) => Live;
   return new LiveClass(new LiveApiClient(options), undefined, webSocketFactory);
 }

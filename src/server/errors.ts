@@ -34,6 +34,25 @@ export function scrubSecrets(text: string, secrets: readonly (string | undefined
   return result;
 }
 
+/**
+ * Patterns of credentials a text from elsewhere (an upstream close reason, an error) may carry: bearer
+ * headers, Google OAuth access tokens, API keys, ephemeral tokens and credential query parameters.
+ */
+const CREDENTIAL_PATTERNS: readonly [RegExp, string][] = [
+  [/\b(Bearer|Basic)\s+[^\s,;"']+/gi, `$1 ${REDACTED}`],
+  [/\bya29\.[\w.~+/-]+/g, REDACTED],
+  [/\bAIza[\w-]{20,}/g, REDACTED],
+  [/\bauth_tokens\/[\w.~-]+/g, `auth_tokens/${REDACTED}`],
+  [/\b(access_token|key|token)=[^&\s,;"']+/gi, `$1=${REDACTED}`],
+];
+
+/** Replaces anything that looks like a credential in `text`, whoever's it is. */
+export function scrubCredentials(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of CREDENTIAL_PATTERNS) result = result.replace(pattern, replacement);
+  return result;
+}
+
 /** Describes any thrown value as one line of text, without stack traces or causes (they may hold secrets). */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

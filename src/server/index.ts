@@ -3,13 +3,14 @@
  * Fetch-API runtime, an adapter for Node's `http` / Express, and a WebSocket proxy for Gemini on Vertex AI.
  *
  * The token handler and its helpers use only Fetch API globals; `ws`, `google-auth-library` and `node:http`
- * are loaded on demand by the Vertex proxy alone.
+ * are loaded on demand by the Vertex proxy alone, and `rate-limiter-flexible` by the Redis limiter alone.
  *
  * @packageDocumentation
  */
 export {
   createTokenHandler,
   defaultClientKey,
+  type ClientInfo,
   type FetchHandler,
   type TokenHandlerOptions,
   type TokenRequestContext,
@@ -23,11 +24,13 @@ export {
   type RateLimitDecision,
   type RateLimiter,
 } from './rate-limit.js';
+export { createRedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limit.js';
 export {
   createVertexProxy,
   type VertexProxy,
   type VertexProxyOptions,
   type VertexProxyServer,
 } from './vertex-proxy.js';
+export type { TrustProxy } from './client-address.js';
 export { DEFAULT_LIVE_MODEL } from './models.js';
 export type { TokenErrorBody, TokenErrorCode } from './errors.js';

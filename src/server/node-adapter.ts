@@ -9,9 +9,9 @@ const MAX_NODE_BODY_BYTES = 1024 * 1024;
 /**
  * Serves a Fetch-API handler (such as {@link createTokenHandler}'s) from Node's `http` module, Express or Connect.
  * The `IncomingMessage` becomes a `Request` (method, URL, headers, body; aborted when the client goes away) and
- * the `Response` is written to the `ServerResponse`. When the request carries neither `CF-Connecting-IP` nor
- * `X-Forwarded-For`, the socket's remote address is added as `X-Forwarded-For`, so the default rate limiter
- * tells clients apart. A body already parsed by `express.json()` is re-serialised. Unexpected failures go to
+ * the `Response` is written to the `ServerResponse`. The socket's remote address is passed as
+ * `{ remoteAddress }`, so the default rate limiter tells clients apart without trusting any header (see
+ * `trustProxy` for servers behind a proxy). A body already parsed by `express.json()` is re-serialised. Unexpected failures go to
  * `next(error)` when given, else produce a bare 500.
  *
  * @example Node `http`
@@ -63,7 +63,7 @@ async function serve(handler: FetchHandler, req: IncomingMessage, res: ServerRes
     res.end('Payload Too Large');
     return;
   }
-  const response = await handler(request);
+  const response = await handler(request, { remoteAddress: req.socket?.remoteAddress });
   await writeResponse(response, res);
 }
 
@@ -75,9 +75,6 @@ async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Req
     if (value === undefined || name.startsWith(':')) continue;
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
-  }
-  if (!headers.has('cf-connecting-ip') && !headers.has('x-forwarded-for') && req.socket?.remoteAddress) {
-    headers.set('x-forwarded-for', req.socket.remoteAddress);
   }
 
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;

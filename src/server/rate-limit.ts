@@ -14,11 +14,18 @@ export interface RateLimitDecision {
 export interface RateLimiter {
   /** Counts one request from `key` and tells whether it is within the limit. */
   consume(key: string): RateLimitDecision | Promise<RateLimitDecision>;
+  /**
+   * Tells whether a request from `key` would be allowed, without counting it. Optional: the token handler uses
+   * it to turn away a client over its failed-`authorize` limit before calling `authorize` again; without it
+   * only that client's further failures are answered 429 instead of 401.
+   */
+  peek?(key: string): RateLimitDecision | Promise<RateLimitDecision>;
 }
 
 /** The in-memory limiter: answers synchronously. */
 export interface MemoryRateLimiter extends RateLimiter {
   consume(key: string): RateLimitDecision;
+  peek(key: string): RateLimitDecision;
 }
 
 /** Options for {@link createMemoryRateLimiter}. */
@@ -35,8 +42,9 @@ export interface MemoryRateLimiterOptions {
 
 /**
  * An in-memory sliding-window limiter: at most `limit` requests per client key in any `windowSeconds`.
- * Memory is bounded by `maxKeys × limit` timestamps; no timers are used, so it is safe in Workers and does
- * not keep a Node process alive.
+ * Each key keeps the times of its last `limit` allowed requests in a ring, so a request costs O(1) work and
+ * memory is bounded by `maxKeys × limit` numbers; the least recently seen key is forgotten first. No timers are
+ * used, so it is safe in Workers and does not keep a Node process alive.
  *
  * @example
  * ```ts
@@ -57,37 +65,41 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
   }
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new TypeError('rateLimit.maxKeys must be a positive integer.');
 
-  // key → request times within the window, oldest first; Map order doubles as least-recently-seen order.
-  const hits = new Map<string, number[]>();
+  // Map order doubles as least-recently-seen order: a key seen again is moved to the end.
+  const rings = new Map<string, Ring>();
 
-  const forgetStale = (now: number) => {
-    for (const [key, times] of hits) {
-      if (times[times.length - 1] <= now - windowMs) hits.delete(key);
+  const decide = (key: string, count: boolean): RateLimitDecision => {
+    const now = clock();
+    let ring = rings.get(key);
+    if (ring) {
+      rings.delete(key);
+    } else {
+      if (!count) return { allowed: true };
+      if (rings.size >= maxKeys) rings.delete(rings.keys().next().value as string);
+      ring = { times: new Float64Array(limit), next: 0, size: 0 };
     }
-    while (hits.size >= maxKeys) {
-      const oldest = hits.keys().next().value as string;
-      hits.delete(oldest);
+    rings.set(key, ring);
+    // The oldest of the last `limit` allowed requests, once the ring is full, is the one to be overwritten.
+    const oldest = ring.size < limit ? undefined : ring.times[ring.next];
+    if (oldest !== undefined && oldest > now - windowMs) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
     }
+    if (count) {
+      ring.times[ring.next] = now;
+      ring.next = (ring.next + 1) % limit;
+      ring.size = Math.min(limit, ring.size + 1);
+    }
+    return { allowed: true };
   };
 
   return {
-    consume(key: string): RateLimitDecision {
-      const now = clock();
-      let times = hits.get(key);
-      if (times) {
-        hits.delete(key);
-        while (times.length > 0 && times[0] <= now - windowMs) times.shift();
-      } else {
-        if (hits.size >= maxKeys) forgetStale(now);
-        times = [];
-      }
-      hits.set(key, times);
-      if (times.length >= limit) {
-        const retryAfterMs = times[0] + windowMs - now;
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
-      }
-      times.push(now);
-      return { allowed: true };
-    },
+    consume: (key) => decide(key, true),
+    peek: (key) => decide(key, false),
   };
+}
+
+interface Ring {
+  times: Float64Array;
+  next: number;
+  size: number;
 }

@@ -1,111 +1,19 @@
-import type { CreateAuthTokenConfig, HttpOptions, LiveConnectConfig } from '@google/genai';
+import type { CreateAuthTokenConfig } from '@google/genai';
 import { scrubbedError, type TokenErrorBody, type TokenErrorCode } from './errors.js';
 import { bareModelId, DEFAULT_LIVE_MODEL } from './models.js';
 import { cachedImport } from '../shared/cached-import.js';
+import { boundedKey, checkTrustProxy, clientAddress, type TrustProxy } from './client-address.js';
+import type { ClientInfo, FetchHandler, TokenHandlerOptions, TokenResponseBody } from './token-handler-types.js';
 import { canonicalOrigin } from './origins.js';
-import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimiter } from './rate-limit.js';
+import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimitDecision, type RateLimiter } from './rate-limit.js';
 
-/** What a configuration callback learns about the request it mints a token for. */
-export interface TokenRequestContext {
-  /** The incoming request (its body has already been read). */
-  request: Request;
-  /** The bare model id the token will be locked to, e.g. `gemini-2.5-flash-native-audio-preview-09-2025`. */
-  model: string;
-  /** The rate-limit key of the client, see {@link TokenHandlerOptions.clientKey}. */
-  clientKey: string;
-}
-
-/** Options for {@link createTokenHandler}. */
-export interface TokenHandlerOptions {
-  /** Gemini API key used to mint tokens. Required; never sent to the browser, logged or echoed. */
-  apiKey: string;
-  /**
-   * The model tokens are locked to when the request names none. Default {@link DEFAULT_LIVE_MODEL}, or the
-   * first of `models` when that is given. `models/` prefixes are accepted and ignored.
-   */
-  model?: string;
-  /**
-   * Every model a request's `{"model": …}` may choose (an allow-list). Default: only `model`. A request
-   * naming any other model is answered 400 `unknown-model`.
-   */
-  models?: readonly string[];
-  /**
-   * The `LiveConnectConfig` locked into each token as `liveConnectConstraints.config` — for example the system
-   * instruction, the voice or the tools your app allows. A function is called per request, so the config can
-   * depend on the signed-in user or on the chosen model.
-   */
-  config?:
-    | LiveConnectConfig
-    | ((context: TokenRequestContext) => LiveConnectConfig | undefined | Promise<LiveConnectConfig | undefined>);
-  /**
-   * Which setup fields the browser may not change. Default `[]`: the model and exactly the fields set in
-   * `config` are locked; the browser chooses everything else (voice, transcription, session resumption, …).
-   * Name more fields (`['temperature', 'systemInstruction']`) to lock them to their server-side values even
-   * when `config` leaves them unset. `'all'` locks the whole setup to the token's constraints: the browser's
-   * setup is then ignored entirely, which breaks element features such as session resumption unless `config`
-   * turns them on.
-   */
-  lockAdditionalFields?: readonly string[] | 'all';
-  /**
-   * Connections one token may open. Default 1 (the element fetches a fresh token for every connection);
-   * 0 = unlimited. Resuming a session does not count.
-   */
-  uses?: number;
-  /** Seconds a token (and a session opened with it) stays valid. Default 1800; at most 20 hours. */
-  expireSeconds?: number;
-  /** Seconds within which a new session must be opened with the token. Default 60; at most `expireSeconds`. */
-  newSessionExpireSeconds?: number;
-  /**
-   * Exact origins (`https://app.example.com`) allowed to request tokens. A request whose `Origin` header is
-   * present and not listed gets 403; requests without `Origin` (non-browser callers such as curl or
-   * server-side code) are let through. With the list set, `OPTIONS` preflights from listed origins are answered and
-   * responses carry `Access-Control-Allow-Origin`. Without it, no CORS headers are ever sent, so only
-   * same-origin pages can read tokens.
-   */
-  allowedOrigins?: readonly string[];
-  /**
-   * Your own check that the caller may talk to the model — typically a session cookie lookup (the element
-   * sends same-origin credentials). Return `false` to answer 401.
-   */
-  authorize?: (request: Request) => boolean | Promise<boolean>;
-  /**
-   * Per-client rate limit. Default: an in-memory sliding window of 10 tokens per minute per client key.
-   * Pass options for the in-memory limiter, your own {@link RateLimiter}, or `false` to disable.
-   */
-  rateLimit?: false | RateLimiter | MemoryRateLimiterOptions;
-  /**
-   * The key a client is rate limited by. Default: `CF-Connecting-IP`, else the first `X-Forwarded-For` hop,
-   * else `'anonymous'` (one bucket shared by everyone). `X-Forwarded-For` can be forged unless a proxy in front
-   * of you sets it; supply this on platforms that expose the peer address some other way (Deno's `info`,
-   * Bun's `server.requestIP`), or key by your signed-in user.
-   */
-  clientKey?: (request: Request) => string | Promise<string>;
-  /**
-   * HTTP options for the SDK client that mints tokens (`baseUrl` for a local simulator, `headers`, `fetch`).
-   * `apiVersion` defaults to `v1alpha`, the only version with ephemeral tokens.
-   */
-  httpOptions?: HttpOptions;
-  /** Milliseconds to wait for the token service before answering 504. Default 10 000. */
-  timeoutMs?: number;
-  /**
-   * Called with server-side failures (minting errors, exceptions in callbacks), already scrubbed of the API key.
-   * Default: `console.error`.
-   */
-  onError?: (error: Error) => void;
-}
-
-/** Body of a successful token response. */
-export interface TokenResponseBody {
-  /** The ephemeral token, `auth_tokens/…`: the browser uses it in place of an API key. */
-  token: string;
-  /** When the token (and messages on sessions opened with it) stops being accepted, RFC 3339. */
-  expireTime: string;
-  /** When the token stops being accepted for opening new sessions, RFC 3339. */
-  newSessionExpireTime: string;
-}
-
-/** A standard Fetch-API request handler. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+export type {
+  ClientInfo,
+  FetchHandler,
+  TokenHandlerOptions,
+  TokenRequestContext,
+  TokenResponseBody,
+} from './token-handler-types.js';
 
 const MAX_BODY_BYTES = 8 * 1024;
 const MAX_EXPIRE_SECONDS = 20 * 60 * 60;
@@ -191,8 +99,27 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
   if (!(timeoutMs > 0)) throw new TypeError('createTokenHandler: `timeoutMs` must be > 0.');
 
   const allowedOrigins = options.allowedOrigins ? new Set(options.allowedOrigins.map(canonicalOrigin)) : undefined;
-  const limiter = resolveLimiter(options.rateLimit);
-  const clientKeyOf = options.clientKey ?? defaultClientKey;
+  checkTrustProxy(options.trustProxy, 'createTokenHandler');
+  const limiter = resolveLimiter(options.rateLimit, {});
+  const failureLimiter = options.authorize
+    ? resolveLimiter(options.authorizeFailureLimit, { limit: 10, windowSeconds: 300 })
+    : undefined;
+  let warnedUnknownClient = false;
+  const clientKeyOf = async (request: Request, client: ClientInfo): Promise<string> => {
+    if (options.clientKey) return boundedKey(String(await options.clientKey(request, client)));
+    const address = clientAddress((name) => request.headers.get(name), client.remoteAddress, options.trustProxy);
+    if (address) return boundedKey(address);
+    if (!warnedUnknownClient) {
+      warnedUnknownClient = true;
+      report(
+        new Error(
+          'gemini-live/server: no client address is known, so every caller shares one rate-limit bucket. Pass ' +
+            'the socket address as the second argument (toNodeHandler does), or set `trustProxy`.',
+        ),
+      );
+    }
+    return 'unknown';
+  };
   const report = (error: Error) => {
     try {
       (options.onError ?? defaultOnError)(error);
@@ -213,7 +140,7 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
     ),
   );
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, client: ClientInfo): Promise<Response> => {
     const origin = request.headers.get('origin');
     const cors = corsHeaders(allowedOrigins, origin);
 
@@ -231,20 +158,21 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
       return errorResponse(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
     }
 
-    const clientKey = String(await clientKeyOf(request));
-    if (limiter) {
-      const decision = await limiter.consume(clientKey);
-      if (!decision.allowed) {
-        const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterSeconds ?? 60)));
-        return errorResponse(429, 'rate-limited', 'Too many token requests; try again later.', {
-          ...cors,
-          'Retry-After': retryAfter,
-        });
+    const clientKey = await clientKeyOf(request, client);
+    if (options.authorize) {
+      if (failureLimiter?.peek) {
+        const failures = await failureLimiter.peek(clientKey);
+        if (!failures.allowed) return rateLimited(failures, cors);
+      }
+      if (!(await options.authorize(request))) {
+        const failures = failureLimiter ? await failureLimiter.consume(clientKey) : { allowed: true };
+        if (!failures.allowed) return rateLimited(failures, cors);
+        return errorResponse(401, 'unauthorized', 'Not allowed to request a token.', cors);
       }
     }
-
-    if (options.authorize && !(await options.authorize(request))) {
-      return errorResponse(401, 'unauthorized', 'Not allowed to request a token.', cors);
+    if (limiter) {
+      const decision = await limiter.consume(clientKey);
+      if (!decision.allowed) return rateLimited(decision, cors);
     }
 
     const body = await readBody(request);
@@ -308,9 +236,9 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
     return jsonResponse(200, responseBody, cors);
   };
 
-  return async (request: Request): Promise<Response> => {
+  return async (request: Request, client?: ClientInfo): Promise<Response> => {
     try {
-      return await handle(request);
+      return await handle(request, client ?? {});
     } catch (error) {
       report(scrubbedError('gemini-live/server: the token handler failed', error, secrets));
       const cors = corsHeaders(allowedOrigins, safeOrigin(request));
@@ -319,19 +247,29 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
   };
 }
 
-function resolveLimiter(option: TokenHandlerOptions['rateLimit']): RateLimiter | undefined {
+function resolveLimiter(
+  option: false | RateLimiter | MemoryRateLimiterOptions | undefined,
+  defaults: MemoryRateLimiterOptions,
+): RateLimiter | undefined {
   if (option === false) return undefined;
   if (option && typeof (option as RateLimiter).consume === 'function') return option as RateLimiter;
-  return createMemoryRateLimiter(option as MemoryRateLimiterOptions | undefined);
+  return createMemoryRateLimiter({ ...defaults, ...(option as MemoryRateLimiterOptions | undefined) });
 }
 
-/** `CF-Connecting-IP`, else the first `X-Forwarded-For` hop, else `'anonymous'`. */
-export function defaultClientKey(request: Request): string {
-  const cf = request.headers.get('cf-connecting-ip')?.trim();
-  if (cf) return cf;
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
-  return 'anonymous';
+/**
+ * The default client key: the address `trustProxy` allows (see {@link TokenHandlerOptions.trustProxy}), else
+ * `'unknown'`.
+ */
+export function defaultClientKey(request: Request, client: ClientInfo = {}, trustProxy?: TrustProxy): string {
+  return clientAddress((name) => request.headers.get(name), client.remoteAddress, trustProxy) ?? 'unknown';
+}
+
+function rateLimited(decision: RateLimitDecision, cors: Record<string, string>): Response {
+  const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterSeconds ?? 60)));
+  return errorResponse(429, 'rate-limited', 'Too many token requests; try again later.', {
+    ...cors,
+    'Retry-After': retryAfter,
+  });
 }
 
 function corsHeaders(allowed: Set<string> | undefined, origin: string | null): Record<string, string> {

@@ -1,90 +1,16 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { describeError, scrubSecrets } from './errors.js';
-import { bareModelId } from './models.js';
+import type { WebSocketServer } from 'ws';
 import { cachedImport } from '../shared/cached-import.js';
+import { boundedKey, checkTrustProxy, clientAddress } from './client-address.js';
+import { ConnectionCaps } from './connection-caps.js';
+import { describeError } from './errors.js';
+import { bareModelId } from './models.js';
 import { canonicalOrigin } from './origins.js';
+import type { VertexProxy, VertexProxyOptions } from './vertex-proxy-types.js';
+import { VertexRelay, type RelayContext } from './vertex-relay.js';
 
-/** Options for {@link createVertexProxy}. */
-export interface VertexProxyOptions {
-  /**
-   * Google Cloud project. The setup's model is rewritten to `projects/P/locations/L/publishers/google/models/M`.
-   * Default: the project of the default credentials (when `getAccessToken` is not overridden); when none can be
-   * found the model is forwarded as the browser sent it.
-   */
-  project?: string;
-  /** Vertex AI location. Default `us-central1`; `global` uses `aiplatform.googleapis.com`. */
-  location?: string;
-  /** Vertex AI API version of the Live endpoint. Default `v1beta1`. */
-  apiVersion?: string;
-  /**
-   * Full upstream WebSocket URL. Default `wss://{location}-aiplatform.googleapis.com/ws/google.cloud.aiplatform.
-   * {apiVersion}.LlmBidiService/BidiGenerateContent` (without the line break).
-   */
-  upstreamUrl?: string;
-  /**
-   * Supplies the OAuth access token sent upstream as `Authorization: Bearer …`. Default: Google's Application
-   * Default Credentials via `google-auth-library` (`GoogleAuth`, cloud-platform scope), which caches and
-   * refreshes the token.
-   */
-  getAccessToken?: () => string | Promise<string>;
-  /**
-   * Model every session uses, whatever the browser asks for (Vertex and Gemini model ids differ, e.g.
-   * `gemini-live-2.5-flash-native-audio`). Default: the browser's.
-   */
-  model?: string;
-  /**
-   * Exact origins allowed to connect. A browser upgrade whose `Origin` is not listed gets 403. Without the list
-   * any web page able to reach the proxy can spend your quota: set it, or check callers in `authorize`.
-   */
-  allowedOrigins?: readonly string[];
-  /**
-   * Your own admission check, given the upgrade request and the credential the browser put in the URL
-   * (`key=` or `access_token=`, e.g. a ticket your app issued). Return `false` to answer 401. The credential is
-   * never forwarded upstream either way.
-   */
-  authorize?: (request: IncomingMessage, credential: string | undefined) => boolean | Promise<boolean>;
-  /** Extra headers sent upstream (for example `x-goog-user-project`). Browser headers are never forwarded. */
-  headers?: Record<string, string>;
-  /** Largest WebSocket message accepted from either side, in bytes. Default 16 MiB. */
-  maxPayload?: number;
-  /** Milliseconds allowed for obtaining the token and opening the upstream connection. Default 15 000. */
-  connectTimeoutMs?: number;
-  /** Called with failures on either side (never with credentials in the message). Default: `console.error`. */
-  onError?: (error: Error) => void;
-}
-
-/** A running proxy server started by {@link VertexProxy.listen}. */
-export interface VertexProxyServer {
-  /** The underlying Node HTTP server. */
-  readonly server: Server;
-  /** The port it listens on. */
-  readonly port: number;
-  /** `http://host:port`: give it to the element as `api-base-url`. */
-  readonly url: string;
-  /** Closes every relayed session (1001) and the server. */
-  close(): Promise<void>;
-}
-
-/** A WebSocket relay from browsers speaking the Gemini Live protocol to the Vertex AI Live API. */
-export interface VertexProxy {
-  /**
-   * Handles an HTTP upgrade: pass it everything your `http.Server`'s `'upgrade'` event gives you. Paths other
-   * than the Live API's (`…/ws/google.ai.generativelanguage.*.GenerativeService.BidiGenerateContent*`, any
-   * prefix) are answered 404, so route other WebSocket endpoints before calling this.
-   */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /**
-   * Starts a dedicated HTTP server on `port` (default 0: any free port) and `host` (default: every interface,
-   * as `server.listen` does) that accepts only Live API upgrades and answers plain HTTP with 426.
-   */
-  listen(port?: number, host?: string): Promise<VertexProxyServer>;
-  /** Closes every relayed session with 1001 ("going away"); the proxy can still accept new ones afterwards. */
-  close(): Promise<void>;
-  /** Sessions currently being relayed. */
-  readonly connections: number;
-}
+export type { VertexProxy, VertexProxyOptions, VertexProxyServer } from './vertex-proxy-types.js';
 
 type WsModule = typeof import('ws');
 
@@ -94,6 +20,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -103,8 +30,15 @@ const STATUS_TEXT: Record<number, string> = {
  * Cloud credentials. The browser's SDK connects as if to the Gemini Developer API (point the element's
  * `api-base-url` at the proxy); the proxy opens the Vertex Live endpoint with `Authorization: Bearer <token>`,
  * rewrites the setup's model to the Vertex resource name, and relays every frame both ways, keeping text and
- * binary frames as they are and relaying close codes and reasons. Credentials in the browser's URL are never
- * forwarded. A failure on one side closes the other (1011 when the upstream fails) and never throws.
+ * binary frames as they are and relaying close codes and reasons (scrubbed of anything credential-like).
+ * Credentials in the browser's URL are never forwarded. A failure on one side closes the other (1011 when the
+ * upstream fails) and never throws.
+ *
+ * Safe by default: `authorize` is required (or `allowUnauthenticated: true`, for local development), sessions
+ * are capped in total and per client, idle ones closed, and `listen()` binds 127.0.0.1 unless told otherwise.
+ * Every browser frame is checked before it goes on: the first must be a `setup`, which is re-serialised with the
+ * model rewritten; a second `setup` is refused. Each direction stops reading while the other side's send
+ * buffer is over `highWaterMark`, so a peer that stops reading cannot make the proxy buffer without bound.
  *
  * Node only (it uses `ws`, loaded on first use, and `google-auth-library` unless `getAccessToken` is given).
  *
@@ -115,9 +49,11 @@ const STATUS_TEXT: Record<number, string> = {
  *   project: 'my-project',
  *   location: 'us-central1',
  *   model: 'gemini-live-2.5-flash-native-audio',
+ *   // Your check: here a short-lived ticket your app handed the signed-in page, sent as the element's api-key.
+ *   authorize: (request, ticket) => tickets.redeem(ticket),
  *   allowedOrigins: ['https://app.example.com'],
  * });
- * const { url } = await proxy.listen(8081);
+ * const { url } = await proxy.listen(8081, '0.0.0.0');
  * // <gemini-live api-base-url="https://live.example.com" api-key="unused"> (TLS terminated in front of it)
  * ```
  *
@@ -128,14 +64,31 @@ const STATUS_TEXT: Record<number, string> = {
  * ```
  */
 export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy {
+  if (options == null || typeof options !== 'object') throw new TypeError('createVertexProxy: options are required.');
+  if (typeof options.authorize !== 'function' && options.allowUnauthenticated !== true) {
+    throw new TypeError(
+      'createVertexProxy: pass `authorize(request, credential)` to decide who may use your Google Cloud ' +
+        'credentials, or `allowUnauthenticated: true` for local development.',
+    );
+  }
+  checkTrustProxy(options.trustProxy, 'createVertexProxy');
   const location = options.location ?? 'us-central1';
   const apiVersion = options.apiVersion ?? 'v1beta1';
   const host = location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`;
   const upstreamUrl =
     options.upstreamUrl ??
     `wss://${host}/ws/google.cloud.aiplatform.${apiVersion}.LlmBidiService/BidiGenerateContent`;
-  const maxPayload = options.maxPayload ?? 16 * 1024 * 1024;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+  const maxPayload = positive(options.maxPayload, 16 * 1024 * 1024, 'maxPayload');
+  const connectTimeoutMs = positive(options.connectTimeoutMs, 15_000, 'connectTimeoutMs');
+  const caps = new ConnectionCaps(
+    positive(options.maxConnections, 100, 'maxConnections'),
+    positive(options.maxConnectionsPerClient, 4, 'maxConnectionsPerClient'),
+  );
+  const idleTimeoutMs = positive(options.idleTimeoutMs, 300_000, 'idleTimeoutMs');
+  const flow = {
+    highWaterMark: positive(options.highWaterMark, 1024 * 1024, 'highWaterMark'),
+    stallTimeoutMs: positive(options.stallTimeoutMs, 10_000, 'stallTimeoutMs'),
+  };
   const allowedOrigins = options.allowedOrigins ? new Set(options.allowedOrigins.map(canonicalOrigin)) : undefined;
   const forcedModel = options.model ? bareModelId(options.model) : undefined;
 
@@ -146,6 +99,12 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       // A failing logger must not take the proxy down.
     }
   };
+  if (typeof options.authorize !== 'function') {
+    console.warn(
+      'gemini-live/server (vertex proxy): allowUnauthenticated is set — anyone who can reach this proxy spends ' +
+        'your Google Cloud quota. Use it for local development only.',
+    );
+  }
 
   const loadWs: () => Promise<WsModule> = cachedImport(() => import('ws'));
 
@@ -170,165 +129,28 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     return project;
   };
 
+  const modelName = (modelId: string, projectId: string | undefined): string => {
+    if (projectId) return `projects/${projectId}/locations/${location}/publishers/google/models/${modelId}`;
+    return forcedModel ? `publishers/google/models/${modelId}` : `models/${modelId}`;
+  };
+
   let server: WebSocketServer | undefined;
-  const sessions = new Set<{ close(): void; closed: Promise<void> }>();
-
-  const modelFor = (requested: unknown, projectId: string | undefined): string | undefined => {
-    const id = forcedModel ?? (typeof requested === 'string' ? bareModelId(requested) : undefined);
-    if (!id) return undefined;
-    if (projectId) return `projects/${projectId}/locations/${location}/publishers/google/models/${id}`;
-    return forcedModel ? `publishers/google/models/${id}` : (requested as string);
-  };
-
-  /** Rewrites the model of a `setup` message; anything else is forwarded untouched. */
-  const rewriteSetup = (data: Buffer, projectId: string | undefined): Buffer => {
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString('utf8'));
-    } catch {
-      return data;
-    }
-    const setup = (message as { setup?: Record<string, unknown> } | null)?.setup;
-    if (!setup || typeof setup !== 'object') return data;
-    const model = modelFor(setup.model, projectId);
-    if (model === undefined || model === setup.model) return data;
-    setup.model = model;
-    return Buffer.from(JSON.stringify(message), 'utf8');
-  };
-
-  const relay = (module: WsModule, client: WebSocket) => {
-    let upstream: WebSocket | undefined;
-    let projectId: string | undefined;
-    let accessToken: string | undefined;
-    let firstForwarded = false;
-    let clientClosed = false;
-    // Set when the proxy itself aborts the upstream, whose resulting error is then not worth reporting.
-    let abandoningUpstream = false;
-    const abandonUpstream = () => {
-      abandoningUpstream = true;
-      upstream?.terminate();
-    };
-    const pending: { data: Buffer; isBinary: boolean }[] = [];
-    let pendingBytes = 0;
-    let resolveClosed!: () => void;
-    const session = {
-      closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
-      close() {
-        closeClient(1001, 'Proxy shutting down');
-        if (upstream && upstream.readyState === module.WebSocket.OPEN) upstream.close(1001, 'Proxy shutting down');
-        else abandonUpstream();
-      },
-    };
-    sessions.add(session);
-
-    const fail = (message: string, error?: unknown) => {
-      const detail = error === undefined ? message : `${message}: ${describeError(error)}`;
-      report(new Error(scrubSecrets(`gemini-live/server (vertex proxy): ${detail}`, [accessToken])));
-    };
-
-    const closeClient = (code: number | undefined, reason: string) => {
-      if (client.readyState === module.WebSocket.OPEN) {
-        if (code === undefined) client.close();
-        else client.close(code, truncateReason(reason));
-      } else if (client.readyState === module.WebSocket.CONNECTING) {
-        client.terminate();
-      }
-    };
-
-    const sendUpstream = (data: Buffer, isBinary: boolean) => {
-      let payload = data;
-      if (!firstForwarded) {
-        firstForwarded = true;
-        payload = rewriteSetup(data, projectId);
-      }
-      upstream!.send(payload, { binary: isBinary }, (error) => {
-        if (error) fail('sending to Vertex AI failed', error);
-      });
-    };
-
-    client.on('error', (error) => fail('browser connection error', error));
-    client.on('message', (raw: RawData, isBinary: boolean) => {
-      const data = toBuffer(raw);
-      if (upstream && upstream.readyState === module.WebSocket.OPEN && pending.length === 0) {
-        sendUpstream(data, isBinary);
-        return;
-      }
-      pending.push({ data, isBinary });
-      pendingBytes += data.byteLength;
-      if (pendingBytes > maxPayload) {
-        fail('too much data buffered before Vertex AI answered');
-        closeClient(1009, 'Too much data before the session was ready');
-        abandonUpstream();
-      }
-    });
-    client.on('close', (code: number, reason: Buffer) => {
-      clientClosed = true;
-      sessions.delete(session);
-      resolveClosed();
-      if (!upstream) return;
-      if (upstream.readyState === module.WebSocket.OPEN) {
-        const relayed = relayableCode(code);
-        if (relayed === undefined) upstream.close();
-        else upstream.close(relayed ?? 1001, truncateReason(reason.toString('utf8')));
-      } else if (upstream.readyState === module.WebSocket.CONNECTING) {
-        abandonUpstream();
-      }
-    });
-
-    const timeout = setTimeout(() => {
-      if (upstream?.readyState === module.WebSocket.OPEN || clientClosed) return;
-      fail('timed out connecting to Vertex AI');
-      closeClient(1011, 'Upstream connection timed out');
-      abandonUpstream();
-    }, connectTimeoutMs);
-    timeout.unref?.();
-
-    void Promise.all([getAccessToken(), getProject()])
-      .then(([token, resolvedProject]) => {
-        accessToken = token;
-        projectId = resolvedProject;
-        if (clientClosed || client.readyState !== module.WebSocket.OPEN) return;
-        const socket = new module.WebSocket(upstreamUrl, {
-          headers: { ...options.headers, Authorization: `Bearer ${token}` },
-          maxPayload,
-          perMessageDeflate: false,
-          handshakeTimeout: connectTimeoutMs,
-        });
-        upstream = socket;
-        let opened = false;
-        socket.on('open', () => {
-          opened = true;
-          clearTimeout(timeout);
-          for (const message of pending.splice(0)) sendUpstream(message.data, message.isBinary);
-          pendingBytes = 0;
-        });
-        socket.on('message', (raw: RawData, isBinary: boolean) => {
-          if (client.readyState !== module.WebSocket.OPEN) return;
-          client.send(toBuffer(raw), { binary: isBinary }, (error) => {
-            if (error) fail('sending to the browser failed', error);
-          });
-        });
-        socket.on('error', (error) => {
-          if (abandoningUpstream) return;
-          fail(opened ? 'Vertex AI connection error' : 'connecting to Vertex AI failed', error);
-        });
-        socket.on('close', (code: number, reason: Buffer) => {
-          clearTimeout(timeout);
-          if (!opened) {
-            closeClient(1011, 'Upstream connection failed');
-            return;
-          }
-          const relayed = relayableCode(code);
-          if (relayed === undefined) closeClient(undefined, '');
-          else closeClient(relayed ?? 1011, relayed === null ? 'Upstream connection lost' : reason.toString('utf8'));
-        });
-      })
-      .catch((error: unknown) => {
-        clearTimeout(timeout);
-        fail('obtaining Google Cloud credentials failed', error);
-        closeClient(1011, 'Upstream authentication failed');
-      });
-  };
+  const relays = new Set<VertexRelay>();
+  const contextFor = (module: WsModule): RelayContext => ({
+    ws: module,
+    upstreamUrl,
+    headers: options.headers,
+    maxPayload,
+    connectTimeoutMs,
+    idleTimeoutMs,
+    flow,
+    forcedModel,
+    getAccessToken,
+    getProject,
+    modelName,
+    report,
+  });
+  let context: RelayContext | undefined;
 
   const accept = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = collapseSlashes(request.url ?? '/');
@@ -345,15 +167,42 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       if (!(await options.authorize(request, credential))) return rejectUpgrade(socket, 401);
     }
 
-    const module = await loadWs();
-    if (socket.destroyed) return;
-    server ??= new module.WebSocketServer({
-      noServer: true,
-      maxPayload,
-      perMessageDeflate: false,
-      clientTracking: false,
-    });
-    server.handleUpgrade(request, socket, head, (client) => relay(module, client));
+    const address = clientAddress(
+      (name) => headerValue(request.headers[name]),
+      request.socket?.remoteAddress,
+      options.trustProxy,
+    );
+    const key = await boundedKey(address ?? 'unknown');
+    const exceeded = caps.acquire(key);
+    if (exceeded) return rejectUpgrade(socket, exceeded === 'total' ? 503 : 429);
+    let released = false;
+    const release = () => {
+      if (!released) caps.release(key);
+      released = true;
+    };
+    try {
+      const module = await loadWs();
+      if (socket.destroyed) return release();
+      server ??= new module.WebSocketServer({
+        noServer: true,
+        maxPayload,
+        perMessageDeflate: false,
+        clientTracking: false,
+      });
+      context ??= contextFor(module);
+      socket.once('close', release);
+      server.handleUpgrade(request, socket, head, (client) => {
+        const relay = new VertexRelay(context!, client);
+        relays.add(relay);
+        void relay.closed.then(() => {
+          relays.delete(relay);
+          release();
+        });
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
   };
 
   const proxy: VertexProxy = {
@@ -367,7 +216,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       });
     },
 
-    async listen(port = 0, hostname?: string) {
+    async listen(port = 0, hostname = '127.0.0.1') {
       const [{ createServer }] = await Promise.all([import('node:http'), loadWs()]);
       const httpServer = createServer((_request, response) => {
         response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
@@ -383,7 +232,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       });
       const address = httpServer.address();
       const boundPort = typeof address === 'object' && address ? address.port : port;
-      const shownHost = !hostname || hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
+      const shownHost = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
       return {
         server: httpServer,
         port: boundPort,
@@ -398,19 +247,31 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     },
 
     async close() {
-      const closing = [...sessions];
-      for (const session of closing) session.close();
+      const closing = [...relays];
+      for (const relay of closing) relay.shutDown();
       await Promise.race([
-        Promise.all(closing.map((session) => session.closed)),
+        Promise.all(closing.map((relay) => relay.closed)),
         new Promise((resolve) => setTimeout(resolve, 1000).unref?.()),
       ]);
     },
 
     get connections() {
-      return sessions.size;
+      return relays.size;
     },
   };
   return proxy;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+    throw new TypeError(`createVertexProxy: \`${name}\` must be a positive number.`);
+  }
+  return value;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** `//ws//x` → `/ws/x` (the SDK joins its base URL and path with a double slash). */
@@ -428,29 +289,4 @@ function rejectUpgrade(socket: Duplex, status: number): void {
       `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   );
   socket.once('finish', () => socket.destroy());
-}
-
-function toBuffer(raw: RawData): Buffer {
-  if (Buffer.isBuffer(raw)) return raw;
-  if (Array.isArray(raw)) return Buffer.concat(raw);
-  return Buffer.from(raw);
-}
-
-/**
- * The code to relay for a received close code: `undefined` when none was sent (1005, relay none), `null` when
- * the code cannot be sent on (1006 abnormal closure, 1015, reserved ranges), otherwise the code itself.
- */
-function relayableCode(code: number): number | null | undefined {
-  if (code === 1005) return undefined;
-  const sendable = (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1006) || (code >= 3000 && code <= 4999);
-  return sendable ? code : null;
-}
-
-/** Close reasons are limited to 123 bytes of UTF-8; cut on a character boundary. */
-function truncateReason(reason: string): string {
-  const bytes = Buffer.from(reason, 'utf8');
-  if (bytes.byteLength <= 123) return reason;
-  let end = 123;
-  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
-  return bytes.subarray(0, end).toString('utf8');
 }

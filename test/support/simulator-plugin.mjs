@@ -58,7 +58,7 @@ export function simulatorPlugin(options = {}) {
       }
       const response = await fetch(`${simulator.url}/__sim/${route}`, {
         method: route === 'control' ? 'POST' : 'GET',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-sim-control': '1' },
         body: route === 'control' ? JSON.stringify(body) : undefined,
       });
       const text = await response.text();

@@ -5,12 +5,15 @@ import { captureConsole, listen, SIM_KEY, startTestSimulator, type TestSimulator
 
 describe('toNodeHandler', () => {
   describe('with an echoing Fetch handler', () => {
-    let seen: { method: string; url: string; headers: Record<string, string>; body: string } | undefined;
+    let seen:
+      | { method: string; url: string; headers: Record<string, string>; body: string; remoteAddress?: string }
+      | undefined;
     let site: Awaited<ReturnType<typeof listen>>;
 
     before(async () => {
-      const handler = toNodeHandler(async (request) => {
+      const handler = toNodeHandler(async (request, client) => {
         seen = {
+          remoteAddress: client?.remoteAddress,
           method: request.method,
           url: request.url,
           headers: Object.fromEntries(request.headers),
@@ -41,14 +44,17 @@ describe('toNodeHandler', () => {
       assert.equal(new URL(seen.url).search, '?x=1');
       assert.equal(seen.headers['x-custom'], 'yes');
       assert.equal(seen.headers['content-type'], 'application/json');
-      // The peer address stands in for X-Forwarded-For so that rate limits can tell clients apart.
-      assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
+      // The peer address travels beside the request, so that rate limits can tell clients apart; no header is
+      // made up from it.
+      assert.equal(seen.remoteAddress, '127.0.0.1');
+      assert.equal(seen.headers['x-forwarded-for'], undefined);
     });
 
-    it('keeps an X-Forwarded-For set by a proxy in front', async () => {
+    it('passes X-Forwarded-For on as it came, beside the socket address', async () => {
       const headers = { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' };
       await fetch(`${site.url}/`, { method: 'POST', headers, body: '' });
       assert.equal(seen?.headers['x-forwarded-for'], '203.0.113.9, 10.0.0.1');
+      assert.equal(seen?.remoteAddress, '127.0.0.1');
     });
 
     it('passes GET without a body', async () => {
@@ -162,9 +168,12 @@ describe('toNodeHandler', () => {
       const get = await fetch(`${site.url}/api/gemini-token`);
       assert.equal(get.status, 405);
       assert.equal(get.headers.get('allow'), 'POST');
-      // One token was minted above; the limit is 2 per minute for 127.0.0.1.
+      // One token was minted above; the limit is 2 per minute for 127.0.0.1, however the header is rotated.
       assert.equal((await fetch(`${site.url}/api/gemini-token`, { method: 'POST' })).status, 200);
-      const limited = await fetch(`${site.url}/api/gemini-token`, { method: 'POST' });
+      const limited = await fetch(`${site.url}/api/gemini-token`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '198.51.100.23', 'cf-connecting-ip': '198.51.100.24' },
+      });
       assert.equal(limited.status, 429);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     });

@@ -202,18 +202,16 @@ describe('createTokenHandler', () => {
 
   it('answers 429 with Retry-After once a client exceeds the limit', async () => {
     const h = handler({ rateLimit: { limit: 2, windowSeconds: 60 } });
-    const from = (ip: string) => post({}, { 'x-forwarded-for': `${ip}, 10.0.0.1` });
-    assert.equal((await call(h, from('203.0.113.1'))).response.status, 200);
-    assert.equal((await call(h, from('203.0.113.1'))).response.status, 200);
-    const limited = await call(h, from('203.0.113.1'));
+    const from = (ip: string) => (request: Request) => h(request, { remoteAddress: ip });
+    assert.equal((await call(from('203.0.113.1'), post({}))).response.status, 200);
+    assert.equal((await call(from('203.0.113.1'), post({}))).response.status, 200);
+    const limited = await call(from('203.0.113.1'), post({}));
     assert.equal(limited.response.status, 429);
     assert.equal(limited.json.error.code, 'rate-limited');
     const retryAfter = Number(limited.response.headers.get('retry-after'));
     assert.ok(retryAfter >= 1 && retryAfter <= 60);
-    // Another client is unaffected; CF-Connecting-IP wins over X-Forwarded-For.
-    assert.equal((await call(h, from('203.0.113.2'))).response.status, 200);
-    const cf = post({}, { 'cf-connecting-ip': '198.51.100.7', 'x-forwarded-for': '203.0.113.1' });
-    assert.equal((await call(h, cf)).response.status, 200);
+    // Another client is unaffected.
+    assert.equal((await call(from('203.0.113.2'), post({}))).response.status, 200);
   });
 
   it('takes a custom limiter and client key', async () => {
@@ -304,7 +302,8 @@ describe('createTokenHandler', () => {
         return { systemInstruction: `You run on ${model}.` };
       },
     });
-    assert.equal((await call(h, post({ model: 'model-b' }, { 'x-forwarded-for': '192.0.2.5' }))).response.status, 200);
+    const fromPeer = (request: Request) => h(request, { remoteAddress: '192.0.2.5' });
+    assert.equal((await call(fromPeer, post({ model: 'model-b' }))).response.status, 200);
     assert.deepEqual(seen, [{ model: 'model-b', clientKey: '192.0.2.5' }]);
   });
 
@@ -316,7 +315,7 @@ describe('createTokenHandler', () => {
       httpOptions: { baseUrl: sim.url },
       onError: (error) => errors.push(error),
     });
-    const response = await h(post({}));
+    const response = await h(post({}), { remoteAddress: '192.0.2.1' });
     const text = await assertNoSecret(response, wrongKey);
     assert.equal(response.status, 502);
     assert.equal(JSON.parse(text).error.code, 'upstream-error');
@@ -364,7 +363,7 @@ describe('createTokenHandler', () => {
         httpOptions: { baseUrl: service.url },
         onError: (error) => errors.push(error),
       });
-      assert.equal((await nonsense(post({}))).status, 502);
+      assert.equal((await nonsense(post({}), { remoteAddress: '192.0.2.1' })).status, 502);
     } finally {
       await service.close();
     }
@@ -373,7 +372,7 @@ describe('createTokenHandler', () => {
       httpOptions: { baseUrl: service.url },
       onError: (error) => errors.push(error),
     });
-    assert.equal((await unreachable(post({}))).status, 502);
+    assert.equal((await unreachable(post({}), { remoteAddress: '192.0.2.1' })).status, 502);
     assert.equal(errors.length, 2);
   });
 

@@ -1,64 +1,14 @@
 import assert from 'node:assert/strict';
-import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { GoogleGenAI, Modality, type LiveServerMessage, type Session } from '@google/genai';
-import { WebSocket, WebSocketServer } from 'ws';
 import { createVertexProxy, type VertexProxy, type VertexProxyServer } from '../../../src/server/index.js';
 import { captureConsole, SIM_KEY, startTestSimulator, waitFor, type TestSimulator } from './helpers.js';
+import { closeOf, LIVE_PATH, rawConnect, startCaptureUpstream, type Upstream } from './proxy-helpers.js';
 
 const BROWSER_KEY = 'browser-supplied-key-6d1f';
 const ACCESS_TOKEN = 'ya29.fake-access-token-9c2e';
-const LIVE_PATH = '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
-
-interface Capture {
-  url: string;
-  headers: IncomingHttpHeaders;
-  messages: { text: string; isBinary: boolean }[];
-  closed?: { code: number; reason: string };
-  socket: WebSocket;
-}
-
-/** A stand-in for the Vertex endpoint that records what reaches it and answers like the Live service. */
-async function startCaptureUpstream() {
-  const captures: Capture[] = [];
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  server.on('connection', (socket, request) => {
-    const capture: Capture = { url: request.url ?? '', headers: request.headers, messages: [], socket };
-    captures.push(capture);
-    socket.on('message', (data, isBinary) => {
-      const text = data.toString();
-      capture.messages.push({ text, isBinary });
-      let message: Record<string, unknown>;
-      try {
-        message = JSON.parse(text);
-      } catch {
-        return;
-      }
-      const reply = (value: unknown) => socket.send(Buffer.from(JSON.stringify(value)), { binary: true });
-      if (message.setup) reply({ setupComplete: {} });
-      if (message.clientContent) {
-        reply({ serverContent: { modelTurn: { parts: [{ text: 'upstream heard you' }] } } });
-        reply({ serverContent: { turnComplete: true } });
-      }
-    });
-    socket.on('close', (code, reason) => (capture.closed = { code, reason: reason.toString() }));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`,
-    captures,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-type Upstream = Awaited<ReturnType<typeof startCaptureUpstream>>;
 
 /** Opens a Live session through the proxy with the real SDK, recording what arrives. */
 async function connectSdk(baseUrl: string, model = 'gemini-live-test') {
@@ -84,23 +34,6 @@ function modelText(messages: LiveServerMessage[]): string {
     .join('');
 }
 
-/** Opens a raw WebSocket to the proxy; resolves with the socket once open, or rejects with the HTTP status. */
-function rawConnect(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
-    socket.once('open', () => resolve(socket));
-    socket.once('unexpected-response', (_request, response) => {
-      reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode }));
-      socket.terminate();
-    });
-    socket.once('error', reject);
-  });
-}
-
-function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
-  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-}
-
 describe('createVertexProxy', () => {
   const logs = captureConsole();
   let upstream: Upstream;
@@ -111,6 +44,7 @@ describe('createVertexProxy', () => {
   before(async () => {
     upstream = await startCaptureUpstream();
     proxy = createVertexProxy({
+      authorize: () => true,
       project: 'my-project',
       location: 'europe-west4',
       upstreamUrl: upstream.url,
@@ -178,12 +112,12 @@ describe('createVertexProxy', () => {
     assert.equal(capture.closed?.code, 1005);
   });
 
-  it('forwards a first frame that is not JSON untouched', async () => {
+  it('closes with 1007 when the first frame is not a setup, forwarding nothing', async () => {
     const socket = await rawConnect(`${server.url}${LIVE_PATH}`);
+    const closed = closeOf(socket);
     socket.send('not json');
-    const capture = await waitFor(() => (upstream.captures[0]?.messages.length ? upstream.captures[0] : undefined));
-    assert.equal(capture.messages[0].text, 'not json');
-    socket.close();
+    assert.deepEqual(await closed, { code: 1007, reason: 'The first message must be a setup' });
+    assert.ok(upstream.captures.every((capture) => capture.messages.length === 0));
   });
 
   it('refuses origins that are not allowed, and accepts listed ones', async () => {
@@ -217,6 +151,7 @@ describe('createVertexProxy while the upstream is still connecting', () => {
   it('holds early frames and forwards them in order, setup rewritten, once the upstream is open', async () => {
     const upstream = await startCaptureUpstream();
     const proxy = createVertexProxy({
+      authorize: () => true,
       project: 'p',
       location: 'global',
       model: 'gemini-live-2.5-flash-native-audio',
@@ -228,7 +163,7 @@ describe('createVertexProxy while the upstream is still connecting', () => {
       const socket = await rawConnect(`${server.url}${LIVE_PATH}?key=${BROWSER_KEY}`);
       socket.send(JSON.stringify({ setup: { model: 'models/whatever-the-browser-wants' } }));
       socket.send(JSON.stringify({ clientContent: { turns: [{ role: 'user', parts: [{ text: 'early' }] }] } }));
-      socket.send(Buffer.from([1, 2, 3]));
+      socket.send(Buffer.from(JSON.stringify({ realtimeInput: { text: 'as a binary frame' } })));
       const capture = await waitFor(() =>
         upstream.captures[0]?.messages.length === 3 ? upstream.captures[0] : undefined,
       );
@@ -261,6 +196,7 @@ describe('createVertexProxy failures', () => {
 
     const errors: Error[] = [];
     const proxy = createVertexProxy({
+      authorize: () => true,
       upstreamUrl: `ws://127.0.0.1:${port}/ws`,
       getAccessToken: () => ACCESS_TOKEN,
       onError: (error) => errors.push(error),
@@ -283,6 +219,7 @@ describe('createVertexProxy failures', () => {
   it('closes with 1011 when no access token can be obtained', async () => {
     const errors: Error[] = [];
     const proxy = createVertexProxy({
+      authorize: () => true,
       upstreamUrl: 'ws://127.0.0.1:9/never',
       getAccessToken: async () => {
         throw new Error('metadata server unreachable');
@@ -310,6 +247,7 @@ describe('createVertexProxy failures', () => {
     const { port } = refusing.address() as AddressInfo;
     const errors: Error[] = [];
     const proxy = createVertexProxy({
+      authorize: () => true,
       upstreamUrl: `ws://127.0.0.1:${port}/ws`,
       getAccessToken: () => ACCESS_TOKEN,
       onError: (error) => errors.push(error),
@@ -359,6 +297,7 @@ describe('createVertexProxy with the simulator standing in for Vertex AI', () =>
     sim = await startTestSimulator();
     const simWs = sim.url.replace(/^http/, 'ws');
     const proxy = createVertexProxy({
+      authorize: () => true,
       upstreamUrl: `${simWs}${LIVE_PATH}?key=${SIM_KEY}`,
       getAccessToken: () => ACCESS_TOKEN,
     });

@@ -16,7 +16,7 @@ describe('faults and scripted events', () => {
   async function post(body: unknown) {
     const response = await fetch(`${simulator.sim.url}/__sim/control`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-sim-control': '1' },
       body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -1,0 +1,64 @@
+/** A close the proxy answers a client frame with. */
+export interface Refusal {
+  code: 1007 | 1008;
+  reason: string;
+}
+
+/** The outcome of looking at one client frame. */
+export type GateDecision =
+  /** Forward the frame as received. */
+  | { kind: 'forward' }
+  /** The session's setup: forward this message (re-serialised) instead of the frame. */
+  | { kind: 'setup'; message: { setup: Record<string, unknown> }; modelId: string }
+  | { kind: 'refuse'; refusal: Refusal };
+
+/** Model ids a browser may name: `models/<id>` or a bare id, never a resource path or anything to escape. */
+const SAFE_MODEL = /^(?:models\/)?([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
+
+/**
+ * Checks every frame a browser sends before it goes upstream, so that the model the proxy forces cannot be
+ * dodged: the first frame must be a `setup`, a later `setup` is refused, and without a forced model the browser
+ * may only name a plain model id.
+ *
+ * Frames are read with `JSON.parse`, which keeps the last of duplicate keys, as protobuf's JSON parsers do, and
+ * the setup goes upstream re-serialised from what was parsed: upstream never sees a duplicate key, an escaped
+ * key or any other spelling the two parsers could read differently.
+ */
+export class SetupGate {
+  private setupSeen = false;
+
+  constructor(private readonly forcedModel: string | undefined) {}
+
+  inspect(data: Buffer): GateDecision {
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString('utf8'));
+    } catch {
+      return refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
+    }
+    const isObject = message !== null && typeof message === 'object' && !Array.isArray(message);
+    const hasSetup = isObject && Object.prototype.hasOwnProperty.call(message, 'setup');
+    if (this.setupSeen) {
+      return hasSetup ? refuse(1008, 'Only one setup is allowed per session') : { kind: 'forward' };
+    }
+    const setup = hasSetup ? (message as { setup: unknown }).setup : undefined;
+    if (setup === null || typeof setup !== 'object' || Array.isArray(setup)) {
+      return refuse(1007, 'The first message must be a setup');
+    }
+    this.setupSeen = true;
+    const modelId = this.modelFor((setup as { model?: unknown }).model);
+    if (!modelId) return refuse(1008, 'Model not allowed: name it as models/<id>');
+    // Only the setup goes on: a client message carries exactly one of setup, clientContent, … upstream.
+    return { kind: 'setup', message: { setup: { ...(setup as Record<string, unknown>) } }, modelId };
+  }
+
+  private modelFor(requested: unknown): string | undefined {
+    if (this.forcedModel) return this.forcedModel;
+    if (typeof requested !== 'string') return undefined;
+    return SAFE_MODEL.exec(requested)?.[1];
+  }
+}
+
+function refuse(code: 1007 | 1008, reason: string): GateDecision {
+  return { kind: 'refuse', refusal: { code, reason } };
+}
