@@ -307,9 +307,9 @@ describe('createVertexProxy backpressure', () => {
         assert.ok(grewMb < 64, `grew ${grewMb.toFixed(1)} MB`);
         assert.equal(proxy.connections, 1, 'still open before the stall timeout');
 
-        await waitFor(() => proxy.connections === 0, stallTimeoutMs + 5000);
+        await waitFor(() => proxy.connections === 0, { timeout: stallTimeoutMs + 5000 });
         assert.match(errors.map((error) => error.message).join('\n'), /the browser stopped reading/);
-        await waitFor(() => output.find((line) => line.startsWith('closed ')), 5000);
+        await waitFor(() => output.find((line) => line.startsWith('closed ')), { timeout: 5000 });
       } finally {
         await server.close();
       }
