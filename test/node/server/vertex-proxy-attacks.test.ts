@@ -285,7 +285,7 @@ describe('createVertexProxy backpressure', () => {
     lines.on('line', (line) => output.push(line));
     const stallTimeoutMs = 4000;
     try {
-      const port = Number((await waitFor(() => output.find((line) => line.startsWith('port ')), 10_000)).slice(5));
+      const port = Number((await waitFor(() => output.find((line) => line.startsWith('port ')), { timeout: 10_000 })).slice(5));
       const { server, proxy, errors } = await startProxy(
         { url: `ws://127.0.0.1:${port}/ws` },
         { authorize: () => true, stallTimeoutMs },
