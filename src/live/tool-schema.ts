@@ -99,8 +99,9 @@ function convert(schema: unknown, path: string, depth: number): Schema {
   if ('const' in schema) out.enum = enumValues([schema.const], `${path}/const`);
   if (schema.enum !== undefined) {
     if (!Array.isArray(schema.enum)) throw new SchemaConversionError(`${path}/enum`, 'must be an array');
-    out.enum = enumValues(schema.enum, `${path}/enum`);
-    if (out.enum.length < schema.enum.length) out.nullable = true;
+    const values = enumValues(schema.enum, `${path}/enum`);
+    out.enum = values;
+    if (values.length < schema.enum.length) out.nullable = true;
   }
 
   if (schema.properties !== undefined) {
