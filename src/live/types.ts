@@ -14,6 +14,8 @@ export interface Turn {
   readonly final: boolean;
   /** Set on a model turn cut off by the user; its text is trimmed to roughly what was heard. */
   readonly interrupted?: boolean;
+  /** Set on a model turn the service ended for a reason other than a normal end: its `turnCompleteReason`. */
+  readonly endReason?: string;
 }
 
 /** A function the model may call, declared to it as a function declaration. */
