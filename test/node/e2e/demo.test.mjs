@@ -239,4 +239,44 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     await page.evaluate(() => document.querySelector('gemini-live').stop());
     await context.close();
   });
+  test('on gemini-3.8-live: the text page shows spoken answers as text, and a typed request runs a non-blocking page tool', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(PROBE_SCRIPT);
+    const finalModelTurns = () =>
+      page.evaluate(() => document.querySelector('gemini-live').transcript.filter((turn) => turn.role === 'model' && turn.final).length);
+
+    await page.goto(`${baseUrl}/demo/text.html`);
+    await page.waitForFunction(() => customElements.get('gemini-live'));
+    await page.locator('gemini-live [part~="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('gemini-live').getAttribute('state') === 'listening', null, { timeout: 30_000 });
+    await page.evaluate(() => document.querySelector('gemini-live').sendText('Hello in text mode'));
+    await page.waitForFunction(
+      () => document.querySelector('gemini-live').transcript.some((turn) => turn.role === 'model' && turn.final && /You said: Hello in text mode/.test(turn.text)),
+      null,
+      { timeout: 60_000 },
+    );
+    const [record] = (await (await fetch(`${baseUrl}/__sim/connections`)).json()).connections.slice(-1);
+    assert.equal(record.setup.model, 'models/gemini-3.8-live');
+    assert.deepEqual(record.setup.generationConfig.responseModalities, ['AUDIO']);
+    assert.deepEqual(record.texts.map((entry) => entry.via), ['realtimeInput']);
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+
+    await page.goto(`${baseUrl}/demo/tools.html`);
+    await page.waitForFunction(() => customElements.get('gemini-live'));
+    await page.locator('gemini-live [part~="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('gemini-live').getAttribute('state') === 'listening', null, { timeout: 30_000 });
+    const before = await finalModelTurns();
+    await page.evaluate(() => document.querySelector('gemini-live').sendText('call set_page_colour with colour teal'));
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('#stage')).backgroundColor === 'rgb(0, 128, 128)', null, { timeout: 60_000 });
+    // The model talked on while the tool ran, then spoke the result once idle.
+    await page.waitForFunction((count) => document.querySelector('gemini-live').transcript.filter((turn) => turn.role === 'model' && turn.final).length >= count + 2, before, { timeout: 60_000 });
+    const tools = (await (await fetch(`${baseUrl}/__sim/connections`)).json()).connections.slice(-1)[0];
+    assert.deepEqual(tools.toolCalls.map((call) => [call.name, call.behavior, call.scheduling]), [['set_page_colour', 'non-blocking', 'WHEN_IDLE']]);
+    assert.deepEqual(tools.toolCalls[0].args, { colour: 'teal' });
+    const probe = await page.evaluate(() => window.__probe);
+    assert.deepEqual(probe.errors, []);
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+    await context.close();
+  });
 });
