@@ -49,7 +49,7 @@ describe('playback worklet (OfflineAudioContext)', () => {
       let ended = 0;
       queue.onPlaybackEnd = () => ended++;
       const rendered = (await renderAfterMessages(context)).getChannelData(0);
-      await waitFor(() => ended === 1, 2000, 'the end of playback');
+      await waitFor(() => ended === 1, { timeout: 2000, message: 'the end of playback' });
 
       expect(queue.underruns).to.equal(0);
       const start = firstAbove(rendered, 0.01);
@@ -80,7 +80,7 @@ describe('playback worklet (OfflineAudioContext)', () => {
       return resumeAfterMessages(context);
     });
     const rendered = (await renderAfterMessages(context)).getChannelData(0);
-    await waitFor(() => played.playedMs >= 0, 2000, 'the flush answer');
+    await waitFor(() => played.playedMs >= 0, { timeout: 2000, message: 'the flush answer' });
 
     const flushFrame = Math.round(flushAt * rate);
     const fadeFrames = (fadeMs * rate) / 1000;

@@ -375,7 +375,7 @@ describe('createVertexProxy with the simulator standing in for Vertex AI', () =>
     // The simulator's text-answering model (no current Live model answers in TEXT).
     const { session, messages, closed } = await connectSdk(server.url, 'simulator-text-live');
     session.sendClientContent({ turns: 'Hello there, what can you do?', turnComplete: true });
-    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), 5000);
+    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), { timeout: 5000 });
     assert.ok(modelText(messages).length > 0, 'the simulator answered with text');
     session.close();
     await waitFor(() => closed());
