@@ -84,11 +84,6 @@ export function setupCloseError(code: number | undefined, reason: string): LiveE
   return new LiveError('connection-failed', `The connection closed during setup (code ${code ?? 1006}): ${reason || 'no reason given'}`, true);
 }
 
-/** Close codes after which reconnecting cannot help, whatever the reason. */
-export function isFatalClose(code: number, reason = ''): boolean {
-  return classifyClose(code, reason).action === 'fail';
-}
-
 export function toLiveError(cause: unknown, fallback: LiveErrorCode = 'connection-failed'): LiveError {
   if (cause instanceof LiveError) return cause;
   const message = errorMessage(cause);
