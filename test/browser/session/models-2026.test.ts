@@ -138,18 +138,26 @@ describe('LiveSession on the Live API of late 2026', () => {
     probe = createSession({ model: LIVE });
     await probe.session.start();
     await control({ action: 'turn', text: 'I cannot help with that.', turnCompleteReason: 'PROHIBITED_INPUT_CONTENT', waitingForInput: true, wait: true });
-    await waitFor(() => lastModelText(probe!.transcript), { message: 'the model turn' });
-    const turn = probe.transcript.snapshot.find((candidate) => candidate.role === 'model')!;
+    // The caption is final with its last (`finished`) piece; the reason comes with turnComplete after it.
+    const turn = await waitFor(() => probe!.transcript.snapshot.find((candidate) => candidate.role === 'model' && candidate.endReason), {
+      message: 'the end reason',
+    });
     expect(turn.endReason).to.equal('PROHIBITED_INPUT_CONTENT');
+    expect(turn.text).to.equal('I cannot help with that.');
     expect(probe.errors).to.deep.equal([]);
   });
 
   describe('tools on gemini-3.8-live', () => {
+    /** Interruptions seen when the handler ran: the call arrived while the model spoke. */
+    let interruptionsAtCall = -1;
     const weather = (scheduling?: LiveTool['scheduling'], behavior?: LiveTool['behavior']): LiveTool => ({
       name: 'get_weather',
       description: 'Weather for a city',
       parameters: { type: 'object', properties: { city: { type: 'string' } } },
-      handler: ({ city }) => `sunny in ${String(city)}`,
+      handler: ({ city }) => {
+        interruptionsAtCall = probe!.interruptions;
+        return `sunny in ${String(city)}`;
+      },
       ...(scheduling ? { scheduling } : {}),
       ...(behavior ? { behavior } : {}),
     });
@@ -170,8 +178,10 @@ describe('LiveSession on the Live API of late 2026', () => {
         expect(record.toolResponses[0].functionResponses).to.deep.equal([
           { id: record.toolCalls[0].id, name: 'get_weather', response: { result: 'sunny in Paris', scheduling: wire } },
         ]);
-        // The call came while the model spoke its filler; playback went on.
-        expect(probe.interruptions).to.equal(0);
+        // The call came while the model spoke its filler, and playback went on (INTERRUPT cuts in only with
+        // the result, later).
+        expect(interruptionsAtCall).to.equal(0);
+        expect(probe.states).to.include('speaking');
       });
     }
 
