@@ -16,6 +16,12 @@ describe('LiveSession on the Live API of late 2026', () => {
     const list = await connections();
     return list[list.length - 1];
   };
+  /** The newest connection's record once a tool response reached it. */
+  const answered = () =>
+    waitFor(async () => {
+      const record = await latest();
+      return record.toolResponses.length > 0 ? record : undefined;
+    }, { message: 'the tool response' });
 
   beforeEach(() => resetSimulator());
   afterEach(async () => {
@@ -171,10 +177,7 @@ describe('LiveSession on the Live API of late 2026', () => {
         probe = createSession({ model: LIVE, tools: [weather(scheduling)] });
         await probe.session.start();
         probe.session.sendText('call get_weather with city Paris');
-        const record = await waitFor(async () => {
-          const r = await latest();
-          return r.toolResponses.length > 0 ? r : undefined;
-        }, { message: 'the tool response' });
+        const record = await answered();
         expect(record.toolResponses[0].functionResponses).to.deep.equal([
           { id: record.toolCalls[0].id, name: 'get_weather', response: { result: 'sunny in Paris', scheduling: wire } },
         ]);
@@ -189,10 +192,7 @@ describe('LiveSession on the Live API of late 2026', () => {
       probe = createSession({ model: LIVE, tools: [weather('interrupt', 'blocking')] });
       await probe.session.start();
       probe.session.sendText('call get_weather with city Oslo');
-      const record = await waitFor(async () => {
-        const r = await latest();
-        return r.toolResponses.length > 0 ? r : undefined;
-      }, { message: 'the tool response' });
+      const record = await answered();
       expect(record.toolResponses[0].functionResponses[0].response).to.deep.equal({ result: 'sunny in Oslo' });
     });
 
@@ -203,10 +203,7 @@ describe('LiveSession on the Live API of late 2026', () => {
       });
       await probe.session.start();
       probe.session.sendText('call get_weather with city Rome');
-      const record = await waitFor(async () => {
-        const r = await latest();
-        return r.toolResponses.length > 0 ? r : undefined;
-      }, { message: 'the tool response' });
+      const record = await answered();
       expect(record.toolResponses[0].functionResponses[0].response).to.deep.equal({ result: 'cloudy', scheduling: 'SILENT' });
     });
   });
