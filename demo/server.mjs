@@ -22,8 +22,14 @@ const TYPES = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
-/** The text-mode page's model: native-audio models answer only with audio. */
-const TEXT_MODEL = 'gemini-live-2.5-flash-preview';
+/** The Gemini API's Live models a page may ask a token for (the element's default first). */
+const LIVE_MODELS = [
+  'gemini-3.8-live',
+  'gemini-3.8-live-extended-thinking',
+  'gemini-3.1-flash-live-preview',
+  'gemini-2.5-flash-native-audio-latest',
+  'gemini-2.5-flash-native-audio-preview-12-2025',
+];
 
 // Pages without inline scripts are served under a strict policy, as a site with a strict CSP would serve them.
 const STRICT_CSP = "script-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'";
@@ -118,8 +124,7 @@ export async function startDemoServer(options = {}) {
       apiKey: simulatorMode ? 'sim-key' : apiKey,
       httpOptions: simulatorMode ? { baseUrl: `http://127.0.0.1:${port}` } : undefined,
       rateLimit: { limit: 60, windowSeconds: 60 },
-      // The native-audio default, and a half-cascade model for the text-mode page.
-      models: [DEFAULT_LIVE_MODEL, TEXT_MODEL],
+      models: [DEFAULT_LIVE_MODEL, ...LIVE_MODELS],
     }),
   );
 

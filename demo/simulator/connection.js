@@ -1,5 +1,6 @@
 // @ts-check
 import { Conversation } from './conversation.js';
+import { checkSetup, profileFor } from './models.js';
 import { base64ByteLength, base64ToPcm16, sampleRateOf } from './pcm.js';
 import { noteReceived, noteSent, sinceOpen, TIMELINE_LIMIT } from './records.js';
 import {
@@ -105,6 +106,8 @@ export class LiveConnection {
     this.lifetimeTimers = [];
     /** @type {{ code: number, reason: string } | null} */
     this.closeRequested = null;
+    /** @type {import('./models.js').SimModelProfile | null} */
+    this.profile = null;
   }
 
   get id() {
@@ -266,23 +269,29 @@ export class LiveConnection {
     const warning = Math.min(goAwayBeforeMs, connectionLifetimeMs);
     this.lifetimeTimers.push(
       setTimeout(() => this.send({ goAway: { timeLeft: formatDuration(warning) } }), connectionLifetimeMs - warning),
-      setTimeout(() => this.close(lifetimeCloseCode, Reason.LIFETIME_ENDED), connectionLifetimeMs),
+      setTimeout(() => this.#endOfLife(lifetimeCloseCode), connectionLifetimeMs),
     );
+  }
+
+  /**
+   * Closes at the end of the connection's lifetime with the service's reason: 1011 "Deadline expired…" on the
+   * Gemini API, 1000 "The operation was cancelled." on Vertex.
+   * @param {number} code
+   */
+  #endOfLife(code) {
+    this.close(code, code === CloseCode.NORMAL ? Reason.VERTEX_LIFETIME_ENDED : Reason.LIFETIME_ENDED);
   }
 
   /**
    * Sends `goAway` now; by default the connection then closes when the announced time is up.
    * @param {number} timeLeftMs
    * @param {boolean} closeAfter
+   * @param {number} [code] close code (default: the `lifetimeCloseCode` setting)
    */
-  goAway(timeLeftMs, closeAfter) {
+  goAway(timeLeftMs, closeAfter, code = this.context.settings.lifetimeCloseCode) {
     this.#clearLifetime();
     this.send({ goAway: { timeLeft: formatDuration(timeLeftMs) } });
-    if (closeAfter) {
-      this.lifetimeTimers.push(
-        setTimeout(() => this.close(this.context.settings.lifetimeCloseCode, Reason.LIFETIME_ENDED), timeLeftMs),
-      );
-    }
+    if (closeAfter) this.lifetimeTimers.push(setTimeout(() => this.#endOfLife(code), timeLeftMs));
   }
 
   /**
@@ -397,6 +406,14 @@ export class LiveConnection {
       this.close(CloseCode.POLICY, modelNotFoundReason(effective.model, this.route.apiVersion));
       return;
     }
+    const profile = profileFor(model);
+    const check = checkSetup(profile, effective);
+    record.notes.push(...check.notes);
+    if (check.refusal) {
+      this.close(check.refusal.code, check.refusal.reason);
+      return;
+    }
+    this.profile = profile;
 
     if (handle && !resumedSession && settings.unknownHandle === 'close') {
       this.close(CloseCode.POLICY, Reason.UNKNOWN_HANDLE);
@@ -415,6 +432,7 @@ export class LiveConnection {
 
     this.conversation = new Conversation({
       setup: effective,
+      profile,
       session,
       resumed: resumedSession !== null,
       speech: this.context.speech,
@@ -518,6 +536,13 @@ export class LiveConnection {
         case 'toolResponse':
           this.#toolResponse(message.toolResponse);
           break;
+        case 'contextUpdate':
+          if (!this.profile?.contextUpdates) {
+            this.close(CloseCode.INVALID, unknownFieldReason(key));
+            return;
+          }
+          this.#contextUpdate(message.contextUpdate);
+          break;
         case 'setup':
           this.close(CloseCode.INVALID, Reason.SECOND_SETUP);
           return;
@@ -612,6 +637,16 @@ export class LiveConnection {
       }
     }
     /** @type {Conversation} */ (this.conversation).onClientContent(turns, turnComplete);
+  }
+
+  /** @param {unknown} update */
+  #contextUpdate(update) {
+    if (!isObject(update)) {
+      this.close(CloseCode.INVALID, Reason.INVALID_ARGUMENT);
+      return;
+    }
+    this.record.contextUpdates.push({ at: sinceOpen(this.record), update: structuredClone(update) });
+    /** @type {Conversation} */ (this.conversation).onContextUpdate(update);
   }
 
   /** @param {unknown} toolResponse */

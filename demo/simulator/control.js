@@ -87,8 +87,15 @@ const CONNECTION_ACTIONS = {
   },
   goAway: {
     stage: 'ready',
-    run(connection, { timeLeftMs = 1000, close = true }) {
-      connection.goAway(Number(timeLeftMs), Boolean(close));
+    run(connection, { timeLeftMs = 1000, close = true, code }) {
+      connection.goAway(Number(timeLeftMs), Boolean(close), code === undefined ? undefined : Number(code));
+    },
+  },
+  quota: {
+    // The service refuses a session over quota (or over the concurrent-session limit) with 1011.
+    stage: 'setup',
+    run(connection, { reason = Reason.QUOTA }) {
+      connection.close(CloseCode.INTERNAL, String(reason));
     },
   },
   turn: {
@@ -309,10 +316,25 @@ export class SimulatorControl {
   /** Malformed frames. @param {{ target?: Target, kind?: string, count?: number, bytes?: number }} [o] */
   junk(o = {}) { return this.act({ action: 'junk', ...o }); }
 
-  /** `goAway` now, then close after `timeLeftMs` unless `close: false`. @param {{ target?: Target, timeLeftMs?: number, close?: boolean }} [o] */
+  /**
+   * `goAway` now, then close after `timeLeftMs` unless `close: false`, with the lifetime close (`code` 1011
+   * "Deadline expired…" by default, 1000 "The operation was cancelled." as Vertex does, or any other code).
+   * @param {{ target?: Target, timeLeftMs?: number, close?: boolean, code?: number }} [o]
+   */
   goAway(o = {}) { return this.act({ action: 'goAway', ...o }); }
 
-  /** A dictated model turn; `wait: true` resolves after it was sent. @param {TurnScript & { target?: Target, wait?: boolean }} script */
+  /**
+   * The quota refusal: close 1011 "You exceeded your current quota…" now, or (`target: 'next'`) instead of the
+   * next connection's setup.
+   * @param {{ target?: Target, reason?: string }} [o]
+   */
+  quota(o = {}) { return this.act({ action: 'quota', ...o }); }
+
+  /**
+   * A dictated model turn (with `turnCompleteReason` / `waitingForInput` on its `turnComplete` if given);
+   * `wait: true` resolves after it was sent.
+   * @param {TurnScript & { target?: Target, wait?: boolean }} script
+   */
   turn(script) { return this.act({ action: 'turn', ...script }); }
 
   /**

@@ -1,7 +1,8 @@
 // @ts-check
 import { randomBytes } from 'node:crypto';
 import { EnergyActivityDetector, detectorSettingsFor } from './activity-detector.js';
-import { ModelTurnStream, splitIntoPieces } from './model-turn-stream.js';
+import { runsNonBlocking } from './models.js';
+import { ModelTurnStream, splitIntoFragments, splitIntoPieces, transcriptionMessages } from './model-turn-stream.js';
 import { base64ToPcm16, speechLikeTone } from './pcm.js';
 import { composeAnswer, speechPlaceholder } from './persona.js';
 import { OUTPUT_SAMPLE_RATE } from './speech.js';
@@ -12,6 +13,7 @@ import { declaredFunctions, detectToolCall, exampleArguments } from './tool-inte
  * @typedef {import('./speech.js').SpeechSynthesizer} SpeechSynthesizer
  * @typedef {import('./persona.js').AnswerCause} AnswerCause
  * @typedef {import('./records.js').ConnectionRecord} ConnectionRecord
+ * @typedef {import('./models.js').SimModelProfile} SimModelProfile
  */
 
 /**
@@ -21,6 +23,7 @@ import { declaredFunctions, detectToolCall, exampleArguments } from './tool-inte
  * @property {number} sendAheadMs
  * @property {number} responseDelayMs time from end of user turn to first output, at speed 1
  * @property {{ thresholdDb: number, startMs: number, silenceMs: number }} activity
+ * @property {'after-audio' | 'before-audio'} inputTranscriptionOrder
  */
 
 /**
@@ -40,6 +43,8 @@ import { declaredFunctions, detectToolCall, exampleArguments } from './tool-inte
  * @property {ForcedToolCall} [toolCall] make this turn a function call instead
  * @property {boolean} [generationComplete] send `generationComplete` at the end (default true)
  * @property {boolean} [turnComplete] send `turnComplete` at the end (default true)
+ * @property {string} [turnCompleteReason] sent with `turnComplete` (e.g. "PROHIBITED_INPUT_CONTENT")
+ * @property {boolean} [waitingForInput] sent with `turnComplete`
  */
 
 /**
@@ -51,6 +56,14 @@ import { declaredFunctions, detectToolCall, exampleArguments } from './tool-inte
  * @property {ModelTurnStream | null} stream
  * @property {{ name: string, ids: string[], sent: boolean, answered: Set<string>, responses: unknown[] } | null} toolCall
  */
+
+/**
+ * @typedef {object} BackgroundCall a non-blocking function call: the model talks on while it runs
+ * @property {string} name
+ */
+
+/** What the model says while a non-blocking call runs. @param {string} name */
+const fillerFor = (name) => `I am running ${name.replace(/_/g, ' ')} in the background; go on.`;
 
 const AUDIO_TOKENS_PER_SECOND = 32;
 const IMAGE_TOKENS = 258;
@@ -66,6 +79,7 @@ export class Conversation {
   /**
    * @param {object} deps
    * @param {Record<string, any>} deps.setup effective wire-format setup
+   * @param {SimModelProfile} deps.profile what the model does (tool running, message shapes)
    * @param {Session} deps.session
    * @param {boolean} deps.resumed whether the session came from a resumption handle
    * @param {SpeechSynthesizer} deps.speech
@@ -86,6 +100,11 @@ export class Conversation {
     this.automaticActivity = !input.automaticActivityDetection?.disabled;
     this.interruptible = input.activityHandling !== 'NO_INTERRUPTION';
     this.functions = declaredFunctions(setup);
+    this.profile = deps.profile;
+    /** @type {Map<string, BackgroundCall>} non-blocking calls sent and not yet answered */
+    this.backgroundCalls = new Map();
+    /** @type {Array<Record<string, any>>} the user's transcription, held back until the model's first audio */
+    this.lateInput = [];
     const voiceConfig = setup.generationConfig?.speechConfig ?? {};
     this.voice = {
       voiceName: voiceConfig.voiceConfig?.prebuiltVoiceConfig?.voiceName,
@@ -213,12 +232,63 @@ export class Conversation {
    * @returns {boolean} whether the responses answered the pending tool call
    */
   onToolResponse(functionResponses) {
+    const responses = Array.isArray(functionResponses) ? functionResponses : [];
+    const background = responses.filter((response) => this.backgroundCalls.has(response?.id));
+    for (const response of background) this.#backgroundResult(response);
+    const blocking = responses.filter((response) => !background.includes(response));
+    return this.#blockingResponses(blocking) || background.length > 0;
+  }
+
+  /**
+   * A context update (`contextUpdate`): new tools and/or system instruction for the rest of the session.
+   * @param {Record<string, any>} update
+   */
+  onContextUpdate(update) {
+    const tools = update.tools && typeof update.tools === 'object' ? update.tools.tools : undefined;
+    if (Array.isArray(tools)) this.functions = declaredFunctions({ tools });
+    if (update.systemInstruction) this.deps.session.promptTokens += 1;
+  }
+
+  /**
+   * The result of a non-blocking call, taken up as its `scheduling` says: INTERRUPT cuts in, WHEN_IDLE waits for
+   * the end of the spoken turn, SILENT says nothing.
+   * @param {Record<string, any>} functionResponse
+   */
+  #backgroundResult(functionResponse) {
+    const id = functionResponse.id;
+    const call = /** @type {BackgroundCall} */ (this.backgroundCalls.get(id));
+    this.backgroundCalls.delete(id);
+    const { scheduling: inner, ...result } = functionResponse.response && typeof functionResponse.response === 'object' ? functionResponse.response : {};
+    const scheduling = String(functionResponse.scheduling ?? inner ?? 'WHEN_IDLE');
+    if (functionResponse.scheduling === undefined && inner === undefined) {
+      this.deps.record.notes.push(`toolResponse for ${call.name} without scheduling: taken as WHEN_IDLE`);
+    }
+    this.#markToolCall(id, 'answered', scheduling);
+    this.pendingInputTokens += textTokens(JSON.stringify(result));
+    if (scheduling === 'SILENT') return;
+    const speak = () => {
+      if (this.disposed) return;
+      const generation = this.#beginGeneration();
+      void this.#answer(generation, { kind: 'tool', name: call.name, response: result });
+    };
+    const speakWhenIdle = () => {
+      if (this.generation) void this.whenIdle().then(speakWhenIdle);
+      else speak();
+    };
+    if (scheduling === 'INTERRUPT' && this.generation) this.interrupt();
+    speakWhenIdle();
+  }
+
+  /**
+   * @param {unknown[]} responses
+   * @returns {boolean} whether the responses answered the pending blocking call
+   */
+  #blockingResponses(responses) {
     const generation = this.generation;
     const call = generation?.toolCall;
     if (!generation || !call || generation.phase !== 'awaitingTool') return false;
-    const responses = Array.isArray(functionResponses) ? functionResponses : [];
     let matched = false;
-    for (const response of responses) {
+    for (const response of /** @type {any[]} */ (responses)) {
       const id = typeof response?.id === 'string' ? response.id : null;
       const target = id ?? (response?.name === call.name ? call.ids.find((candidate) => !call.answered.has(candidate)) : null);
       if (!target || !call.ids.includes(target) || call.answered.has(target)) continue;
@@ -267,11 +337,7 @@ export class Conversation {
     if (this.disposed) return;
     if (this.generation) this.interrupt();
     const generation = this.#beginGeneration();
-    if (script.inputTranscript) {
-      for (const piece of splitIntoPieces(script.inputTranscript)) {
-        this.deps.send({ serverContent: { inputTranscription: { text: piece } } });
-      }
-    }
+    if (script.inputTranscript) this.#userTranscription(script.inputTranscript);
     if (script.toolCall) {
       this.#callTool(generation, script.toolCall);
       return;
@@ -286,11 +352,11 @@ export class Conversation {
     if (generation.cancelled) return;
     const transcript =
       typeof script.outputTranscript === 'string'
-        ? splitIntoPieces(script.outputTranscript)
+        ? splitIntoFragments(script.outputTranscript)
         : Array.isArray(script.outputTranscript)
           ? script.outputTranscript
           : audio && this.transcribeOutput && text
-            ? splitIntoPieces(text)
+            ? splitIntoFragments(text)
             : [];
     await this.#stream(generation, {
       audio,
@@ -299,6 +365,8 @@ export class Conversation {
     }, {
       generationComplete: script.generationComplete !== false,
       turnComplete: script.turnComplete !== false,
+      turnCompleteReason: script.turnCompleteReason,
+      waitingForInput: script.waitingForInput,
     });
   }
 
@@ -308,6 +376,7 @@ export class Conversation {
   interrupt() {
     const generation = this.generation;
     if (!generation) return;
+    this.#flushLateInput();
     generation.cancelled = true;
     generation.stream?.cancel();
     if (generation.phase === 'awaitingTool' && generation.toolCall?.sent) {
@@ -390,12 +459,7 @@ export class Conversation {
     const { session, record } = this.deps;
     if (cause.kind === 'audio') {
       this.pendingInputTokens += Math.ceil(cause.seconds * AUDIO_TOKENS_PER_SECOND);
-      if (this.transcribeInput && cause.seconds > 0) {
-        const placeholder = speechPlaceholder(cause.seconds);
-        for (const piece of splitIntoPieces(placeholder, 1)) {
-          this.deps.send({ serverContent: { inputTranscription: { text: piece } } });
-        }
-      }
+      if (cause.seconds > 0) this.#userTranscription(speechPlaceholder(cause.seconds));
       session.history.push({ role: 'user', text: speechPlaceholder(cause.seconds) });
     } else if (cause.kind === 'text') {
       this.pendingInputTokens += textTokens(cause.text);
@@ -405,17 +469,36 @@ export class Conversation {
     record.turns.user++;
     const generation = this.#beginGeneration();
     const forced = this.forcedToolCall ?? this.deps.takeForcedToolCall(this.toolCapable);
-    if (forced) {
-      this.forcedToolCall = null;
-      this.#callTool(generation, forced);
+    if (forced) this.forcedToolCall = null;
+    const detected = cause.kind === 'text' ? detectToolCall(cause.text, this.functions) : null;
+    const intent = forced ?? detected;
+    if (!intent) {
+      void this.#answer(generation, cause);
       return;
     }
-    const intent = cause.kind === 'text' ? detectToolCall(cause.text, this.functions) : null;
-    if (intent) {
-      this.#callTool(generation, intent);
-      return;
-    }
-    void this.#answer(generation, cause);
+    const fn = this.functions.find((candidate) => candidate.name === (intent.name ?? this.functions[0]?.name));
+    // The model never saw a schema given only as parametersJsonSchema: it calls the function with empty arguments.
+    if (intent === detected && fn?.argumentsUnseen) intent.args = {};
+    if (runsNonBlocking(this.profile, fn?.behavior)) this.#callToolInBackground(generation, intent);
+    else this.#callTool(generation, intent);
+  }
+
+  /**
+   * The user's words as transcription fragments: now, or (as the service sends them today) after the model's
+   * first audio of the answer.
+   * @param {string} text
+   */
+  #userTranscription(text) {
+    if (!this.transcribeInput) return;
+    const messages = transcriptionMessages('inputTranscription', splitIntoFragments(text));
+    if (this.deps.settings().inputTranscriptionOrder === 'after-audio') this.lateInput.push(...messages);
+    else for (const message of messages) this.deps.send(message);
+  }
+
+  /** Sends transcription still held back (the answer had no audio, or was cut short). */
+  #flushLateInput() {
+    const messages = this.lateInput.splice(0);
+    for (const message of messages) this.deps.send(message);
   }
 
   #beginGeneration() {
@@ -437,46 +520,92 @@ export class Conversation {
    * @param {ForcedToolCall} call
    */
   #callTool(generation, call) {
-    const name = call.name ?? this.functions[0]?.name ?? 'tool';
-    const args = call.args ?? exampleArguments(this.functions.find((fn) => fn.name === name));
-    const id = `fc-${randomBytes(6).toString('hex')}`;
+    const { name, args, id } = this.#prepareCall(call);
     generation.phase = 'awaitingTool';
     const toolCall = { name, ids: [id], sent: false, answered: new Set(), responses: [] };
     generation.toolCall = toolCall;
     this.#after(this.#responseDelay(), () => {
       if (generation.cancelled) return;
       toolCall.sent = true;
-      this.deps.send({ toolCall: { functionCalls: [{ id, name, args }] } });
-      this.deps.record.toolCalls.push({ id, name, args, at: Date.now() - this.deps.record.openedAt, status: 'pending' });
+      this.#flushLateInput();
+      this.deps.send(this.#noteCall(id, name, args, 'blocking'));
     });
+  }
+
+  /**
+   * A non-blocking call: the model says it is on it, sends the call while it speaks, and talks on; the result
+   * is taken up when it comes (see {@link #backgroundResult}).
+   * @param {Generation} generation
+   * @param {ForcedToolCall} call
+   */
+  #callToolInBackground(generation, call) {
+    const { name, args, id } = this.#prepareCall(call);
+    // Made once the filler has begun (a filler cut off before that never made the call).
+    const send = () => {
+      this.backgroundCalls.set(id, { name });
+      this.deps.send(this.#noteCall(id, name, args, 'non-blocking'));
+    };
+    void this.#answer(generation, { kind: 'text', text: '' }, { text: fillerFor(name), afterFirstAudio: [send] });
+  }
+
+  /**
+   * @param {ForcedToolCall} call
+   * @returns {{ name: string, args: Record<string, unknown>, id: string }}
+   */
+  #prepareCall(call) {
+    const name = call.name ?? this.functions[0]?.name ?? 'tool';
+    const fn = this.functions.find((candidate) => candidate.name === name);
+    // Arguments dictated through the control API are sent as dictated.
+    const args = call.args ?? (fn?.argumentsUnseen ? {} : exampleArguments(fn));
+    return { name, args, id: `fc-${randomBytes(6).toString('hex')}` };
+  }
+
+  /**
+   * Records a call and returns its message.
+   * @param {string} id
+   * @param {string} name
+   * @param {Record<string, unknown>} args
+   * @param {'blocking' | 'non-blocking'} behavior
+   */
+  #noteCall(id, name, args, behavior) {
+    this.deps.record.toolCalls.push({ id, name, args, at: Date.now() - this.deps.record.openedAt, status: 'pending', behavior });
+    return { toolCall: { functionCalls: [{ id, name, args }] } };
   }
 
   /**
    * @param {string} id
    * @param {'answered' | 'cancelled'} status
+   * @param {string} [scheduling] how a non-blocking call's result was taken up
    */
-  #markToolCall(id, status) {
+  #markToolCall(id, status, scheduling) {
     const entry = this.deps.record.toolCalls.find((call) => call.id === id);
-    if (entry) entry.status = status;
+    if (!entry) return;
+    entry.status = status;
+    if (scheduling) entry.scheduling = scheduling;
   }
 
   /**
    * Composes, voices and streams an answer.
    * @param {Generation} generation
    * @param {AnswerCause} cause
+   * @param {{ text?: string, afterFirstAudio?: Array<() => void> }} [extra] fixed words instead of composed
+   *   ones; what to do once the answer has begun
    */
-  async #answer(generation, cause) {
+  async #answer(generation, cause, extra = {}) {
     const { session } = this.deps;
     generation.phase = 'thinking';
-    const text = composeAnswer(cause, {
-      introduce: !session.introduced,
-      welcomeBack: this.welcomeBackPending,
-      turnNumber: session.userTurns,
-      videoFrames: this.videoFramesSinceAnswer,
-    });
-    session.introduced = true;
-    this.welcomeBackPending = false;
-    this.videoFramesSinceAnswer = 0;
+    let text = extra.text;
+    if (text === undefined) {
+      text = composeAnswer(cause, {
+        introduce: !session.introduced,
+        welcomeBack: this.welcomeBackPending,
+        turnNumber: session.userTurns,
+        videoFrames: this.videoFramesSinceAnswer,
+      });
+      session.introduced = true;
+      this.welcomeBackPending = false;
+      this.videoFramesSinceAnswer = 0;
+    }
     generation.text = text;
     const delay = this.#sleep(this.#responseDelay());
     const audio = this.audioOutput ? this.deps.speech.synthesize(text, this.voice) : null;
@@ -486,8 +615,9 @@ export class Conversation {
       generation,
       {
         audio: utterance ? utterance.samples : null,
-        transcript: utterance && this.transcribeOutput ? splitIntoPieces(text) : [],
+        transcript: utterance && this.transcribeOutput ? splitIntoFragments(text) : [],
         textParts: utterance ? [] : splitIntoPieces(text),
+        afterFirstAudio: extra.afterFirstAudio,
       },
       { generationComplete: true, turnComplete: true },
     );
@@ -496,14 +626,20 @@ export class Conversation {
   /**
    * @param {Generation} generation
    * @param {import('./model-turn-stream.js').StreamPlan} plan
-   * @param {{ generationComplete: boolean, turnComplete: boolean }} ending
+   * @param {{ generationComplete: boolean, turnComplete: boolean, turnCompleteReason?: string, waitingForInput?: boolean }} ending
    */
   async #stream(generation, plan, ending) {
     const settings = this.deps.settings();
     generation.phase = 'speaking';
     const stream = new ModelTurnStream(
-      plan,
-      { chunkMs: settings.chunkMs, aheadMs: settings.sendAheadMs, speed: settings.speed, textPieceMs: 60 },
+      { ...plan, afterFirstAudio: [() => this.#flushLateInput(), ...(plan.afterFirstAudio ?? [])] },
+      {
+        chunkMs: settings.chunkMs,
+        aheadMs: settings.sendAheadMs,
+        speed: settings.speed,
+        textPieceMs: 60,
+        combine: this.profile.combinedContent,
+      },
       this.deps.send,
     );
     generation.stream = stream;
@@ -519,25 +655,39 @@ export class Conversation {
       this.#releaseIdleWaiters();
       return;
     }
-    this.#finishTurn(generation, { interrupted: false, responseTokens });
+    this.#finishTurn(generation, {
+      interrupted: false,
+      responseTokens,
+      turnCompleteReason: ending.turnCompleteReason,
+      waitingForInput: ending.waitingForInput,
+    });
   }
 
   /**
    * Sends `turnComplete` with usage and closes the books on a model turn.
    * @param {Generation} generation
-   * @param {{ interrupted: boolean, responseTokens: number }} outcome
+   * @param {{ interrupted: boolean, responseTokens: number, turnCompleteReason?: string, waitingForInput?: boolean }} outcome
    */
   #finishTurn(generation, outcome) {
     const { session, record } = this.deps;
+    this.#flushLateInput();
     const promptTokens = session.promptTokens + this.pendingInputTokens;
-    this.deps.send({
-      serverContent: { turnComplete: true },
-      usageMetadata: {
-        promptTokenCount: promptTokens,
-        responseTokenCount: outcome.responseTokens,
-        totalTokenCount: promptTokens + outcome.responseTokens,
-      },
-    });
+    const usageMetadata = {
+      promptTokenCount: promptTokens,
+      responseTokenCount: outcome.responseTokens,
+      totalTokenCount: promptTokens + outcome.responseTokens,
+    };
+    /** @type {Record<string, unknown>} */
+    const serverContent = { turnComplete: true };
+    if (outcome.turnCompleteReason) serverContent.turnCompleteReason = outcome.turnCompleteReason;
+    if (outcome.waitingForInput !== undefined) serverContent.waitingForInput = outcome.waitingForInput;
+    // 3.x models send usage in a message of its own.
+    if (this.profile.separateUsage) {
+      this.deps.send({ serverContent });
+      this.deps.send({ usageMetadata });
+    } else {
+      this.deps.send({ serverContent, usageMetadata });
+    }
     session.promptTokens = promptTokens + outcome.responseTokens;
     this.pendingInputTokens = 0;
     const said = generation.text || (generation.toolCall ? `(call ${generation.toolCall.name})` : '');

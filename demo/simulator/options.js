@@ -3,17 +3,14 @@
  * Simulator options, their defaults, and the subset that can be changed while it runs.
  */
 
-/** Models the simulator serves (names without "models/"). */
-export const KNOWN_MODELS = Object.freeze([
-  'gemini-2.5-flash-native-audio-preview-09-2025',
-  'gemini-2.5-flash-native-audio-preview-12-2025',
-  'gemini-2.5-flash-native-audio-latest',
-  'gemini-2.5-flash-preview-native-audio-dialog',
-  'gemini-2.5-flash-exp-native-audio-thinking-dialog',
-  'gemini-live-2.5-flash-preview',
-  'gemini-live-2.5-flash',
-  'gemini-2.0-flash-live-001',
-]);
+import { MODEL_PROFILES } from './models.js';
+
+/**
+ * Models the simulator serves (names without "models/"): the Gemini API's Live models of late 2026, plus the
+ * simulator's own text-answering test model. Shut-down ids (`gemini-live-2.5-flash-preview`,
+ * `gemini-2.0-flash-live-001`) are not among them, so they are refused as "not found", as the service does.
+ */
+export const KNOWN_MODELS = Object.freeze(Object.keys(MODEL_PROFILES));
 
 /**
  * @typedef {'espeak' | 'tone' | 'silence'} VoiceMode
@@ -27,7 +24,10 @@ export const KNOWN_MODELS = Object.freeze([
  * @property {string[]} [models] served models without "models/" (default {@link KNOWN_MODELS})
  * @property {number} [connectionLifetimeMs] a connection is closed after this long (default 10 min; 0 = never)
  * @property {number} [goAwayBeforeMs] `goAway` comes this long before that close (default 60 s)
- * @property {number} [lifetimeCloseCode] close code at the end of a connection's lifetime (default 1000)
+ * @property {number} [lifetimeCloseCode] close code at the end of a connection's lifetime (default 1011, with
+ *   "Deadline expired before operation could complete."; 1000 gives Vertex's "The operation was cancelled.")
+ * @property {'after-audio' | 'before-audio'} [inputTranscriptionOrder] the user's transcription arrives after the
+ *   model's first audio (default, as the service sends it now) or before the answer
  * @property {boolean | VoiceMode} [voice] true/"espeak": espeak-ng speech; false/"tone": a speech-like tone of the
  *   same length; "silence": zeros (default true)
  * @property {number} [speed] pacing of everything the model does; 1 = real time, 10 = ten times faster,
@@ -60,6 +60,7 @@ export const KNOWN_MODELS = Object.freeze([
  * @property {number} connectionLifetimeMs
  * @property {number} goAwayBeforeMs
  * @property {number} lifetimeCloseCode
+ * @property {'after-audio' | 'before-audio'} inputTranscriptionOrder
  * @property {VoiceMode} voice
  * @property {number} speed
  * @property {number} chunkMs
@@ -96,7 +97,8 @@ export function resolveSettings(options) {
     models: (options.models ?? KNOWN_MODELS).map((model) => model.replace(/^models\//, '')),
     connectionLifetimeMs: options.connectionLifetimeMs ?? 10 * 60_000,
     goAwayBeforeMs: options.goAwayBeforeMs ?? 60_000,
-    lifetimeCloseCode: options.lifetimeCloseCode ?? 1000,
+    lifetimeCloseCode: options.lifetimeCloseCode ?? 1011,
+    inputTranscriptionOrder: options.inputTranscriptionOrder === 'before-audio' ? 'before-audio' : 'after-audio',
     voice: voiceMode(options.voice),
     speed: options.speed ?? 1,
     chunkMs: options.chunkMs ?? 40,
@@ -119,7 +121,7 @@ export function resolveSettings(options) {
 
 /** Options `configure` may change at run time (affects later connections and, for pacing, running ones). */
 export const CONFIGURABLE = Object.freeze([
-  'apiKeys', 'models', 'connectionLifetimeMs', 'goAwayBeforeMs', 'lifetimeCloseCode', 'voice', 'speed', 'chunkMs',
+  'apiKeys', 'models', 'connectionLifetimeMs', 'goAwayBeforeMs', 'lifetimeCloseCode', 'inputTranscriptionOrder', 'voice', 'speed', 'chunkMs',
   'sendAheadMs', 'responseDelayMs', 'setupDelayMs', 'activity', 'handleTtlMs', 'unknownHandle',
   'tokenConstraintMode', 'tokenResponse',
 ]);

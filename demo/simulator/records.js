@@ -28,7 +28,9 @@ export const TIMELINE_LIMIT = 5000;
  * @property {{ count: number, bytes: number, frames: Array<{ at: number, bytes: number, mimeType: string }> }} video
  * @property {Array<{ at: number, via: 'clientContent' | 'realtimeInput', text: string, turnComplete?: boolean }>} texts
  * @property {Array<{ at: number, functionResponses: unknown, matched: boolean }>} toolResponses
- * @property {Array<{ id: string, name: string, args: Record<string, unknown>, at: number, status: 'pending' | 'answered' | 'cancelled' }>} toolCalls
+ * @property {Array<{ id: string, name: string, args: Record<string, unknown>, at: number, status: 'pending' | 'answered' | 'cancelled', behavior: 'blocking' | 'non-blocking', scheduling?: string }>} toolCalls
+ *   `scheduling`: how a non-blocking call's result was taken up (INTERRUPT, WHEN_IDLE, SILENT)
+ * @property {Array<{ at: number, update: Record<string, any> }>} contextUpdates `contextUpdate` messages
  * @property {Array<{ at: number, type: string, seconds?: number }>} activity activityStart/End, audioStreamEnd,
  *   the simulator's own speechStart/speechEnd detections, and simulatedSpeech from the control API
  * @property {{ user: number, model: number, interrupted: number }} turns
@@ -73,6 +75,7 @@ export function createRecord({ id, url, route }) {
     texts: [],
     toolResponses: [],
     toolCalls: [],
+    contextUpdates: [],
     activity: [],
     turns: { user: 0, model: 0, interrupted: 0 },
     received: { total: 0, byType: {} },

@@ -9,6 +9,9 @@
  * @typedef {object} FunctionInfo
  * @property {string} name
  * @property {Record<string, string>} types JSON-schema type by parameter name, when declared
+ * @property {string | undefined} behavior the declaration's `behavior` ("BLOCKING" / "NON_BLOCKING"), if any
+ * @property {boolean} argumentsUnseen declared with `parametersJsonSchema` only, which Live models ignore: the
+ *   model calls it with empty arguments
  */
 
 /**
@@ -38,7 +41,12 @@ export function declaredFunctions(setup) {
           if (typeof type === 'string') types[key] = type.toLowerCase();
         }
       }
-      functions.push({ name: declaration.name, types });
+      functions.push({
+        name: declaration.name,
+        types,
+        behavior: typeof declaration.behavior === 'string' ? declaration.behavior : undefined,
+        argumentsUnseen: declaration.parameters === undefined && declaration.parametersJsonSchema !== undefined,
+      });
     }
   }
   return functions;

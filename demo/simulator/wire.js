@@ -25,7 +25,12 @@ export const Reason = Object.freeze({
   EXPLICIT_ACTIVITY:
     'Explicit activity control is not supported when automatic activity detection is enabled.',
   UNKNOWN_HANDLE: 'Session resumption handle is not valid or has expired.',
-  LIFETIME_ENDED: 'The connection reached its maximum lifetime.',
+  /** The Gemini API's close at the end of a connection's lifetime (google/adk-python#4140). */
+  LIFETIME_ENDED: 'Deadline expired before operation could complete.',
+  /** Vertex AI's close at the end of a connection's lifetime (pipecat-ai/pipecat#3112). */
+  VERTEX_LIFETIME_ENDED: 'The operation was cancelled.',
+  QUOTA: 'You exceeded your current quota, please check your plan and billing details.',
+  PROACTIVE_AUDIO_ALWAYS_ON: 'Request contains an invalid argument. Proactive audio cannot be turned off for this model.',
 });
 
 /**
@@ -39,10 +44,11 @@ export function modelNotFoundReason(model, apiVersion) {
 }
 
 /**
- * @param {string} key the unknown top-level field of a client message
+ * @param {string} key the unknown field
+ * @param {string} [at] the message path it was found at, e.g. "setup.generation_config"
  */
-export function unknownFieldReason(key) {
-  return `Invalid JSON payload received. Unknown name "${key}": Cannot find field.`;
+export function unknownFieldReason(key, at) {
+  return `Invalid JSON payload received. Unknown name "${key}"${at ? ` at '${at}'` : ''}: Cannot find field.`;
 }
 
 /** RFC 6455 limits a close reason to 123 bytes of UTF-8. */
@@ -106,6 +112,7 @@ export function describeServerMessage(message) {
   if (message.toolCall) return 'toolCall';
   if (message.toolCallCancellation) return 'toolCallCancellation';
   if (message.goAway) return 'goAway';
+  if (message.usageMetadata && !message.serverContent) return 'usageMetadata';
   if (message.sessionResumptionUpdate) return 'sessionResumptionUpdate';
   const content = message.serverContent;
   if (content && typeof content === 'object') {

@@ -237,6 +237,13 @@ export class GeminiLiveElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('muted')) this.session.setMuted(this.muted);
+    // While connected, new tools or instructions update the session (or its next connection).
+    if (changed.has('tools') || changed.has('systemInstruction')) {
+      this.session.updateContext({
+        ...(changed.has('tools') ? { tools: this.tools ?? [] } : {}),
+        ...(changed.has('systemInstruction') ? { systemInstruction: this.systemInstruction } : {}),
+      });
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
+import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from '../live/options.js';
 import type { LiveSession } from '../live/live-session.js';
 import { TranscriptModel } from '../live/transcript.js';
@@ -223,6 +223,11 @@ export class SessionController implements ReactiveController {
   /** Text typed before the session is up: sent once it connects. */
   queueText(text: string): void {
     this.pendingTexts.push(text);
+  }
+
+  /** Tools or system instruction changed: the running session takes them (a session not started yet reads them at start). */
+  updateContext(changes: { tools?: readonly LiveTool[]; systemInstruction?: string }): void {
+    this.session?.updateContext(changes);
   }
 
   setMuted(muted: boolean): void {

@@ -24,6 +24,8 @@ export interface GeminiLiveStrings {
   stopVideo: string;
   videoPreviewLabel: string;
   dismissError: string;
+  /** Shown under a model turn that the service ended for a reason other than a normal end (safety, refusal…). */
+  turnEndedEarly: string;
   status: Record<LiveState, string>;
   /** Push-to-talk status while listening. */
   statusPushToTalk: string;
@@ -54,6 +56,7 @@ const en: GeminiLiveStrings = {
   stopVideo: 'Stop sharing',
   videoPreviewLabel: 'What you are sharing',
   dismissError: 'Dismiss',
+  turnEndedEarly: '(the answer was stopped by the service)',
   status: {
     idle: 'Ready',
     connecting: 'Connecting…',
@@ -72,6 +75,8 @@ const en: GeminiLiveStrings = {
     'audio-failed': 'Audio could not be started in this browser.',
     'token-failed': 'Could not get permission to connect. Try again in a moment.',
     'auth-failed': 'The connection was refused: the access token or key is not valid.',
+    'invalid-request': 'The service refused this assistant\u2019s settings. The site needs to fix them; trying again will not help.',
+    'quota-exceeded': 'The service is at its usage limit right now. Try again later.',
     'model-not-found': 'The configured model is not available.',
     'setup-timeout': 'The service did not answer in time. Try again.',
     'connection-failed': 'Could not connect to the service. Check your connection and try again.',
@@ -80,7 +85,7 @@ const en: GeminiLiveStrings = {
     'video-denied': 'Camera or screen sharing was blocked.',
     'video-failed': 'Video could not be shared.',
     'not-connected': 'Start a conversation first.',
-    'config-invalid': 'This voice assistant is not set up: it has no token endpoint or key.',
+    'config-invalid': 'This voice assistant is not set up correctly, so it cannot start. The site needs to fix its settings.',
     default: 'Something went wrong. Try again.',
   },
 };
@@ -109,6 +114,7 @@ const de: GeminiLiveStrings = {
   stopVideo: 'Teilen beenden',
   videoPreviewLabel: 'Was Sie teilen',
   dismissError: 'Schließen',
+  turnEndedEarly: '(die Antwort wurde vom Dienst abgebrochen)',
   status: {
     idle: 'Bereit',
     connecting: 'Verbinde …',
@@ -127,6 +133,9 @@ const de: GeminiLiveStrings = {
     'audio-failed': 'Audio lässt sich in diesem Browser nicht starten.',
     'token-failed': 'Die Verbindungserlaubnis konnte nicht geholt werden. Versuchen Sie es gleich noch einmal.',
     'auth-failed': 'Die Verbindung wurde abgelehnt: Zugangstoken oder Schlüssel sind ungültig.',
+    'invalid-request':
+      'Der Dienst hat die Einstellungen dieses Assistenten abgelehnt. Die Website muss sie korrigieren; ein neuer Versuch hilft nicht.',
+    'quota-exceeded': 'Der Dienst ist gerade an seiner Nutzungsgrenze. Versuchen Sie es später noch einmal.',
     'model-not-found': 'Das eingestellte Modell ist nicht verfügbar.',
     'setup-timeout': 'Der Dienst hat nicht rechtzeitig geantwortet. Bitte erneut versuchen.',
     'connection-failed': 'Keine Verbindung zum Dienst. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
@@ -135,7 +144,7 @@ const de: GeminiLiveStrings = {
     'video-denied': 'Kamera oder Bildschirmfreigabe wurde blockiert.',
     'video-failed': 'Das Video konnte nicht geteilt werden.',
     'not-connected': 'Starten Sie zuerst ein Gespräch.',
-    'config-invalid': 'Dieser Sprachassistent ist nicht eingerichtet: Es fehlt ein Token-Endpunkt oder Schlüssel.',
+    'config-invalid': 'Dieser Sprachassistent ist nicht richtig eingerichtet und kann nicht starten. Die Website muss ihre Einstellungen korrigieren.',
     default: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.',
   },
 };
@@ -164,6 +173,7 @@ const fr: GeminiLiveStrings = {
   stopVideo: 'Arrêter le partage',
   videoPreviewLabel: 'Ce que vous partagez',
   dismissError: 'Fermer',
+  turnEndedEarly: '(la réponse a été interrompue par le service)',
   status: {
     idle: 'Prêt',
     connecting: 'Connexion…',
@@ -182,6 +192,9 @@ const fr: GeminiLiveStrings = {
     'audio-failed': 'Le son ne peut pas démarrer dans ce navigateur.',
     'token-failed': 'L\u2019autorisation de connexion n\u2019a pas pu être obtenue. Réessayez dans un instant.',
     'auth-failed': 'La connexion a été refusée : le jeton d\u2019accès ou la clé n\u2019est pas valide.',
+    'invalid-request':
+      'Le service a refusé les réglages de cet assistant. Le site doit les corriger ; réessayer n\u2019y changera rien.',
+    'quota-exceeded': 'Le service a atteint sa limite d\u2019utilisation pour le moment. Réessayez plus tard.',
     'model-not-found': 'Le modèle configuré n\u2019est pas disponible.',
     'setup-timeout': 'Le service n\u2019a pas répondu à temps. Réessayez.',
     'connection-failed': 'Connexion au service impossible. Vérifiez votre connexion et réessayez.',
@@ -190,7 +203,7 @@ const fr: GeminiLiveStrings = {
     'video-denied': 'Le partage de la caméra ou de l\u2019écran a été bloqué.',
     'video-failed': 'La vidéo n\u2019a pas pu être partagée.',
     'not-connected': 'Commencez d\u2019abord une conversation.',
-    'config-invalid': 'Cet assistant vocal n\u2019est pas configuré : il manque un point d\u2019accès de jeton ou une clé.',
+    'config-invalid': 'Cet assistant vocal n\u2019est pas correctement configuré et ne peut pas démarrer. Le site doit corriger ses réglages.',
     default: 'Une erreur s\u2019est produite. Réessayez.',
   },
 };

@@ -41,7 +41,11 @@ export function turnTemplate(turn: Turn, strings: GeminiLiveStrings): TemplateRe
     .join(' ');
   // One line: the turn keeps white space (pre-wrap), so template indentation would show.
   const speaker = turn.role === 'user' ? strings.user : strings.model;
-  const mark = turn.interrupted ? html` <span class="interrupted-mark">${strings.interrupted}</span>` : nothing;
+  const mark = turn.interrupted
+    ? html` <span class="interrupted-mark">${strings.interrupted}</span>`
+    : turn.endReason
+      ? html` <span class="interrupted-mark" title=${turn.endReason}>${strings.turnEndedEarly}</span>`
+      : nothing;
   return html`<li part=${parts} class=${classMap({ partial: !turn.final })}><span class="speaker">${speaker}: </span>${turn.text}${mark}</li>`;
 }
 

@@ -1,4 +1,4 @@
-import type { LiveSendRealtimeInputParameters, Session } from '@google/genai';
+import type { LiveClientContextUpdate, LiveSendRealtimeInputParameters, Session } from '@google/genai';
 import type { FunctionResponse } from './tool-dispatcher.js';
 import { AudioBacklog } from './audio-backlog.js';
 import { PendingTexts } from './pending-texts.js';
@@ -74,6 +74,15 @@ export class ClientOutbox {
     return target !== undefined && target.bufferedAmount < MAX_VIDEO_BACKLOG_BYTES;
   }
 
+  /** New tools and/or system instruction for the session in progress. */
+  contextUpdate(update: LiveClientContextUpdate): void {
+    try {
+      this.target()?.session.sendContextUpdate(update);
+    } catch {
+      // The connection is going away; the next one is set up with the new context anyway.
+    }
+  }
+
   toolResponse(response: FunctionResponse): void {
     try {
       this.target()?.session.sendToolResponse({ functionResponses: [response] });
@@ -110,9 +119,10 @@ export class ClientOutbox {
     }
   }
 
+  /** Typed text goes where the service takes user input (`clientContent` is for history and context). */
   private sendText(session: Session, text: string): void {
     try {
-      session.sendClientContent({ turns: [{ role: 'user', parts: [{ text }] }], turnComplete: true });
+      session.sendRealtimeInput({ text });
     } catch {
       this.texts.push(text);
     }

@@ -1,5 +1,8 @@
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveSessionOptions } from './options.js';
+import { fitConfigToModel } from './model-config.js';
+import { modelProfile, type ModelProfile } from './models.js';
+import { toolDeclarations } from './tool-schema.js';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +44,7 @@ export function buildLiveConfig(options: LiveSessionOptions, resumptionHandle?: 
 
   const transcription = options.transcription ?? 'both';
   if (transcription === 'both' || transcription === 'input') config.inputAudioTranscription = {};
-  // Output transcription only makes sense for spoken answers; text answers are their own transcript.
+  // Text answers are their own transcript (a model that answers only in audio gets it back from the profile).
   if ((transcription === 'both' || transcription === 'output') && options.responseModality !== 'text') {
     config.outputAudioTranscription = {};
   }
@@ -50,21 +53,25 @@ export function buildLiveConfig(options: LiveSessionOptions, resumptionHandle?: 
     config.realtimeInputConfig = { automaticActivityDetection: { disabled: true } };
   }
 
-  const tools: Json[] = [];
-  const declarations = (options.tools ?? [])
-    .filter((tool) => tool && typeof tool.name === 'string' && tool.name)
-    .map((tool) => {
-      const declaration: Json = { name: tool.name };
-      if (tool.description) declaration.description = tool.description;
-      if (tool.parameters) declaration.parametersJsonSchema = tool.parameters;
-      return declaration;
-    });
-  if (declarations.length) tools.push({ functionDeclarations: declarations });
-  if (options.googleSearch) tools.push({ googleSearch: {} });
+  const profile = modelProfile(options.model);
+  const tools = buildTools(options, profile);
   if (tools.length) config.tools = tools;
 
   const merged = deepMerge(config, options.config as Json | undefined);
   // The newest resumption handle wins over one given in `config`, or a reconnect would rewind the conversation.
   if (resumptionHandle) merged.sessionResumption = { ...(merged.sessionResumption as Json), handle: resumptionHandle };
-  return merged as LiveConnectConfig;
+  // Last, so that nothing the model refuses is sent, whether from an attribute or from `config`.
+  return fitConfigToModel(merged as LiveConnectConfig, profile, options.responseModality);
+}
+
+/**
+ * The `tools` of a setup or a context update: the page's functions in the API's schema vocabulary, and Google
+ * Search. Throws a `config-invalid` LiveError for a tool schema that cannot be converted.
+ */
+export function buildTools(options: Pick<LiveSessionOptions, 'tools' | 'googleSearch'>, profile: ModelProfile | undefined): Json[] {
+  const tools: Json[] = [];
+  const declarations = toolDeclarations(options.tools ?? [], profile);
+  if (declarations.length) tools.push({ functionDeclarations: declarations });
+  if (options.googleSearch) tools.push({ googleSearch: {} });
+  return tools;
 }

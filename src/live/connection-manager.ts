@@ -6,7 +6,7 @@ import type { ResumptionStore } from './resumption-store.js';
 import type { Credential, TokenSource } from './token-source.js';
 import { buildLiveConfig } from './config.js';
 import { Connection } from './connection.js';
-import { LiveError, isFatalClose, setupCloseError, toLiveError } from './errors.js';
+import { LiveError, classifyClose, setupCloseError, toLiveError } from './errors.js';
 import { errorMessage } from '../shared/error-message.js';
 
 type Sdk = typeof import('./sdk-live.js');
@@ -276,13 +276,10 @@ export class ConnectionManager {
       return;
     }
     const code = event?.code ?? 1006;
-    if (isFatalClose(code)) {
-      const reason = event?.reason || 'no reason given';
-      this.events.onFail(
-        code === 1007
-          ? new LiveError('auth-failed', `The service refused the credentials: ${reason}`, false)
-          : new LiveError('server-closed', `The service closed the conversation (${code}): ${reason}`, false),
-      );
+    // The end of a connection's life (or any close after goAway) resumes like a drop; refusals and quota end it.
+    const verdict = classifyClose(code, event?.reason ?? '', { afterGoAway: conn.goingAway });
+    if (verdict.action === 'fail') {
+      this.events.onFail(verdict.error);
       return;
     }
     void this.reconnect(code, event?.reason ?? '');

@@ -29,20 +29,59 @@ export function microphoneError(cause: unknown): LiveError {
   return new LiveError('mic-failed', `The microphone could not be opened: ${text}`, true, { cause });
 }
 
-/** Classifies a close that happened before `setupComplete`. */
-export function setupCloseError(code: number | undefined, reason: string): LiveError {
+/** Reasons that say the credentials themselves were refused (as opposed to some other invalid argument). */
+const CREDENTIALS_REASON = /api key|access token|auth_?token|credential|unauthenticated|permission denied|expired/i;
+/** Reasons that say a quota or the concurrent-session limit was hit. */
+const QUOTA_REASON = /quota|resource[_ ]exhausted|rate limit|too many (concurrent )?(sessions|requests)/i;
+/** Reasons the service gives when a connection reaches the end of its lifetime. */
+const LIFETIME_REASON = /deadline expired|operation was cancell?ed/i;
+
+/**
+ * What a close means for the session: the end of a connection's life or a drop (`resume` with the newest
+ * handle, no error shown), or an error to report (`fail`, never retried in a loop).
+ */
+export type CloseVerdict = { action: 'resume' } | { action: 'fail'; error: LiveError };
+
+/**
+ * Classifies a close by code and reason. `afterGoAway`: the server announced the end first, so whatever code it
+ * closes with, the conversation goes on on a new connection.
+ */
+export function classifyClose(code: number | undefined, reason: string, { afterGoAway = false } = {}): CloseVerdict {
   const why = reason || 'no reason given';
-  if (code === 1007) return new LiveError('auth-failed', `The service refused the credentials: ${why}`, false);
-  if (code === 1008) {
-    if (/not found|not supported/i.test(reason)) return new LiveError('model-not-found', `The model is not available: ${why}`, false);
-    return new LiveError('server-closed', `The service refused the setup (1008): ${why}`, false);
+  if (afterGoAway || LIFETIME_REASON.test(reason)) return { action: 'resume' };
+  switch (code) {
+    case 1007:
+      return {
+        action: 'fail',
+        error: CREDENTIALS_REASON.test(reason)
+          ? new LiveError('auth-failed', `The service refused the credentials: ${why}`, false)
+          : new LiveError('invalid-request', `The service refused the request: ${why}`, false),
+      };
+    case 1008:
+      return {
+        action: 'fail',
+        error: /not found|not supported/i.test(reason)
+          ? new LiveError('model-not-found', `The model is not available: ${why}`, false)
+          : new LiveError('server-closed', `The service closed the conversation (1008): ${why}`, false),
+      };
+    case 1003:
+      return { action: 'fail', error: new LiveError('server-closed', `The service closed the conversation (1003): ${why}`, false) };
+    case 1011:
+      if (QUOTA_REASON.test(reason)) {
+        // Not recoverable: a page that restarts on recoverable errors would otherwise retry against the quota.
+        return { action: 'fail', error: new LiveError('quota-exceeded', `The service's quota is used up: ${why}`, false) };
+      }
+      return { action: 'resume' };
+    default:
+      return { action: 'resume' };
   }
-  return new LiveError('connection-failed', `The connection closed during setup (code ${code ?? 1006}): ${why}`, true);
 }
 
-/** Close codes after which reconnecting cannot help. */
-export function isFatalClose(code: number): boolean {
-  return code === 1007 || code === 1008 || code === 1003;
+/** Classifies a close that happened before `setupComplete`. */
+export function setupCloseError(code: number | undefined, reason: string): LiveError {
+  const verdict = classifyClose(code, reason);
+  if (verdict.action === 'fail') return verdict.error;
+  return new LiveError('connection-failed', `The connection closed during setup (code ${code ?? 1006}): ${reason || 'no reason given'}`, true);
 }
 
 export function toLiveError(cause: unknown, fallback: LiveErrorCode = 'connection-failed'): LiveError {

@@ -3,7 +3,11 @@ import type { VideoCapture } from './video-capture.js';
 import type { LiveErrorDetail, LiveState } from './types.js';
 import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from './options.js';
 import type { TranscriptModel } from './transcript.js';
+import type { LiveClientContextUpdate } from '@google/genai';
+import type { LiveTool } from './types.js';
 import { ClientOutbox } from './client-outbox.js';
+import { buildTools } from './config.js';
+import { modelProfile, runsNonBlocking } from './models.js';
 import { ConnectionManager } from './connection-manager.js';
 import { LiveError, microphoneError, toLiveError } from './errors.js';
 import { typedText } from './pending-texts.js';
@@ -98,6 +102,7 @@ export class LiveSession {
       () => this.options.tools,
       (response) => this.outbox.toolResponse(response),
       (call) => this.callbacks.onToolCall(call),
+      (tool) => runsNonBlocking(modelProfile(this.options.model), tool?.behavior),
     );
     this.router = new ServerEventRouter(this.transcript, this.dispatcher, this.connections, callbacks, options.responseModality === 'text', {
       engine: () => this.engine,
@@ -176,6 +181,28 @@ export class LiveSession {
     if (!typed || this.disposed) return;
     this.transcript.add('user', typed);
     this.outbox.text(typed);
+  }
+
+  /**
+   * New tools and/or system instruction while connected: sent as a context update where the model takes one;
+   * otherwise (and in any case for later connections) they apply when the next connection is set up, which
+   * resumes the same conversation.
+   */
+  updateContext(changes: { tools?: readonly LiveTool[]; systemInstruction?: string }): void {
+    if (this.disposed) return;
+    if ('tools' in changes) this.options.tools = changes.tools ?? [];
+    if ('systemInstruction' in changes) this.options.systemInstruction = changes.systemInstruction;
+    const profile = modelProfile(this.options.model);
+    if (profile && !profile.contextUpdates) return;
+    const update: LiveClientContextUpdate = {};
+    if ('systemInstruction' in changes) update.systemInstruction = { parts: [{ text: changes.systemInstruction ?? '' }], role: 'user' };
+    try {
+      if ('tools' in changes) update.tools = { tools: buildTools(this.options, profile) };
+    } catch (error) {
+      this.callbacks.onError(toLiveError(error, 'config-invalid').detail);
+      return;
+    }
+    this.outbox.contextUpdate(update);
   }
 
   /** Push-to-talk: the user holds the talk control. */

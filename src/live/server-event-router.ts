@@ -8,6 +8,9 @@ import type { ToolDispatcher } from './tool-dispatcher.js';
 import { readServerMessage, type ServerEvent } from './server-message.js';
 import { base64ToBytes } from '../audio/base64.js';
 
+/** `turnCompleteReason` values that mean the answer ended as it should. */
+const NORMAL_ENDS = new Set(['TURN_COMPLETE_REASON_UNSPECIFIED', 'NEED_MORE_INPUT']);
+
 /** What the router needs from the rest of the session. */
 export interface RouterContext {
   /** The engine that plays model audio, once it exists. */
@@ -23,6 +26,8 @@ export interface RouterContext {
  */
 export class ServerEventRouter {
   private turnOpen = false;
+  /** The transcript turn of the answer in progress, once it has words. */
+  private turnId?: string;
   private turnReceivedMs = 0;
   private droppedFrames = 0;
 
@@ -75,26 +80,34 @@ export class ServerEventRouter {
     if (event.resumption?.resumable) connections.saveHandle(event.resumption.handle);
     if (event.goAway) connections.beginHandover(from, event.goAway.timeLeftMs);
 
+    // The user's words may come after the answer began: the transcript puts them before it.
+    if (event.interimInput !== undefined) transcript.interim('user', event.interimInput);
     if (event.inputTranscription) transcript.append('user', event.inputTranscription);
+    if (event.inputFinished) transcript.finish('user');
 
     const modelOutput = event.audio.length > 0 || event.text.length > 0 || Boolean(event.outputTranscription);
     if (modelOutput && !this.turnOpen) {
       this.turnOpen = true;
+      this.turnId = undefined;
       this.turnReceivedMs = 0;
       transcript.finish('user');
-      this.session.engine()?.startTurn();
+      if (!this.textResponses) this.session.engine()?.startTurn();
     }
-    for (const piece of event.audio) this.play(piece.data, piece.sampleRate);
+    // Text answers from a model that speaks them: the words are its transcription, the sound is never played.
+    if (!this.textResponses) for (const piece of event.audio) this.play(piece.data, piece.sampleRate);
     if (this.textResponses) {
-      for (const text of event.text) transcript.append('model', text);
+      for (const text of event.text) this.turnId = transcript.append('model', text) ?? this.turnId;
     }
-    if (event.outputTranscription) transcript.append('model', event.outputTranscription);
+    if (event.outputTranscription) this.turnId = transcript.append('model', event.outputTranscription) ?? this.turnId;
+    if (event.outputFinished) transcript.finish('model');
 
     if (event.interrupted) this.interrupted();
     if (event.turnComplete) {
       transcript.finish('user');
       transcript.finish('model');
+      this.noteEndReason(event.turnCompleteReason);
       this.turnOpen = false;
+      this.turnId = undefined;
       connections.turnComplete(from);
     }
     if (event.usage) this.callbacks.onUsage(event.usage);
@@ -104,6 +117,13 @@ export class ServerEventRouter {
     }
     if (event.toolCancellations.length) this.tools.cancel(event.toolCancellations);
     this.session.onActivity();
+  }
+
+  /** A turn the service ended for another reason than a normal end keeps that reason, shown with the turn. */
+  private noteEndReason(reason: string | undefined): void {
+    if (!reason || NORMAL_ENDS.has(reason)) return;
+    const id = this.turnId ?? this.transcript.add('model', '').id;
+    this.transcript.markEnded(id, reason);
   }
 
   private play(base64: string, sampleRate: number): void {
@@ -125,8 +145,9 @@ export class ServerEventRouter {
 
   private interrupted(): void {
     const received = this.turnReceivedMs;
-    const turnId = this.transcript.interrupt();
+    const turnId = this.transcript.interrupt(this.turnId);
     this.turnOpen = false;
+    this.turnId = undefined;
     this.callbacks.onInterrupted();
     const engine = this.session.engine();
     if (!engine) return;

@@ -3,6 +3,8 @@
  * must never throw into the page, so every field is checked and anything unexpected is dropped.
  */
 
+import { normalizeUsage } from './usage.js';
+
 export interface AudioPiece {
   data: string;
   sampleRate: number;
@@ -18,9 +20,17 @@ export interface ServerEvent {
   audio: AudioPiece[];
   text: string[];
   inputTranscription?: string;
+  /** The user's side of the caption is complete. */
+  inputFinished: boolean;
+  /** Words of the user's that may still change (`interimInputTranscription`). */
+  interimInput?: string;
   outputTranscription?: string;
+  /** The model's side of the caption is complete. */
+  outputFinished: boolean;
   interrupted: boolean;
   turnComplete: boolean;
+  /** Why the turn ended, when the service says (e.g. "PROHIBITED_INPUT_CONTENT"). */
+  turnCompleteReason?: string;
   usage?: Record<string, unknown>;
   toolCalls: ToolCallRequest[];
   toolCancellations: string[];
@@ -53,6 +63,8 @@ export function readServerMessage(message: unknown): ServerEvent {
   const event: ServerEvent = {
     audio: [],
     text: [],
+    inputFinished: false,
+    outputFinished: false,
     interrupted: false,
     turnComplete: false,
     toolCalls: [],
@@ -77,14 +89,20 @@ export function readServerMessage(message: unknown): ServerEvent {
         if (text && p.thought !== true) event.text.push(text);
       }
     }
-    event.inputTranscription = str(obj(content.inputTranscription)?.text);
-    event.outputTranscription = str(obj(content.outputTranscription)?.text);
+    const input = obj(content.inputTranscription);
+    const output = obj(content.outputTranscription);
+    event.inputTranscription = str(input?.text);
+    event.inputFinished = input?.finished === true;
+    event.interimInput = str(obj(content.interimInputTranscription)?.text);
+    event.outputTranscription = str(output?.text);
+    event.outputFinished = output?.finished === true;
     event.interrupted = content.interrupted === true;
     event.turnComplete = content.turnComplete === true;
+    event.turnCompleteReason = str(content.turnCompleteReason);
   }
 
   const usage = obj(root.usageMetadata);
-  if (usage) event.usage = usage;
+  if (usage) event.usage = normalizeUsage(usage);
 
   const calls = obj(root.toolCall)?.functionCalls;
   if (Array.isArray(calls)) {

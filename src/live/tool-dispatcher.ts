@@ -1,12 +1,21 @@
-import type { LiveTool } from './types.js';
+import type { LiveTool, ToolScheduling } from './types.js';
 import type { GeminiLiveToolCallDetail } from '../events/tool-call-event.js';
 import type { ToolCallRequest } from './server-message.js';
+
+/** How the model takes up a non-blocking call's result, as the wire names it. */
+export type WireScheduling = 'INTERRUPT' | 'WHEN_IDLE' | 'SILENT';
 
 export interface FunctionResponse {
   id: string;
   name: string;
-  response: { result: unknown } | { error: string };
+  response: ({ result: unknown } | { error: string }) & { scheduling?: WireScheduling };
 }
+
+const WIRE_SCHEDULING: Record<ToolScheduling, WireScheduling> = {
+  interrupt: 'INTERRUPT',
+  'when-idle': 'WHEN_IDLE',
+  silent: 'SILENT',
+};
 
 /**
  * Runs the page's tool handlers for the model's function calls and sends each response back with the call's id
@@ -20,6 +29,8 @@ export class ToolDispatcher {
     private readonly tools: () => readonly LiveTool[],
     private readonly send: (response: FunctionResponse) => void,
     private readonly onUnhandled: (call: GeminiLiveToolCallDetail) => boolean,
+    /** Whether calls of a function run non-blocking on this model (their results then carry `scheduling`). */
+    private readonly nonBlocking: (tool: LiveTool | undefined) => boolean = () => false,
   ) {}
 
   /** How many calls are waiting for a result. */
@@ -31,20 +42,25 @@ export class ToolDispatcher {
     const controller = new AbortController();
     this.pending.set(call.id, controller);
     let answered = false;
-    const respond = (response: FunctionResponse['response']) => {
+    const declared = this.tools().find((candidate) => candidate?.name === call.name);
+    const nonBlocking = this.nonBlocking(declared);
+    const respond = (response: FunctionResponse['response'], scheduling?: ToolScheduling) => {
       if (answered || controller.signal.aborted) return;
       answered = true;
       this.pending.delete(call.id);
-      this.send({ id: call.id, name: call.name, response });
+      // Only a non-blocking call's result is scheduled; the model waits for a blocking one anyway.
+      const wire = nonBlocking ? WIRE_SCHEDULING[scheduling ?? declared?.scheduling ?? 'when-idle'] ?? 'WHEN_IDLE' : undefined;
+      this.send({ id: call.id, name: call.name, response: wire ? { ...response, scheduling: wire } : response });
     };
 
-    const tool = this.tools().find((candidate) => candidate?.name === call.name && typeof candidate.handler === 'function');
+    const tool = declared && typeof declared.handler === 'function' ? declared : undefined;
     if (!tool) {
       const taken = this.onUnhandled({
         id: call.id,
         name: call.name,
         args: call.args,
-        respond: (result: unknown) => respond({ result: result === undefined ? null : result }),
+        respond: (result: unknown, options?: { scheduling?: ToolScheduling }) =>
+          respond({ result: result === undefined ? null : result }, options?.scheduling),
       });
       if (!taken && !answered) respond({ error: `No handler for function "${call.name}".` });
       return;

@@ -7,6 +7,7 @@ let nextId = 0;
 /**
  * The conversation as turns. Transcription pieces arrive in fragments and are appended to the current turn of
  * their side; a turn becomes final when the other side starts, at `turnComplete`, or when the user's input ends.
+ * The user's words may arrive after the model began answering: they still go into a user turn before the answer.
  */
 export class TranscriptModel {
   private readonly turns: MutableTurn[] = [];
@@ -14,6 +15,8 @@ export class TranscriptModel {
   private readonly frozen: Turn[] = [];
   private readonly listeners = new Set<(turn: Turn, transcript: readonly Turn[]) => void>();
   private snapshotCache: readonly Turn[] = Object.freeze([]);
+  /** Length of the interim (not yet final) tail of a turn's text, while it has one. */
+  private readonly interimLength = new Map<MutableTurn, number>();
 
   /** Turns, oldest first. Returns frozen copies, so callers can keep them. */
   get snapshot(): readonly Turn[] {
@@ -44,15 +47,55 @@ export class TranscriptModel {
     for (const listener of this.listeners) listener(frozen, this.snapshotCache);
   }
 
-  /** Appends a piece of text to the open turn of `role`, opening one when there is none. */
-  append(role: Turn['role'], piece: string): void {
-    if (!piece) return;
-    let turn = this.open(role);
-    if (!turn) {
-      turn = { id: `turn-${(nextId += 1)}`, role, text: '', final: false };
-      this.turns.push(turn);
-    }
+  /**
+   * The open turn of `role`, or a new one. A new user turn goes before a model turn that is still being
+   * answered: input transcription comes independently of the answer and may follow its first words.
+   */
+  private openOrCreate(role: Turn['role']): MutableTurn {
+    const open = this.open(role);
+    if (open) return open;
+    const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, text: '', final: false };
+    const last = this.turns[this.turns.length - 1];
+    const at = role === 'user' && last?.role === 'model' && !last.final ? this.turns.length - 1 : this.turns.length;
+    this.turns.splice(at, 0, turn);
+    this.frozen.splice(at, 0, Object.freeze({ ...turn }));
+    return turn;
+  }
+
+  /**
+   * Appends a piece of text to the open turn of `role`, opening one when there is none; it replaces an interim
+   * caption. Returns the turn's id.
+   */
+  append(role: Turn['role'], piece: string): string | undefined {
+    if (!piece) return undefined;
+    const turn = this.openOrCreate(role);
+    this.dropInterim(turn);
     turn.text += piece;
+    this.emit(turn);
+    return turn.id;
+  }
+
+  /** Shows `text` as the interim end of the open turn of `role` until final pieces replace it. */
+  interim(role: Turn['role'], text: string): void {
+    const turn = this.openOrCreate(role);
+    this.dropInterim(turn);
+    turn.text += text;
+    if (text) this.interimLength.set(turn, text.length);
+    this.emit(turn);
+  }
+
+  private dropInterim(turn: MutableTurn): void {
+    const length = this.interimLength.get(turn);
+    if (length === undefined) return;
+    this.interimLength.delete(turn);
+    turn.text = turn.text.slice(0, turn.text.length - length);
+  }
+
+  /** Notes why the service ended model turn `id` early (its `turnCompleteReason`). */
+  markEnded(id: string, reason: string): void {
+    const turn = this.turns.find((candidate) => candidate.id === id);
+    if (!turn || !reason) return;
+    turn.endReason = reason;
     this.emit(turn);
   }
 
@@ -69,17 +112,20 @@ export class TranscriptModel {
   finish(role: Turn['role']): void {
     const turn = this.open(role);
     if (!turn) return;
+    // An interim caption that no final piece replaced is the best account of what was said.
+    this.interimLength.delete(turn);
     turn.final = true;
     turn.text = turn.text.trim();
     this.emit(turn);
   }
 
   /**
-   * Marks the open model turn as interrupted and final. Returns the turn's id, for a {@link trim} once the share
-   * of its audio that was actually heard is known.
+   * Marks the open model turn (or, with `id`, that model turn, which may already be final because its caption
+   * was `finished`) as interrupted and final. Returns the turn's id, for a {@link trim} once the share of its
+   * audio that was actually heard is known.
    */
-  interrupt(): string | undefined {
-    const turn = this.open('model');
+  interrupt(id?: string): string | undefined {
+    const turn = id ? this.turns.find((candidate) => candidate.id === id && candidate.role === 'model') : this.open('model');
     if (!turn) return undefined;
     turn.interrupted = true;
     turn.final = true;

@@ -14,6 +14,8 @@ export interface Turn {
   readonly final: boolean;
   /** Set on a model turn cut off by the user; its text is trimmed to roughly what was heard. */
   readonly interrupted?: boolean;
+  /** Set on a model turn the service ended for a reason other than a normal end: its `turnCompleteReason`. */
+  readonly endReason?: string;
 }
 
 /** A function the model may call, declared to it as a function declaration. */
@@ -24,7 +26,14 @@ export interface LiveTool<Args = Record<string, unknown>, Result = unknown> {
   parameters?: Record<string, unknown>;
   /** Runs when the model calls the function; its return value goes back as `response.result`. */
   handler: (args: Args, context: { signal: AbortSignal; id: string }) => Result | Promise<Result>;
+  /** Whether the model waits for the result (`BLOCKING`) or talks on (`NON_BLOCKING`), where the model lets it choose. */
+  behavior?: 'blocking' | 'non-blocking';
+  /** For a call that runs non-blocking: when the model takes up the result. Default `'when-idle'`. */
+  scheduling?: ToolScheduling;
 }
+
+/** When the model takes up a non-blocking call's result: at once, after its current answer, or silently. */
+export type ToolScheduling = 'interrupt' | 'when-idle' | 'silent';
 
 /** Stable, short error codes carried by `gemini-live-error`. */
 export type LiveErrorCode =
@@ -34,6 +43,8 @@ export type LiveErrorCode =
   | 'audio-failed'
   | 'token-failed'
   | 'auth-failed'
+  | 'invalid-request'
+  | 'quota-exceeded'
   | 'model-not-found'
   | 'setup-timeout'
   | 'connection-failed'

@@ -76,16 +76,14 @@ describe('<gemini-live> in conversation with the simulator', () => {
     const [record] = await connections();
     const setup = record.setup!;
     expect(record.url).to.contain('v1alpha');
-    expect(setup.generationConfig.speechConfig).to.deep.equal({
-      voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } },
-      languageCode: 'fr-FR',
-    });
+    // Native-audio models choose the spoken language themselves: languageCode is not sent.
+    expect(setup.generationConfig.speechConfig).to.deep.equal({ voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } } });
     expect(setup.generationConfig.temperature).to.equal(0.2);
     expect(setup.systemInstruction.parts[0].text).to.equal('Réponds brièvement.');
     expect(setup.inputAudioTranscription).to.deep.equal({});
     expect(setup).to.not.have.property('outputAudioTranscription');
     expect(setup.tools).to.deep.equal([
-      { functionDeclarations: [{ name: 'ping', description: 'Answers pong', parametersJsonSchema: { type: 'object' } }] },
+      { functionDeclarations: [{ name: 'ping', description: 'Answers pong' }] },
       { googleSearch: {} },
     ]);
     await waitFor(async () => (await connections())[0].audio.chunks >= 3, { message: 'audio' });

@@ -47,7 +47,7 @@ describe('buildLiveConfig', () => {
     expect(config).to.not.have.property('outputAudioTranscription');
     expect(config.realtimeInputConfig).to.deep.equal({ automaticActivityDetection: { disabled: true } });
     expect(config.tools).to.deep.equal([
-      { functionDeclarations: [{ name: 'get_weather', description: 'Weather', parametersJsonSchema: { type: 'object' } }] },
+      { functionDeclarations: [{ name: 'get_weather', description: 'Weather' }] },
       { googleSearch: {} },
     ]);
   });

@@ -58,7 +58,16 @@ describe('readServerMessage', () => {
       { usageMetadata: [] },
     ];
     // What a message that says nothing reads as: every list empty, every flag false, nothing else set.
-    const nothing = { audio: [], text: [], interrupted: false, turnComplete: false, toolCalls: [], toolCancellations: [] };
+    const nothing = {
+      audio: [],
+      text: [],
+      inputFinished: false,
+      outputFinished: false,
+      interrupted: false,
+      turnComplete: false,
+      toolCalls: [],
+      toolCancellations: [],
+    };
     for (const message of junk) {
       const event = readServerMessage(message);
       // Fields present but undefined count as absent.

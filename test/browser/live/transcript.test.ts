@@ -80,6 +80,54 @@ describe('TranscriptModel', () => {
     ]);
   });
 
+  it('puts the user\'s words before an answer that began first, joined exactly as sent', () => {
+    const model = new TranscriptModel();
+    model.add('user', 'typed earlier');
+    model.add('model', 'earlier answer');
+    model.append('model', 'Sure');
+    model.append('user', 'Ca');
+    model.append('model', ', here');
+    model.append('user', 'n I');
+    model.append('user', ' go?');
+    model.finish('user');
+    model.finish('model');
+    expect(model.snapshot.map((t) => [t.role, t.text, t.final])).to.deep.equal([
+      ['user', 'typed earlier', true],
+      ['model', 'earlier answer', true],
+      ['user', 'Can I go?', true],
+      ['model', 'Sure, here', true],
+    ]);
+    // The frozen copies follow the insertion.
+    model.append('model', 'Next');
+    expect(model.snapshot[4].text).to.equal('Next');
+  });
+
+  it('shows an interim caption until final pieces replace it', () => {
+    const model = new TranscriptModel();
+    model.interim('user', 'Wha');
+    model.interim('user', 'What ti');
+    expect(model.snapshot[0].text).to.equal('What ti');
+    model.append('user', 'What');
+    model.interim('user', ' time');
+    expect(model.snapshot[0].text).to.equal('What time');
+    model.append('user', ' time is it');
+    expect(model.snapshot[0].text).to.equal('What time is it');
+    model.interim('user', '?');
+    model.finish('user');
+    expect(model.snapshot[0]).to.include({ text: 'What time is it?', final: true });
+  });
+
+  it('notes why the service ended a turn, and interrupts a finished caption by id', () => {
+    const model = new TranscriptModel();
+    const id = model.append('model', 'I cannot')!;
+    model.finish('model');
+    model.markEnded(id, 'PROHIBITED_INPUT_CONTENT');
+    expect(model.snapshot[0].endReason).to.equal('PROHIBITED_INPUT_CONTENT');
+    expect(model.interrupt()).to.equal(undefined);
+    expect(model.interrupt(id)).to.equal(id);
+    expect(model.snapshot[0].interrupted).to.be.true;
+  });
+
   it('trimToFraction keeps nothing at 0 and everything at 1', () => {
     expect(trimToFraction('hello world', 0)).to.equal('');
     expect(trimToFraction('hello world', 1)).to.equal('hello world');

@@ -26,7 +26,7 @@ async function connectWithToken(baseUrl: string, token: string, model: string, c
   const ai = new GoogleGenAI({ apiKey: token, httpOptions: { baseUrl, apiVersion: 'v1alpha' } });
   const session = await ai.live.connect({
     model,
-    config: { responseModalities: [Modality.TEXT], ...config },
+    config: { responseModalities: [Modality.AUDIO], ...config },
     callbacks: {
       onmessage: (message) => messages.push(message),
       onclose: (event) => (closeEvent = { code: event.code, reason: event.reason }),
@@ -241,13 +241,16 @@ describe('createTokenHandler', () => {
   });
 
   it('locks `config` into the token and leaves the other fields to the browser', async () => {
+    // The simulator's text-answering model: no current Live model answers in TEXT.
+    const TEXT_MODEL = 'simulator-text-live';
     const h = handler({
+      model: TEXT_MODEL,
       config: { systemInstruction: 'Always answer in French.', responseModalities: [Modality.TEXT] },
     });
     const mint = async () => ((await call(h, post({}))).json as TokenResponseBody).token;
 
     // The browser asks for audio and its own instruction; the token's values win, its voice choice stays.
-    const { session, messages } = await connectWithToken(sim.url, await mint(), DEFAULT_LIVE_MODEL, {
+    const { session, messages } = await connectWithToken(sim.url, await mint(), TEXT_MODEL, {
       responseModalities: [Modality.AUDIO],
       systemInstruction: 'Answer in German.',
       speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } },
@@ -269,10 +272,10 @@ describe('createTokenHandler', () => {
     await sim.control.configure({ tokenConstraintMode: 'reject' });
     try {
       await assert.rejects(
-        connectWithToken(sim.url, await mint(), DEFAULT_LIVE_MODEL, { responseModalities: [Modality.AUDIO] }),
+        connectWithToken(sim.url, await mint(), TEXT_MODEL, { responseModalities: [Modality.AUDIO] }),
         /closed before setup completed/,
       );
-      const agreeing = await connectWithToken(sim.url, await mint(), DEFAULT_LIVE_MODEL, {
+      const agreeing = await connectWithToken(sim.url, await mint(), TEXT_MODEL, {
         responseModalities: [Modality.TEXT],
         systemInstruction: 'Always answer in French.',
       });
@@ -283,7 +286,7 @@ describe('createTokenHandler', () => {
   });
 
   it("locks the whole setup with lockAdditionalFields: 'all'", async () => {
-    const h = handler({ lockAdditionalFields: 'all', config: { responseModalities: [Modality.TEXT] } });
+    const h = handler({ lockAdditionalFields: 'all', config: { responseModalities: [Modality.AUDIO] } });
     const token = ((await call(h, post({}))).json as TokenResponseBody).token;
     const { session } = await connectWithToken(sim.url, token, DEFAULT_LIVE_MODEL, {
       speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } },

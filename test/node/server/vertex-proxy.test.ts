@@ -311,7 +311,8 @@ describe('createVertexProxy with the simulator standing in for Vertex AI', () =>
   });
 
   it('carries a whole text conversation through the proxy', async () => {
-    const { session, messages, closed } = await connectSdk(server.url, 'gemini-2.5-flash-native-audio-preview-12-2025');
+    // The simulator's text-answering model (no current Live model answers in TEXT).
+    const { session, messages, closed } = await connectSdk(server.url, 'simulator-text-live');
     session.sendClientContent({ turns: 'Hello there, what can you do?', turnComplete: true });
     await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), { timeout: 5000 });
     assert.ok(modelText(messages).length > 0, 'the simulator answered with text');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GoogleGenAI, Modality } from '@google/genai';
 import {
-  HALF_CASCADE_MODEL,
+  TEXT_MODEL,
   MODEL,
   connect,
   connectExpectingClose,
@@ -198,7 +198,7 @@ describe('ephemeral tokens', () => {
       config: {
         uses: 3,
         liveConnectConstraints: {
-          model: HALF_CASCADE_MODEL,
+          model: TEXT_MODEL,
           config: { responseModalities: [Modality.TEXT], systemInstruction: 'Locked instruction' },
         },
         lockAdditionalFields: [],
@@ -209,7 +209,7 @@ describe('ephemeral tokens', () => {
       config: { responseModalities: [Modality.AUDIO], systemInstruction: 'Mine', temperature: 0.3 },
     });
     const record = sim.control.latest();
-    assert.equal(record.model, HALF_CASCADE_MODEL);
+    assert.equal(record.model, TEXT_MODEL);
     assert.deepEqual(record.effectiveSetup?.generationConfig, { responseModalities: ['TEXT'], temperature: 0.3 });
     assert.deepEqual(record.effectiveSetup?.systemInstruction, { parts: [{ text: 'Locked instruction' }], role: 'user' });
     assert.deepEqual(record.overriddenFields, ['model', 'generationConfig.responseModalities', 'systemInstruction.parts']);
@@ -223,11 +223,11 @@ describe('ephemeral tokens', () => {
 
     // Without lockAdditionalFields every field is locked, temperature included.
     const lockAll = await minter.authTokens.create({
-      config: { liveConnectConstraints: { model: HALF_CASCADE_MODEL, config: { responseModalities: [Modality.AUDIO] } } },
+      config: { liveConnectConstraints: { model: TEXT_MODEL, config: { responseModalities: [Modality.AUDIO] } } },
     });
     const locked = await connectWith(tokenClient(sim, lockAll.name!), { model: MODEL, config: { temperature: 0.3 } });
     assert.deepEqual(sim.control.latest().effectiveSetup, {
-      model: `models/${HALF_CASCADE_MODEL}`,
+      model: `models/${TEXT_MODEL}`,
       generationConfig: { responseModalities: ['AUDIO'] },
     });
     locked.session.close();
@@ -237,7 +237,7 @@ describe('ephemeral tokens', () => {
     await sim.control.configure({ tokenConstraintMode: 'reject' });
     try {
       const token = await tokenMinter(sim).authTokens.create({
-        config: { liveConnectConstraints: { model: HALF_CASCADE_MODEL }, lockAdditionalFields: [] },
+        config: { liveConnectConstraints: { model: TEXT_MODEL }, lockAdditionalFields: [] },
       });
       const { close } = await connectExpectingClose(sim, { model: MODEL }, tokenClient(sim, token.name!));
       assert.equal(close?.code, 1007);

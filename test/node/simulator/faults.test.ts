@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Modality } from '@google/genai';
 import { createSimulator, JUNK_KINDS } from '../../../demo/simulator/index.js';
 import { base64ToPcm16, pcm16ToBase64, speechLikeTone } from '../../../demo/simulator/pcm.js';
-import { connect, connectExpectingClose, delay, kindOf, rawSocket, type Sim, turnComplete, useTestSimulator } from './helpers.js';
+import { TEXT_MODEL, connect, connectExpectingClose, delay, kindOf, rawSocket, type Sim, turnComplete, useTestSimulator } from './helpers.js';
 
 
 describe('faults and scripted events', () => {
@@ -90,7 +90,7 @@ describe('faults and scripted events', () => {
   test('junk frames arrive as sent (checked with a raw socket)', async () => {
     const raw = rawSocket(simulator.sim);
     await raw.opened;
-    raw.ws.send(JSON.stringify({ setup: { model: 'models/gemini-live-2.5-flash-preview' } }));
+    raw.ws.send(JSON.stringify({ setup: { model: 'models/gemini-3.8-live' } }));
     await simulator.sim.control.waitFor(() => raw.frames.length === 1);
     for (const kind of JUNK_KINDS) await simulator.sim.control.junk({ kind, bytes: 1000 });
     await simulator.sim.control.waitFor(() => raw.frames.length === 1 + JUNK_KINDS.length);
@@ -126,11 +126,17 @@ describe('faults and scripted events', () => {
     const client = await open();
     await simulator.sim.control.goAway({ timeLeftMs: 200 });
     assert.equal((await client.waitFor((m) => !!m.goAway)).goAway!.timeLeft, '0.200s');
-    assert.equal((await client.closed).code, 1000);
+    assert.deepEqual(await client.closed, { code: 1011, reason: 'Deadline expired before operation could complete.' });
+  });
+
+  test('goAway with code 1000 ends the way Vertex ends a connection', async () => {
+    const client = await open();
+    await simulator.sim.control.goAway({ timeLeftMs: 100, code: 1000 });
+    assert.deepEqual(await client.closed, { code: 1000, reason: 'The operation was cancelled.' });
   });
 
   test('delay holds back outgoing messages, in order', async () => {
-    const client = await open({ config: { responseModalities: [Modality.TEXT] } });
+    const client = await open({ model: TEXT_MODEL, config: { responseModalities: [Modality.TEXT] } });
     await simulator.sim.control.delay({ ms: 400 });
     const sent = Date.now();
     client.session.sendRealtimeInput({ text: 'hello' });
@@ -244,7 +250,7 @@ describe('mounting on an existing server', () => {
   test('pages, the control route and Live sockets share one origin', async () => {
     assert.equal(await (await fetch(`${url}/index.html`)).text(), 'page');
     assert.equal((await fetch(`${url}/__sim/health`)).status, 200);
-    const client = await connect({ url } as Sim, { config: { responseModalities: [Modality.TEXT] } });
+    const client = await connect({ url } as Sim, { model: TEXT_MODEL, config: { responseModalities: [Modality.TEXT] } });
     client.session.sendRealtimeInput({ text: 'hi' });
     await client.waitFor(turnComplete);
     assert.equal(simulator.connections.length, 1);

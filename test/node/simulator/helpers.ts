@@ -5,8 +5,12 @@ import { startSimulator, type LiveSimulator } from '../../../demo/simulator/inde
 import type { SimulatorOptions } from '../../../demo/simulator/options.js';
 import { pcm16ToBase64, speechLikeTone } from '../../../demo/simulator/pcm.js';
 
+/** A 2.5 native-audio model: audio answers, blocking tools, usage with turnComplete. */
 export const MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
-export const HALF_CASCADE_MODEL = 'gemini-live-2.5-flash-preview';
+/** Google's default Live model now: non-blocking tools, usage in messages of its own, strict setup checks. */
+export const LIVE_MODEL = 'gemini-3.8-live';
+/** The simulator's own model that answers in TEXT (no current Live model does). */
+export const TEXT_MODEL = 'simulator-text-live';
 
 export type Sim = LiveSimulator & { url: string; wsUrl: string; port: number };
 

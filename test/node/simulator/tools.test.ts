@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Modality, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
-import { concat, sendAudio, silence, speech, turnComplete, useTestSimulator } from './helpers.js';
+import { Modality, Type, type LiveConnectConfig, type LiveServerMessage } from '@google/genai';
+import { TEXT_MODEL, concat, sendAudio, silence, speech, turnComplete, useTestSimulator } from './helpers.js';
 
 const toolCall = (m: LiveServerMessage) => !!m.toolCall;
 
@@ -14,7 +14,7 @@ const TOOLS: LiveConnectConfig = {
         {
           name: 'get_weather',
           description: 'Weather for a city',
-          parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } } },
+          parameters: { type: Type.OBJECT, properties: { city: { type: Type.STRING }, days: { type: Type.INTEGER } } },
         },
         { name: 'lights_off', description: 'Turn the lights off' },
       ],
@@ -24,7 +24,7 @@ const TOOLS: LiveConnectConfig = {
 
 describe('tool calls', () => {
   const simulator = useTestSimulator();
-  const open = (config: LiveConnectConfig = TOOLS) => simulator.open({ config });
+  const open = (config: LiveConnectConfig = TOOLS, model?: string) => simulator.open({ config, model });
 
   test('a text turn naming a function: toolCall → toolResponse → spoken result', async () => {
     const client = await open();
@@ -95,7 +95,7 @@ describe('tool calls', () => {
   });
 
   test('a forced call without a name uses the first declared function with example arguments; sessions without tools are skipped', async () => {
-    const plain = await open({ responseModalities: [Modality.TEXT] });
+    const plain = await open({ responseModalities: [Modality.TEXT] }, TEXT_MODEL);
     await simulator.sim.control.callTool();
     plain.session.sendRealtimeInput({ text: 'hello' });
     await plain.waitFor(turnComplete);
