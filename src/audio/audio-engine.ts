@@ -66,6 +66,8 @@ export class AudioEngine {
   private pendingPlaying = false;
   private input: MicrophoneInput | null = null;
   private captureGeneration = 0;
+  // The microphone being opened by startCapture(), until it is in use or stopped.
+  private openingMicrophone: Promise<MediaStream> | null = null;
   private isMuted = false;
   private disposal: Promise<void> | null = null;
 
@@ -102,6 +104,7 @@ export class AudioEngine {
     const generation = ++this.captureGeneration;
     const { chunkMs, ...microphoneOptions } = options;
     const streamPromise = openMicrophone(microphoneOptions);
+    this.openingMicrophone = streamPromise;
     // Observed here so a denial while the worklets load is not reported as unhandled; awaited below.
     streamPromise.catch(() => {});
     try {
@@ -112,6 +115,7 @@ export class AudioEngine {
       throw error;
     }
     const stream = await streamPromise;
+    if (this.openingMicrophone === streamPromise) this.openingMicrophone = null;
     if (generation !== this.captureGeneration || this.disposal) {
       stopStream(stream);
       if (this.disposal) throw new DOMException('The audio engine was disposed.', 'AbortError');
@@ -253,6 +257,10 @@ export class AudioEngine {
   private async release(): Promise<void> {
     this.stopRecovery();
     this.captureGeneration++;
+    // A microphone granted while the worklets were still loading is stopped now, not when startCapture() resumes
+    // (Firefox grants its fake device before the worklets load, and they may finish after the context closed).
+    this.openingMicrophone?.then(stopStream, () => {});
+    this.openingMicrophone = null;
     this.stopCapture();
     this.playback?.dispose();
     this.playback = null;
