@@ -52,7 +52,11 @@ export class PushToTalkController implements ReactiveController {
 
   readonly onPointerDown = (event: PointerEvent) => {
     if (event.button !== 0) return;
-    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    try {
+      (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    } catch {
+      // Firefox throws for a pointer that is no longer active (lifted before this ran): talk starts anyway.
+    }
     event.preventDefault();
     this.begin();
   };
