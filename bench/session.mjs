@@ -563,6 +563,11 @@ async function jitter(context, demo) {
 
 // ---- 4. latency ---------------------------------------------------------------------------------------------
 
+// 0.6 s of a 440 Hz cosine at half scale: loud from its first sample, so its onset is where the audio starts.
+const ONSET_TURN = Buffer.from(
+  Int16Array.from({ length: 14400 }, (_, i) => Math.round(16384 * Math.cos((2 * Math.PI * 440 * i) / 24000))).buffer,
+).toString('base64');
+
 async function latency(browser, demo) {
   const control = demo.simulator.control;
   // The probes are data: modules, which the demo page's CSP (script-src 'self') would refuse.
@@ -599,7 +604,7 @@ async function latency(browser, demo) {
         window.__bench.outputOnsets = [];
         window.__bench.awaitFirstAudio = true;
       });
-      await control.turn({ audioSeconds: 0.6, outputTranscript: [] });
+      await control.turn({ audioBase64: ONSET_TURN, outputTranscript: [] });
       await page.waitForFunction(() => window.__bench.outputOnsets.length > 0, undefined, { timeout: 5000 });
       const result = await page.evaluate(() => ({ arrived: window.__bench.firstAudioAt, ...window.__bench.outputOnsets[0] }));
       playback.push(result.at - result.arrived);

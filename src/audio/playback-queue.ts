@@ -120,10 +120,19 @@ export class PlaybackQueue {
 
   /**
    * Queues PCM16LE mono audio at `sampleRate` (default {@link inputRate}). The bytes are copied, so the caller
-   * may reuse its buffer. A chunk with an odd number of bytes keeps its last byte for the next chunk.
+   * may reuse its buffer, unless `transfer` is set: then an `ArrayBuffer` of whole samples is handed to the
+   * worklet as it is (and detached here), saving a copy per chunk. A chunk with an odd number of bytes keeps its
+   * last byte for the next chunk.
    */
-  enqueue(pcm: ArrayBuffer | ArrayBufferView, sampleRate: number = this.inputRate): void {
+  enqueue(pcm: ArrayBuffer | ArrayBufferView, sampleRate: number = this.inputRate, transfer = false): void {
     if (this.disposed) return;
+    if (transfer && pcm instanceof ArrayBuffer && this.oddByte < 0 && pcm.byteLength % 2 === 0) {
+      if (pcm.byteLength === 0) return;
+      this.seq++;
+      this.send({ type: 'enqueue', pcm, sampleRate, seq: this.seq }, [pcm]);
+      this.isPlaying = true;
+      return;
+    }
     const bytes = ArrayBuffer.isView(pcm)
       ? new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)
       : new Uint8Array(pcm);
