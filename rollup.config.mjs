@@ -1,15 +1,12 @@
 // Three builds: the browser bundle (a small entry chunk plus lazily loaded chunks), one self-contained module
 // per AudioWorklet processor and worker, and the Node/Fetch-API token server.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import esbuild from 'esbuild';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-
-const tsconfigRaw = {
-  compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false, target: 'es2022' },
-};
+import { ecma, target, tsconfigRaw } from './scripts/tsconfig-flags.mjs';
 
 /** Compiles TypeScript with esbuild, and resolves `./x.js` imports to `./x.ts` sources. */
 function typescript() {
@@ -25,7 +22,7 @@ function typescript() {
       const result = await esbuild.transform(code, {
         loader: 'ts',
         format: 'esm',
-        target: 'es2022',
+        target,
         sourcefile: id,
         sourcemap: true,
         tsconfigRaw,
@@ -35,19 +32,14 @@ function typescript() {
   };
 }
 
-const minify = terser({ ecma: 2022, module: true, format: { comments: false } });
+const minify = terser({ ecma, module: true, format: { comments: false } });
 
-// AudioWorklet processors and workers are loaded by URL, so each becomes one self-contained module file.
-const standalone = [
-  { dir: 'worklets', match: /-processor\.ts$/ },
-  { dir: 'workers', match: /-encoder\.ts$/ },
-].flatMap(({ dir, match }) =>
-  existsSync(path.join('src', dir))
-    ? readdirSync(path.join('src', dir))
-        .filter((file) => match.test(file))
-        .map((file) => ({ input: path.join('src', dir, file), file: path.join('dist', dir, file.replace(/\.ts$/, '.js')) }))
-    : [],
-);
+// AudioWorklet processors and workers are loaded by URL (src/worklet-urls.ts, src/worker-urls.ts), so each
+// becomes one self-contained module file at the path those URLs name.
+const standalone = ['worklets/capture-processor', 'worklets/playback-processor', 'workers/jpeg-encoder'].map((name) => ({
+  input: `src/${name}.ts`,
+  file: `dist/${name}.js`,
+}));
 
 const browser = {
   input: 'src/gemini-live.ts',
@@ -86,16 +78,11 @@ const selfContained = standalone.map(({ input, file }) => ({
   plugins: [typescript(), minify],
 }));
 
-const server = existsSync('src/server/index.ts')
-  ? [
-      {
-        input: 'src/server/index.ts',
-        output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', sourcemap: true },
-        external: (id) => /^(node:|@google\/genai|ws$|google-auth-library)/.test(id),
-        plugins: [typescript(), nodeResolve({ exportConditions: ['node'] })],
-      },
-    ]
-  : [];
+const server = {
+  input: 'src/server/index.ts',
+  output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', sourcemap: true },
+  external: (id) => /^(node:|@google\/genai|ws$|google-auth-library)/.test(id),
+  plugins: [typescript(), nodeResolve({ exportConditions: ['node'] })],
+};
 
-
-export default [browser, ...selfContained, ...server];
+export default [browser, ...selfContained, server];

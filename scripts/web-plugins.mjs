@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import esbuild from 'esbuild';
+import { target, tsconfigRaw } from './tsconfig-flags.mjs';
 
 async function isFile(file) {
   try {
@@ -30,9 +31,9 @@ export function tsSiblingPlugin({ rootDir = process.cwd() } = {}) {
       const { code } = await esbuild.transform(source, {
         loader: 'ts',
         format: 'esm',
-        target: 'es2022',
+        target,
         sourcefile: tsFile,
-        tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+        tsconfigRaw,
       });
       return { body: code, type: 'js' };
     },

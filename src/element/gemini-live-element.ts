@@ -1,18 +1,21 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionOptions, VideoSource } from '../live/options.js';
+import { sessionOptions } from '../live/session-options.js';
 import { SessionController } from './session-controller.js';
+import { PushToTalkController } from './push-to-talk-controller.js';
+import { LevelAnimationController } from './level-animation-controller.js';
+import { AnnouncerController } from './announcer-controller.js';
+import { followPanelFocus } from './panel-focus.js';
+import { uiLanguage } from './language.js';
 import { resolveStrings, type GeminiLiveStrings, type GeminiLiveStringsOverride } from './strings.js';
 import { styles } from './styles.js';
-import { cameraIcon, closeIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
+import { closeIcon, micIcon, micOffIcon, stopIcon } from './icons.js';
+import { errorTemplate, icon, statusText, textFormTemplate, turnTemplate, videoButtonTemplate, visualizerTemplate } from './templates.js';
 import { DEFAULT_MODEL } from '../shared/default-model.js';
-
-const icon = (path: unknown) =>
-  html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${path}</svg>`;
 
 /**
  * A voice (and video) conversation with the Gemini Live API, dropped into any page.
@@ -161,20 +164,20 @@ export class GeminiLiveElement extends LitElement {
    */
   @property({ attribute: false }) strings?: GeminiLiveStringsOverride;
 
-  @state() private talking = false;
   @state() private dismissedError?: LiveErrorDetail;
-  @state() private announcement = '';
   @state() private textValue = '';
 
   @query('[part~="visualizer"]') private visualizerEl?: HTMLElement;
   @query('[part~="transcript"]') private transcriptEl?: HTMLElement;
-  @query('[part~="launcher"]') private launcherEl?: HTMLButtonElement;
-  @query('[part~="toggle"]') private toggleEl?: HTMLButtonElement;
-  @query('[part~="video-preview"]') private previewEl?: HTMLVideoElement;
 
   private readonly session = new SessionController(this, () => this.sessionOptions());
-  private levelFrame = 0;
-  private announcedTurns = new Set<string>();
+  private readonly talk = new PushToTalkController(this, this.session, () => this.mode === 'push-to-talk');
+  private readonly announcer = new AnnouncerController(this, () => this.transcript, () => this.uiStrings);
+
+  constructor() {
+    super();
+    new LevelAnimationController(this, this.session, () => this.visualizerEl);
+  }
 
   /** Where the conversation is: `idle`, `connecting`, `listening`, `speaking`, `reconnecting` or `error`. Read-only, reflected. */
   get state(): LiveState {
@@ -207,7 +210,7 @@ export class GeminiLiveElement extends LitElement {
 
   /** Ends the session; by the time it resolves every track is stopped, the audio context and socket closed. */
   stop(): Promise<void> {
-    this.talking = false;
+    this.talk.release();
     return this.session.stop();
   }
 
@@ -230,17 +233,6 @@ export class GeminiLiveElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.reflectState();
-    this.addEventListener('keydown', this.onHostKeyDown);
-    this.addEventListener('keyup', this.onHostKeyUp);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onHostKeyDown);
-    this.removeEventListener('keyup', this.onHostKeyUp);
-    cancelAnimationFrame(this.levelFrame);
-    this.levelFrame = 0;
-    this.talking = false;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -249,16 +241,11 @@ export class GeminiLiveElement extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.reflectState();
-    this.syncLevelLoop();
-    if (this.previewEl && this.previewEl.srcObject !== this.session.videoStream) {
-      this.previewEl.srcObject = this.session.videoStream;
-    }
     if (changed.has('open') && this.layout === 'floating' && changed.get('open') !== undefined) {
-      if (this.open) this.toggleEl?.focus();
-      else if (this.shadowRoot?.activeElement) this.launcherEl?.focus();
+      followPanelFocus(this.shadowRoot, this.open);
     }
-    this.announceFinalTurns();
-    this.scrollTranscript();
+    const list = this.transcriptEl;
+    if (list) list.scrollTop = list.scrollHeight;
   }
 
   private reflectState(): void {
@@ -266,42 +253,13 @@ export class GeminiLiveElement extends LitElement {
   }
 
   private get uiStrings(): GeminiLiveStrings {
-    const lang = this.getAttribute('lang') || this.language || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
-    return resolveStrings(lang || undefined, this.strings);
+    return resolveStrings(uiLanguage(this, this.language), this.strings);
   }
 
   private sessionOptions(): LiveSessionOptions {
-    return {
-      tokenEndpoint: this.tokenEndpoint,
-      tokenProvider: this.tokenProvider,
-      apiKey: this.apiKey,
-      apiBaseUrl: this.apiBaseUrl,
-      apiVersion: this.apiVersion,
-      model: this.model || DEFAULT_MODEL,
-      voice: this.voice,
-      responseModality: this.responseModality === 'text' ? 'text' : 'audio',
-      language: this.language,
-      systemInstruction: this.systemInstruction,
-      transcription: this.transcription,
-      mode: this.mode === 'push-to-talk' ? 'push-to-talk' : 'auto',
-      googleSearch: this.googleSearch,
-      tools: this.tools ?? [],
-      config: this.config,
-      chunkMs: this.chunkMs,
-      audioProcessing: !this.noAudioProcessing,
-      audioConstraints: this.audioConstraints,
-      resume: this.resume,
-      videoFps: this.videoFps,
-      muted: this.muted,
-      resumeKey: this.resumeKey(),
-    };
-  }
-
-  /** One stored conversation per element: keyed by the page, the model and the element's id (or position). */
-  private resumeKey(): string {
     const root = this.getRootNode() as Document | ShadowRoot;
-    const which = this.id || String([...root.querySelectorAll('gemini-live')].indexOf(this));
-    return `gemini-live:resume:${location.pathname}:${this.model || DEFAULT_MODEL}:${which}`;
+    const element = this.id || String([...root.querySelectorAll('gemini-live')].indexOf(this));
+    return sessionOptions(this, { path: location.pathname, element });
   }
 
   // --- user actions -------------------------------------------------------------------------------------------
@@ -334,45 +292,6 @@ export class GeminiLiveElement extends LitElement {
     }
   };
 
-  private beginTalk(): void {
-    if (this.mode !== 'push-to-talk' || this.talking || !this.session.connected) return;
-    this.talking = true;
-    this.session.talkStart();
-  }
-
-  private endTalk(): void {
-    if (!this.talking) return;
-    this.talking = false;
-    this.session.talkEnd();
-  }
-
-  private onTalkPointerDown = (event: PointerEvent) => {
-    if (event.button !== 0) return;
-    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
-    event.preventDefault();
-    this.beginTalk();
-  };
-
-  private onTalkPointerUp = () => this.endTalk();
-
-  private isTextField(event: Event): boolean {
-    const target = event.composedPath()[0];
-    return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
-  }
-
-  private onHostKeyDown = (event: KeyboardEvent) => {
-    if (this.mode !== 'push-to-talk' || event.key !== ' ' || this.isTextField(event)) return;
-    event.preventDefault();
-    if (!event.repeat) this.beginTalk();
-  };
-
-  private onHostKeyUp = (event: KeyboardEvent) => {
-    if (this.mode !== 'push-to-talk' || event.key !== ' ' || this.isTextField(event)) return;
-    // Also keeps a focused button from being clicked by the released Space.
-    event.preventDefault();
-    this.endTalk();
-  };
-
   private onTextInput = (event: InputEvent) => {
     this.textValue = (event.target as HTMLInputElement).value;
   };
@@ -395,81 +314,7 @@ export class GeminiLiveElement extends LitElement {
     this.dismissedError = this.session.error ?? undefined;
   };
 
-  // --- live levels, announcements, scrolling -------------------------------------------------------------------
-
-  private syncLevelLoop(): void {
-    const active = this.session.active && this.isConnected;
-    if (active && !this.levelFrame) {
-      const tick = () => {
-        const level = Math.min(1, Math.max(this.session.inputLevel, this.session.outputLevel) * 3);
-        this.visualizerEl?.style.setProperty('--gemini-live-level', level.toFixed(3));
-        this.levelFrame = requestAnimationFrame(tick);
-      };
-      this.levelFrame = requestAnimationFrame(tick);
-    } else if (!active && this.levelFrame) {
-      cancelAnimationFrame(this.levelFrame);
-      this.levelFrame = 0;
-      this.visualizerEl?.style.setProperty('--gemini-live-level', '0');
-    }
-  }
-
-  private announceFinalTurns(): void {
-    const strings = this.uiStrings;
-    const phrases: string[] = [];
-    for (const turn of this.transcript) {
-      if (!turn.final || this.announcedTurns.has(turn.id)) continue;
-      this.announcedTurns.add(turn.id);
-      if (!turn.text.trim()) continue;
-      const speaker = turn.role === 'user' ? strings.user : strings.model;
-      const suffix = turn.interrupted ? ` ${strings.interrupted}` : '';
-      phrases.push(`${speaker}: ${turn.text}${suffix}`);
-    }
-    if (phrases.length) this.announcement = phrases.join(' ');
-  }
-
-  private scrollTranscript(): void {
-    const list = this.transcriptEl;
-    if (list) list.scrollTop = list.scrollHeight;
-  }
-
   // --- rendering ------------------------------------------------------------------------------------------------
-
-  private statusText(strings: GeminiLiveStrings): string {
-    const state = this.state;
-    if (state === 'error') {
-      const error = this.session.error;
-      return error ? (strings.errors[error.code] ?? strings.errors.default) : strings.status.error;
-    }
-    if (state === 'listening' && this.muted) return strings.statusMuted;
-    if (state === 'listening' && this.mode === 'push-to-talk' && !this.talking) return strings.statusPushToTalk;
-    if (this.talking) return strings.talking;
-    return strings.status[state];
-  }
-
-  private renderTurn(turn: Turn, strings: GeminiLiveStrings): TemplateResult {
-    const parts = [
-      'turn',
-      turn.role === 'user' ? 'turn-user' : 'turn-model',
-      turn.interrupted ? 'turn-interrupted' : '',
-      turn.final ? '' : 'turn-partial',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    // One line: the turn keeps white space (pre-wrap), so template indentation would show.
-    const speaker = turn.role === 'user' ? strings.user : strings.model;
-    const mark = turn.interrupted ? html` <span class="interrupted-mark">${strings.interrupted}</span>` : nothing;
-    return html`<li part=${parts} class=${classMap({ partial: !turn.final })}><span class="speaker">${speaker}: </span>${turn.text}${mark}</li>`;
-  }
-
-  private renderError(strings: GeminiLiveStrings): TemplateResult | typeof nothing {
-    const error = this.session.error;
-    if (!error || error === this.dismissedError) return nothing;
-    const message = strings.errors[error.code] ?? strings.errors.default;
-    return html`<div part="error" role="alert">
-      <p>${message}</p>
-      <button type="button" @click=${this.onDismissError}>${strings.dismissError}</button>
-    </div>`;
-  }
 
   private renderPanel(strings: GeminiLiveStrings): TemplateResult {
     const active = this.session.active;
@@ -479,6 +324,9 @@ export class GeminiLiveElement extends LitElement {
     const videoSource = this.session.videoSource;
     const offeredVideo = this.video === 'camera' || this.video === 'screen' ? this.video : null;
     const transcript = this.transcript;
+    const error = this.session.error;
+    const talking = this.talk.talking;
+    const status = { state: this.state, error, muted: this.muted, pushToTalk, talking };
     return html`<div
       part="panel"
       id="panel"
@@ -501,35 +349,21 @@ export class GeminiLiveElement extends LitElement {
           ? html`<button
               part="talk"
               type="button"
-              aria-pressed=${this.talking ? 'true' : 'false'}
+              aria-pressed=${talking ? 'true' : 'false'}
               ?disabled=${!connected}
-              @pointerdown=${this.onTalkPointerDown}
-              @pointerup=${this.onTalkPointerUp}
-              @pointercancel=${this.onTalkPointerUp}
-              @lostpointercapture=${this.onTalkPointerUp}
+              @pointerdown=${this.talk.onPointerDown}
+              @pointerup=${this.talk.onPointerUp}
+              @pointercancel=${this.talk.onPointerUp}
+              @lostpointercapture=${this.talk.onPointerUp}
             >
-              ${icon(micIcon)}<span>${this.talking ? strings.talking : strings.talk}</span>
+              ${icon(micIcon)}<span>${talking ? strings.talking : strings.talk}</span>
             </button>`
           : nothing}
         <button part="mute" type="button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${this.onMuteClick}>
           ${icon(this.muted ? micOffIcon : micIcon)}<span>${this.muted ? strings.unmute : strings.mute}</span>
         </button>
         ${offeredVideo
-          ? html`<button
-              part="video"
-              type="button"
-              aria-pressed=${videoSource ? 'true' : 'false'}
-              ?disabled=${!connected && !videoSource}
-              @click=${this.onVideoClick}
-            >
-              ${icon(offeredVideo === 'screen' ? screenIcon : cameraIcon)}<span
-                >${videoSource
-                  ? strings.stopVideo
-                  : offeredVideo === 'screen'
-                    ? strings.startScreen
-                    : strings.startCamera}</span
-              >
-            </button>`
+          ? videoButtonTemplate(offeredVideo, videoSource, connected, strings, this.onVideoClick)
           : nothing}
         ${floating
           ? html`<button type="button" class="close" aria-label=${strings.closePanel} @click=${() => (this.open = false)}>
@@ -538,40 +372,20 @@ export class GeminiLiveElement extends LitElement {
           : nothing}
       </div>
       <div class="status-row">
-        <div part="visualizer" aria-hidden="true">
-          <span class="bar-short"></span><span class="bar-tall"></span><span class="bar-mid"></span><span
-            class="bar-tall"
-          ></span><span class="bar-short"></span>
-        </div>
-        <div part="status" role="status">${this.statusText(strings)}</div>
+        ${visualizerTemplate}
+        <div part="status" role="status">${statusText(strings, status)}</div>
       </div>
-      ${this.renderError(strings)}
+      ${error && error !== this.dismissedError ? errorTemplate(error, strings, this.onDismissError) : nothing}
       ${videoSource
-        ? html`<video part="video-preview" aria-label=${strings.videoPreviewLabel} autoplay muted playsinline></video>`
+        ? html`<video part="video-preview" aria-label=${strings.videoPreviewLabel} .srcObject=${this.session.videoStream} autoplay muted playsinline></video>`
         : nothing}
       <ol part="transcript" aria-label=${strings.transcriptLabel} tabindex="0">
         ${transcript.length
-          ? repeat(transcript, (turn) => turn.id, (turn) => this.renderTurn(turn, strings))
+          ? repeat(transcript, (turn) => turn.id, (turn) => turnTemplate(turn, strings))
           : html`<li class="empty"><slot name="empty">${strings.emptyTranscript}</slot></li>`}
       </ol>
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      ${this.textInput
-        ? html`<form @submit=${this.onTextSubmit}>
-            <input
-              part="text-input"
-              type="text"
-              autocomplete="off"
-              enterkeyhint="send"
-              aria-label=${strings.textInputLabel}
-              placeholder=${strings.textInputPlaceholder}
-              .value=${this.textValue}
-              @input=${this.onTextInput}
-            />
-            <button part="send" type="submit" ?disabled=${!this.textValue.trim()}>
-              ${icon(sendIcon)}<span>${strings.send}</span>
-            </button>
-          </form>`
-        : nothing}
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.announcement}</div>
+      ${this.textInput ? textFormTemplate(this.textValue, strings, this.onTextInput, this.onTextSubmit) : nothing}
     </div>`;
   }
 

@@ -177,6 +177,14 @@ describe('<gemini-live> attributes and layouts', () => {
   });
 
   it('shows the empty slot content, and a site\'s own', async () => {
+    const plain = await fixture<GeminiLiveElement>(html`<gemini-live lang="en"></gemini-live>`);
+    const fallback = plain.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="empty"]')!;
+    expect(fallback.assignedNodes()).to.have.length(0);
+    expect(fallback.textContent!.trim()).to.equal(
+      'Start a conversation and speak: what you and the assistant say appears here.',
+    );
+    expect(fallback.closest('li')!.getBoundingClientRect().height).to.be.greaterThan(0);
+
     const el = await fixture<GeminiLiveElement>(html`<gemini-live><span slot="empty">Ask me anything</span></gemini-live>`);
     const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="empty"]')!;
     expect(slot.assignedNodes()[0].textContent).to.equal('Ask me anything');

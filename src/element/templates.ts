@@ -1,0 +1,101 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { classMap } from 'lit/directives/class-map.js';
+import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
+import type { VideoSource } from '../live/options.js';
+import type { GeminiLiveStrings } from './strings.js';
+import { cameraIcon, screenIcon, sendIcon } from './icons.js';
+
+// Stateless parts of the element's shadow DOM: each renders from what it is given and calls back on input.
+
+export const icon = (path: unknown) =>
+  html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${path}</svg>`;
+
+/** What the status line says about the conversation. */
+export interface StatusView {
+  state: LiveState;
+  error: LiveErrorDetail | null;
+  muted: boolean;
+  pushToTalk: boolean;
+  talking: boolean;
+}
+
+export function statusText(strings: GeminiLiveStrings, view: StatusView): string {
+  const { state } = view;
+  if (state === 'error') {
+    return view.error ? (strings.errors[view.error.code] ?? strings.errors.default) : strings.status.error;
+  }
+  if (state === 'listening' && view.muted) return strings.statusMuted;
+  if (state === 'listening' && view.pushToTalk && !view.talking) return strings.statusPushToTalk;
+  if (view.talking) return strings.talking;
+  return strings.status[state];
+}
+
+export function turnTemplate(turn: Turn, strings: GeminiLiveStrings): TemplateResult {
+  const parts = [
+    'turn',
+    turn.role === 'user' ? 'turn-user' : 'turn-model',
+    turn.interrupted ? 'turn-interrupted' : '',
+    turn.final ? '' : 'turn-partial',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  // One line: the turn keeps white space (pre-wrap), so template indentation would show.
+  const speaker = turn.role === 'user' ? strings.user : strings.model;
+  const mark = turn.interrupted ? html` <span class="interrupted-mark">${strings.interrupted}</span>` : nothing;
+  return html`<li part=${parts} class=${classMap({ partial: !turn.final })}><span class="speaker">${speaker}: </span>${turn.text}${mark}</li>`;
+}
+
+export function errorTemplate(error: LiveErrorDetail, strings: GeminiLiveStrings, onDismiss: () => void): TemplateResult {
+  const message = strings.errors[error.code] ?? strings.errors.default;
+  return html`<div part="error" role="alert">
+    <p>${message}</p>
+    <button type="button" @click=${onDismiss}>${strings.dismissError}</button>
+  </div>`;
+}
+
+/** The camera or screen sharing button: `offered` is what the `video` attribute offers, `sharing` what is shared now. */
+export function videoButtonTemplate(
+  offered: VideoSource,
+  sharing: VideoSource | null,
+  connected: boolean,
+  strings: GeminiLiveStrings,
+  onClick: () => void,
+): TemplateResult {
+  const label = sharing ? strings.stopVideo : offered === 'screen' ? strings.startScreen : strings.startCamera;
+  return html`<button
+    part="video"
+    type="button"
+    aria-pressed=${sharing ? 'true' : 'false'}
+    ?disabled=${!connected && !sharing}
+    @click=${onClick}
+  >
+    ${icon(offered === 'screen' ? screenIcon : cameraIcon)}<span>${label}</span>
+  </button>`;
+}
+
+export const visualizerTemplate = html`<div part="visualizer" aria-hidden="true">
+  <span class="bar-short"></span><span class="bar-tall"></span><span class="bar-mid"></span><span
+    class="bar-tall"
+  ></span><span class="bar-short"></span>
+</div>`;
+
+export function textFormTemplate(
+  value: string,
+  strings: GeminiLiveStrings,
+  onInput: (event: InputEvent) => void,
+  onSubmit: (event: SubmitEvent) => void,
+): TemplateResult {
+  return html`<form @submit=${onSubmit}>
+    <input
+      part="text-input"
+      type="text"
+      autocomplete="off"
+      enterkeyhint="send"
+      aria-label=${strings.textInputLabel}
+      placeholder=${strings.textInputPlaceholder}
+      .value=${value}
+      @input=${onInput}
+    />
+    <button part="send" type="submit" ?disabled=${!value.trim()}>${icon(sendIcon)}<span>${strings.send}</span></button>
+  </form>`;
+}
