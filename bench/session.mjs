@@ -218,6 +218,15 @@ const startSession = (page, options = {}) =>
     }
   }, options);
 
+/** Restarts the session if it is no longer connected (its mode kept). */
+async function ensureSession(page) {
+  const state = await page.evaluate(() => document.querySelector('gemini-live').state);
+  if (state === 'listening' || state === 'speaking') return;
+  progress(`session was ${state}: starting it again`);
+  await stopSession(page);
+  await startSession(page);
+}
+
 const stopSession = (page) => page.evaluate(() => document.querySelector('gemini-live').stop());
 
 const waitForState = (page, state, timeoutMs = 10000) =>
@@ -228,79 +237,49 @@ async function metrics(cdp) {
   return Object.fromEntries(list.map(({ name, value }) => [name, value]));
 }
 
-// Trace event names by kind; nested events of one kind are counted once (the outermost).
-const SCRIPT_EVENTS = new Set(['FunctionCall', 'EventDispatch', 'TimerFire', 'FireAnimationFrame', 'RunMicrotasks', 'v8.callFunction', 'v8.run', 'EvaluateScript', 'v8.evaluateModule', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR']);
-const STYLE_EVENTS = new Set(['UpdateLayoutTree', 'Layout', 'RecalculateStyles', 'Document::UpdateStyleAndLayout', 'LocalFrameView::UpdateStyleAndLayout']);
-
-/** Outermost events of a kind on one thread, sorted by start. */
-function outermost(events, names) {
-  const result = [];
-  let openEnd = -1;
-  for (const e of events) {
-    if (!names.has(e.name)) continue;
-    if (e.ts >= openEnd) {
-      result.push(e);
-      openEnd = e.ts + (e.dur ?? 0);
-    }
-  }
-  return result;
-}
-
-/**
- * Main-thread figures from a timeline trace, in thread CPU time (`tdur`), so that other processes on a busy
- * machine do not count: task time (RunTask), script (minus the style and layout it forced), style + layout, the
- * longest task; plus the longest task in wall-clock time.
- */
+/** The longest task on the renderer's main thread in a timeline trace: thread CPU ms (`tdur`) and wall-clock ms. */
 function traceFigures(traceBuffer) {
   const events = JSON.parse(traceBuffer.toString('utf8')).traceEvents ?? [];
   const mainThreads = new Set(
     events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
   );
-  const byThread = new Map();
+  let longest = 0;
+  let longestWall = 0;
   for (const e of events) {
-    if (e.ph !== 'X') continue;
-    const key = `${e.pid}:${e.tid}`;
-    if (!mainThreads.has(key)) continue;
-    if (!byThread.has(key)) byThread.set(key, []);
-    byThread.get(key).push(e);
+    if (e.name !== 'RunTask' || e.ph !== 'X' || !mainThreads.has(`${e.pid}:${e.tid}`)) continue;
+    longest = Math.max(longest, (e.tdur ?? e.dur ?? 0) / 1000);
+    longestWall = Math.max(longestWall, (e.dur ?? 0) / 1000);
   }
-  let best = { task: 0, script: 0, style: 0, longest: 0, longestWall: 0 };
-  for (const list of byThread.values()) {
-    list.sort((a, b) => a.ts - b.ts);
-    const cpu = (e) => (e.tdur ?? e.dur ?? 0) / 1000;
-    const tasks = list.filter((e) => e.name === 'RunTask');
-    const style = outermost(list, STYLE_EVENTS);
-    const script = outermost(list, SCRIPT_EVENTS);
-    const styleInScript = style.filter((s) => script.some((j) => s.ts >= j.ts && s.ts < j.ts + j.dur));
-    const figures = {
-      task: tasks.reduce((sum, e) => sum + cpu(e), 0),
-      script: script.reduce((sum, e) => sum + cpu(e), 0) - styleInScript.reduce((sum, e) => sum + cpu(e), 0),
-      style: style.reduce((sum, e) => sum + cpu(e), 0),
-      longest: Math.max(0, ...tasks.map(cpu)),
-      longestWall: Math.max(0, ...tasks.map((e) => (e.dur ?? 0) / 1000)),
-    };
-    if (figures.task > best.task) best = figures;
-  }
-  return best;
+  return { longest, longestWall };
 }
 
-/** One measurement window: main-thread CPU ms per second (task, script, style + layout) and the longest task. */
-async function measureWindow(browser, page, cdp, seconds) {
-  await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline'] });
+/**
+ * One measurement window from CDP's counters: main-thread CPU time (ThreadTime), and script and style + layout,
+ * which Chromium counts by the clock, scaled by the window's CPU / clock ratio so that time the thread spent
+ * descheduled on a busy machine does not count; `wall`: task time by the clock.
+ */
+async function measureWindow(cdp, seconds) {
   const before = await metrics(cdp);
   await sleep(seconds * 1000);
   const after = await metrics(cdp);
-  const trace = await browser.stopTracing();
   const elapsed = after.Timestamp - before.Timestamp;
-  const figures = traceFigures(trace);
+  const delta = (name) => after[name] - before[name];
+  const wall = delta('TaskDuration');
+  const cpu = Number.isFinite(delta('ThreadTime')) ? Math.min(delta('ThreadTime'), wall) : wall;
+  const ratio = wall > 0 ? cpu / wall : 1;
   return {
-    task: figures.task / elapsed,
-    script: figures.script / elapsed,
-    style: figures.style / elapsed,
-    longest: figures.longest,
-    longestWall: figures.longestWall,
-    wall: ((after.TaskDuration - before.TaskDuration) * 1000) / elapsed,
+    task: (cpu * 1000) / elapsed,
+    script: (delta('ScriptDuration') * ratio * 1000) / elapsed,
+    style: ((delta('RecalcStyleDuration') + delta('LayoutDuration')) * ratio * 1000) / elapsed,
+    wall: (wall * 1000) / elapsed,
   };
+}
+
+/** The longest main-thread task of a traced window, in CPU ms and in wall-clock ms. */
+async function longestTaskWindow(browser, page, seconds) {
+  await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline'] });
+  await sleep(seconds * 1000);
+  return traceFigures(await browser.stopTracing());
 }
 
 async function measure(browser, page, cdp, label, throttles = [1, 4]) {
@@ -309,14 +288,16 @@ async function measure(browser, page, cdp, label, throttles = [1, 4]) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
     await sleep(500);
     const windows = [];
-    for (let run = 0; run < RUNS; run++) windows.push(await measureWindow(browser, page, cdp, SECONDS));
+    for (let run = 0; run < RUNS; run++) windows.push(await measureWindow(cdp, SECONDS));
+    // Tracing costs the page something itself: the longest task comes from a window of its own.
+    const traced = await longestTaskWindow(browser, page, SECONDS);
     const pick = (key) => median(windows.map((w) => w[key]));
     results[rate] = {
       task: pick('task'),
       script: pick('script'),
       style: pick('style'),
-      longest: Math.max(...windows.map((w) => w.longest)),
-      longestWall: Math.max(...windows.map((w) => w.longestWall)),
+      longest: traced.longest,
+      longestWall: traced.longestWall,
       wall: pick('wall'),
     };
     const r = results[rate];
@@ -330,7 +311,7 @@ async function measure(browser, page, cdp, label, throttles = [1, 4]) {
 
 async function mainThread(browser, context, demo) {
   const control = demo.simulator.control;
-  const turnSeconds = 2 * RUNS * SECONDS + 6;
+  const turnSeconds = 2 * (RUNS + 1) * SECONDS + 10;
   const speak = (captions) =>
     control.turn({ audioSeconds: turnSeconds, outputTranscript: captions ? captionPieces(turnSeconds) : [] });
   const quiet = async (page) => {
@@ -394,10 +375,21 @@ async function mainThread(browser, context, demo) {
   ];
   const { page, cdp } = await openPage(context, demo);
   try {
-    for (const [label, setup, teardown] of situations) {
-      await setup({ page, cdp });
-      await sleep(1000);
-      const result = await measure(browser, page, cdp, label);
+    for (const [index, [label, setup, teardown]] of situations.entries()) {
+      let result;
+      try {
+        // The first two situations are before and at the start of the session.
+        if (index >= 2) await ensureSession(page);
+        await setup({ page, cdp });
+        await sleep(1000);
+        result = await measure(browser, page, cdp, label);
+      } catch (error) {
+        // A busy machine can stall a session past its timeouts: note it and go on with the next situation.
+        progress(`${label}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+        rows.push([label, 'failed', ...Array(9).fill('–')]);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 }).catch(() => undefined);
+        continue;
+      }
       rows.push([
         label,
         ...[1, 4].flatMap((rate) => [
@@ -408,7 +400,7 @@ async function mainThread(browser, context, demo) {
           fixed(result[rate].wall),
         ]),
       ]);
-      if (teardown) await teardown(page, { cdp });
+      if (teardown) await teardown(page, { cdp }).catch((error) => progress(`${label}: ${error.message.split('\n')[0]}`));
     }
     await stopSession(page);
   } finally {
@@ -445,13 +437,13 @@ async function captionCost(browser, page, cdp, demo) {
   const withPieces = [];
   const without = [];
   for (let run = 0; run < RUNS; run++) {
-    without.push((await measureWindow(browser, page, cdp, SECONDS)).task);
+    without.push((await measureWindow(cdp, SECONDS)).task);
     let sent = 0;
     const timer = setInterval(() => {
       sent++;
       void control.send({ message: { serverContent: { outputTranscription: { text: ` piece${sent} of text` } } } }).catch(() => undefined);
     }, 200);
-    const w = await measureWindow(browser, page, cdp, SECONDS);
+    const w = await measureWindow(cdp, SECONDS);
     clearInterval(timer);
     await control.send({ message: { serverContent: { turnComplete: true } } });
     withPieces.push(((w.task - median(without)) * SECONDS) / Math.max(1, sent));
@@ -478,8 +470,13 @@ async function longSession(browser, context, demo) {
       // piece every 200 ms. The user's speaking time is left out: the page only streams the microphone then.
       while (Date.now() - started < minute * 60_000) {
         exchange++;
-        await control.turn({ inputTranscript: `question number ${exchange} from the user`, audioSeconds: 8, outputTranscript: captionPieces(8), wait: true });
-        await waitForState(page, 'listening', 20000);
+        try {
+          await control.turn({ inputTranscript: `question number ${exchange} from the user`, audioSeconds: 8, outputTranscript: captionPieces(8), wait: true });
+          await waitForState(page, 'listening', 30000);
+        } catch (error) {
+          progress(`long session: ${error.message.split('\n')[0]}`);
+          await ensureSession(page);
+        }
       }
       const at = await heapAndNodes(page, cdp);
       rows.push([String(minute), fixed(at.heapMb, 2), String(at.nodes), String(at.turns), String(at.chars)]);
@@ -489,7 +486,8 @@ async function longSession(browser, context, demo) {
     await control.configure({ speed: 0 });
     let turns = await page.evaluate(() => document.querySelector('gemini-live').transcript.length);
     while (turns < 500) {
-      await control.turn({ inputTranscript: 'a short question', audioSeconds: 0.04, outputTranscript: ['A short', ' answer.'], wait: true });
+      await ensureSession(page);
+      await control.turn({ inputTranscript: 'a short question', audioSeconds: 0.04, outputTranscript: ['A short', ' answer.'], wait: true }).catch(() => undefined);
       turns = await page.evaluate(() => document.querySelector('gemini-live').transcript.length);
     }
     await control.configure({ speed: 1 });
@@ -521,11 +519,18 @@ async function jitter(context, demo) {
     await startSession(page);
     await page.evaluate(() => (window.__bench.recordStatus = true));
     // One turn under a network fault: underruns after its first second, and the lead while it plays.
-    const turnUnder = async (label, seconds) => {
+    const turnUnder = async (label, seconds, fault) => {
       await page.evaluate(() => (window.__bench.statuses = []));
       const t0 = Date.now();
-      await control.turn({ audioSeconds: seconds, outputTranscript: captionPieces(seconds), wait: true });
-      await waitForState(page, 'listening', (seconds + 5) * 1000);
+      try {
+        await ensureSession(page);
+        await fault?.();
+        await control.turn({ audioSeconds: seconds, outputTranscript: captionPieces(seconds), wait: true });
+        await waitForState(page, 'listening', (seconds + 10) * 1000);
+      } catch (error) {
+        progress(`jitter: ${label}: ${error.message.split('\n')[0]}`);
+        return rows.push([label, 'failed', '–', '–', '–']);
+      }
       const statuses = await page.evaluate(() => window.__bench.statuses);
       const playing = statuses.filter((s) => s.playing);
       if (!playing.length) return rows.push([label, '–', '–', '–', '–']);
@@ -539,15 +544,17 @@ async function jitter(context, demo) {
       progress(`jitter: ${label} (${Math.round((Date.now() - t0) / 1000)} s)`);
       return undefined;
     };
+    // Faults are set per connection: set again before each turn, in case a stalled session was restarted.
+    const jitter = (maxMs) => () => control.jitter({ maxMs });
+    const bursts = (everyMs) => () => control.bursts({ everyMs });
     await turnUnder('calm network', 6);
-    await control.jitter({ maxMs: 150 });
-    await turnUnder('0–150 ms jitter per audio message, turn 1', 12);
-    await turnUnder('0–150 ms jitter per audio message, turn 2', 12);
-    await control.jitter({ maxMs: 0 });
-    await control.bursts({ everyMs: 300 });
-    await turnUnder('bursts every 300 ms', 12);
-    await control.bursts({ everyMs: 0 });
-    await turnUnder('calm again, turn 1', 8);
+    await turnUnder('0–150 ms jitter per audio message, turn 1', 12, jitter(150));
+    await turnUnder('0–150 ms jitter per audio message, turn 2', 12, jitter(150));
+    await turnUnder('bursts every 300 ms', 12, async () => {
+      await control.jitter({ maxMs: 0 });
+      await control.bursts({ everyMs: 300 });
+    });
+    await turnUnder('calm again, turn 1', 8, bursts(0));
     await turnUnder('calm again, turn 2', 8);
     await turnUnder('calm again, turn 3', 8);
     await stopSession(page);
