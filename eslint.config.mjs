@@ -13,18 +13,6 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['src/worklets/**/*.ts'],
-    languageOptions: {
-      globals: {
-        sampleRate: 'readonly',
-        currentTime: 'readonly',
-        currentFrame: 'readonly',
-        registerProcessor: 'readonly',
-        AudioWorkletProcessor: 'readonly',
-      },
-    },
-  },
-  {
     files: ['src/server/**/*.ts', 'demo/simulator/**/*.js', 'demo/*.mjs', 'scripts/**/*.mjs', 'bench/**/*.{ts,mjs}', 'test/node/**/*', 'test/support/**/*', 'test/fixtures/**/*', '*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

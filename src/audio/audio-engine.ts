@@ -1,4 +1,5 @@
 import { CaptureNode } from './capture-node.js';
+import { keepContextRunning } from './context-recovery.js';
 import { openMicrophone, stopStream, type MicrophoneOptions } from './microphone.js';
 import { PlaybackQueue, type PlaybackQueueOptions, type PlayedTime } from './playback-queue.js';
 import { loadAudioWorklets } from './worklet-loader.js';
@@ -27,6 +28,13 @@ export interface AudioEngineOptions extends Omit<AudioContextOptions, 'sampleRat
   playback?: Omit<PlaybackQueueOptions, 'inputRate'>;
 }
 
+/** The open microphone and the nodes it feeds. */
+interface MicrophoneInput {
+  readonly stream: MediaStream;
+  readonly source: MediaStreamAudioSourceNode;
+  readonly capture: CaptureNode;
+}
+
 /**
  * The audio side of a voice conversation, on one `AudioContext`: microphone → 16 kHz PCM16 chunks, and model
  * PCM16 (24 kHz) → speakers and {@link outputStream}, with interruption and levels for a visualizer.
@@ -51,13 +59,12 @@ export class AudioEngine {
   private readonly streamDestination: MediaStreamAudioDestinationNode;
   private readonly playbackOptions: PlaybackQueueOptions;
   private readonly readyPromise: Promise<void>;
+  private readonly stopRecovery: () => void;
   private playback: PlaybackQueue | null = null;
   // Calls made before the playback worklet exists, replayed in order once it does.
   private pendingPlayback: Array<(queue: PlaybackQueue) => void> = [];
   private pendingPlaying = false;
-  private capture: CaptureNode | null = null;
-  private microphone: MediaStream | null = null;
-  private source: MediaStreamAudioSourceNode | null = null;
+  private input: MicrophoneInput | null = null;
   private captureGeneration = 0;
   private isMuted = false;
   private disposal: Promise<void> | null = null;
@@ -77,6 +84,7 @@ export class AudioEngine {
     this.readyPromise = loadAudioWorklets(this.context).then(() => this.createPlayback());
     // Errors surface through ready() / startCapture(); avoid an unhandled rejection meanwhile.
     this.readyPromise.catch(() => {});
+    this.stopRecovery = keepContextRunning(this.context, () => this.resume());
   }
 
   /** Resolves once both worklet modules are loaded and playback is wired (once per context). */
@@ -116,37 +124,35 @@ export class AudioEngine {
     capture.connectSource(source);
     for (const track of stream.getAudioTracks()) {
       track.addEventListener('ended', () => {
-        if (this.microphone === stream) this.onCaptureEnded?.();
+        if (this.input?.stream === stream) this.onCaptureEnded?.();
       });
     }
-    this.capture = capture;
-    this.source = source;
-    this.microphone = stream;
+    this.input = { stream, source, capture };
   }
 
   /** Stops the microphone (its tracks end) and the capture node; playback is unaffected. */
   stopCapture(): void {
-    if (this.microphone) stopStream(this.microphone);
-    this.source?.disconnect();
-    this.capture?.dispose();
-    this.microphone = null;
-    this.source = null;
-    this.capture = null;
+    const input = this.input;
+    this.input = null;
+    if (!input) return;
+    stopStream(input.stream);
+    input.source.disconnect();
+    input.capture.dispose();
   }
 
   /** True while a microphone is open. */
   get capturing(): boolean {
-    return this.microphone !== null;
+    return this.input !== null;
   }
 
   /** The open microphone stream (to show its device label, say), or null. */
   get microphoneStream(): MediaStream | null {
-    return this.microphone;
+    return this.input?.stream ?? null;
   }
 
   /**
    * While true, {@link onChunk} is not called; the microphone and the graph keep running (no new permission
-   * prompt, no rebuild), and {@link inputLevel} reads 0.
+   * prompt, no rebuild), and {@link inputLevel} reads 0. The capture node applies it.
    */
   get muted(): boolean {
     return this.isMuted;
@@ -154,12 +160,12 @@ export class AudioEngine {
 
   set muted(value: boolean) {
     this.isMuted = value;
-    if (this.capture) this.capture.muted = value;
+    if (this.input) this.input.capture.muted = value;
   }
 
   /** Latest microphone RMS level, 0..1 (0 while muted or not capturing). */
   get inputLevel(): number {
-    return this.isMuted || !this.capture ? 0 : this.capture.level;
+    return this.input?.capture.level ?? 0;
   }
 
   /** Latest model-voice RMS level, 0..1 (0 when silent). */
@@ -179,20 +185,20 @@ export class AudioEngine {
 
   /**
    * Queues model audio: PCM16LE mono at `sampleRate` (default 24000). Calls made before {@link ready} are kept
-   * and played once it resolves.
+   * and played once it resolves. The bytes are copied unless `transfer` gives the buffer up (see
+   * {@link PlaybackQueue.enqueue}).
    */
-  enqueue(pcm: ArrayBuffer | ArrayBufferView, sampleRate?: number): void {
+  enqueue(pcm: ArrayBuffer | ArrayBufferView, sampleRate?: number, { transfer = false } = {}): void {
     if (this.disposal) return;
     if (this.playback) {
-      this.playback.enqueue(pcm, sampleRate);
+      this.playback.enqueue(pcm, sampleRate, { transfer });
       return;
     }
-    // Copy now: the caller may reuse its buffer before the worklets are loaded.
-    const copy = ArrayBuffer.isView(pcm)
-      ? new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength).slice()
-      : pcm.slice(0);
+    // A buffer handed over is kept as it is; otherwise copy now, since the caller may reuse its buffer before
+    // the worklets are loaded (the kept copy is then handed over in turn).
+    const kept = transfer ? pcm : ArrayBuffer.isView(pcm) ? new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength).slice() : pcm.slice(0);
     this.pendingPlaying = true;
-    this.pendingPlayback.push((queue) => queue.enqueue(copy, sampleRate));
+    this.pendingPlayback.push((queue) => queue.enqueue(kept, sampleRate, { transfer: true }));
   }
 
   /** Marks the start of a model turn; {@link flush} reports played time from here. Call before its audio. */
@@ -245,6 +251,7 @@ export class AudioEngine {
   }
 
   private async release(): Promise<void> {
+    this.stopRecovery();
     this.captureGeneration++;
     this.stopCapture();
     this.playback?.dispose();

@@ -76,14 +76,14 @@ export class CaptureNode {
     this.send({ type: 'mute', muted: value });
   }
 
-  /** Latest input RMS level, 0..1. */
+  /** Latest input RMS level, 0..1 (0 while muted). */
   get level(): number {
-    return this.rmsLevel;
+    return this.isMuted ? 0 : this.rmsLevel;
   }
 
-  /** Latest input peak level, 0..1. */
+  /** Latest input peak level, 0..1 (0 while muted). */
   get peak(): number {
-    return this.peakLevel;
+    return this.isMuted ? 0 : this.peakLevel;
   }
 
   /** Connects `source` (replacing the previous one). */

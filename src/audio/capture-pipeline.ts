@@ -73,11 +73,6 @@ export class CapturePipeline {
     if (!value) this.resampler.reset();
   }
 
-  /** Input latency of the resampler in seconds. */
-  get latencySeconds(): number {
-    return this.resampler.latency / this.resampler.inputRate;
-  }
-
   /** Feeds `length` samples of `block` (default: all). */
   process(block: Float32Array, length: number = block.length): void {
     this.meter.add(block, length);

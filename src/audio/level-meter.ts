@@ -22,12 +22,7 @@ export class LevelMeter {
     this.frames += length;
   }
 
-  /** Adds `length` frames of silence (blocks that were not rendered). */
-  addSilence(length: number): void {
-    this.frames += length;
-  }
-
-  /** Frames accumulated since the last {@link take}. */
+  /** Frames accumulated since the last {@link reset}. */
   get pendingFrames(): number {
     return this.frames;
   }

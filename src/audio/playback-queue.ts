@@ -120,19 +120,12 @@ export class PlaybackQueue {
 
   /**
    * Queues PCM16LE mono audio at `sampleRate` (default {@link inputRate}). The bytes are copied, so the caller
-   * may reuse its buffer, unless `transfer` is set: then an `ArrayBuffer` of whole samples is handed to the
-   * worklet as it is (and detached here), saving a copy per chunk. A chunk with an odd number of bytes keeps its
-   * last byte for the next chunk.
+   * may reuse its buffer; with `transfer` the caller gives its buffer up instead, and a chunk that fills its
+   * buffer exactly is moved to the processor without a copy (the buffer is detached). A chunk with an odd number
+   * of bytes keeps its last byte for the next chunk.
    */
-  enqueue(pcm: ArrayBuffer | ArrayBufferView, sampleRate: number = this.inputRate, transfer = false): void {
+  enqueue(pcm: ArrayBuffer | ArrayBufferView, sampleRate: number = this.inputRate, { transfer = false } = {}): void {
     if (this.disposed) return;
-    if (transfer && pcm instanceof ArrayBuffer && this.oddByte < 0 && pcm.byteLength % 2 === 0) {
-      if (pcm.byteLength === 0) return;
-      this.seq++;
-      this.send({ type: 'enqueue', pcm, sampleRate, seq: this.seq }, [pcm]);
-      this.isPlaying = true;
-      return;
-    }
     const bytes = ArrayBuffer.isView(pcm)
       ? new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)
       : new Uint8Array(pcm);
@@ -143,13 +136,19 @@ export class PlaybackQueue {
       if (total === 1) this.oddByte = carried ? this.oddByte : bytes[0];
       return;
     }
-    const copy = new Uint8Array(even);
-    if (carried) copy[0] = this.oddByte;
-    copy.set(bytes.subarray(0, even - carried), carried);
+    let out: ArrayBuffer;
+    if (transfer && !carried && even === bytes.length && isWhole(bytes)) {
+      out = bytes.buffer;
+    } else {
+      const copy = new Uint8Array(even);
+      if (carried) copy[0] = this.oddByte;
+      copy.set(bytes.subarray(0, even - carried), carried);
+      out = copy.buffer;
+    }
     this.oddByte = total > even ? bytes[bytes.length - 1] : -1;
 
     this.seq++;
-    this.send({ type: 'enqueue', pcm: copy.buffer, sampleRate, seq: this.seq }, [copy.buffer]);
+    this.send({ type: 'enqueue', pcm: out, sampleRate, seq: this.seq }, [out]);
     this.isPlaying = true;
   }
 
@@ -234,4 +233,9 @@ export class PlaybackQueue {
   private send(command: PlaybackCommand, transfer: Transferable[] = []): void {
     this.node.port.postMessage(command, transfer);
   }
+}
+
+/** True when `bytes` spans all of an ordinary (transferable) `ArrayBuffer`. */
+function isWhole(bytes: Uint8Array): bytes is Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }

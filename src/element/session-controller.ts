@@ -1,8 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
-import type { LiveSessionCallbacks, LiveSessionOptions, UnhandledToolCall, VideoSource } from '../live/options.js';
+import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from '../live/options.js';
 import type { LiveSession } from '../live/live-session.js';
 import { TranscriptModel } from '../live/transcript.js';
+import { PendingTexts, typedText } from '../live/pending-texts.js';
 import { GeminiLiveErrorEvent } from '../events/error-event.js';
 import { GeminiLiveInterruptedEvent } from '../events/interrupted-event.js';
 import { GeminiLiveStateEvent } from '../events/state-event.js';
@@ -35,7 +36,7 @@ export class SessionController implements ReactiveController {
   private readonly transcriptModel = new TranscriptModel();
   private currentState: LiveState = 'idle';
   private currentError: LiveErrorDetail | null = null;
-  private pendingTexts: string[] = [];
+  private readonly pendingTexts = new PendingTexts();
   private generation = 0;
 
   constructor(
@@ -163,8 +164,7 @@ export class SessionController implements ReactiveController {
         throw new Error(detail.message);
       }
       if (generation !== this.generation) throw stoppedBeforeStart();
-      const queued = this.pendingTexts.splice(0);
-      for (const text of queued) session.sendText(text);
+      for (const text of this.pendingTexts.take()) session.sendText(text);
     })();
     this.starting = run.finally(() => {
       if (this.starting === tracked) this.starting = null;
@@ -183,7 +183,7 @@ export class SessionController implements ReactiveController {
     this.generation += 1;
     const starting = this.starting;
     this.starting = null;
-    this.pendingTexts = [];
+    this.pendingTexts.clear();
     const session = this.session;
     this.session = null;
     // A start still loading the session chunk closes its own AudioContext when it sees it was cancelled.
@@ -207,15 +207,14 @@ export class SessionController implements ReactiveController {
   }
 
   sendText(text: string): void {
-    const trimmed = text.trim();
-    if (!trimmed) return;
+    if (!typedText(text)) return;
     if (this.session) {
       // While reconnecting the session keeps the text and sends it on the next connection.
-      this.session.sendText(trimmed);
+      this.session.sendText(text);
       return;
     }
     if (this.starting) {
-      this.pendingTexts.push(trimmed);
+      this.pendingTexts.push(text);
       return;
     }
     this.reportError({ code: 'not-connected', message: 'Start a conversation before sending text.', recoverable: true });
@@ -223,8 +222,7 @@ export class SessionController implements ReactiveController {
 
   /** Text typed before the session is up: sent once it connects. */
   queueText(text: string): void {
-    const trimmed = text.trim();
-    if (trimmed) this.pendingTexts.push(trimmed);
+    this.pendingTexts.push(text);
   }
 
   setMuted(muted: boolean): void {
@@ -279,7 +277,7 @@ export class SessionController implements ReactiveController {
       onUsage: (usage) => {
         if (current()) this.host.dispatchEvent(new GeminiLiveUsageEvent(usage));
       },
-      onToolCall: (call: UnhandledToolCall) => {
+      onToolCall: (call) => {
         if (!current()) return false;
         const event = new GeminiLiveToolCallEvent(call);
         this.host.dispatchEvent(event);

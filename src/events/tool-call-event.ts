@@ -1,3 +1,4 @@
+/** A function call that no `tools` handler takes, handed to the page. */
 export interface GeminiLiveToolCallDetail {
   readonly id: string;
   readonly name: string;

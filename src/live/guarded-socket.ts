@@ -88,7 +88,7 @@ export class GuardedSocket {
 
 /** Drop-in for the SDK's browser WebSocket factory. Remembers its sockets so a stuck setup can be closed. */
 export class GuardedSocketFactory {
-  readonly sockets: GuardedSocket[] = [];
+  private readonly sockets: GuardedSocket[] = [];
 
   constructor(private readonly onDropped: (frame: DroppedFrame) => void) {}
 
@@ -96,5 +96,15 @@ export class GuardedSocketFactory {
     const socket = new GuardedSocket(url, callbacks, this.onDropped);
     this.sockets.push(socket);
     return socket;
+  }
+
+  /** Bytes queued on the latest socket (the one in use). */
+  get bufferedAmount(): number {
+    return this.sockets[this.sockets.length - 1]?.bufferedAmount ?? 0;
+  }
+
+  /** Closes every socket this factory made. */
+  closeAll(code: number, reason: string): void {
+    for (const socket of this.sockets) socket.close(code, reason);
   }
 }

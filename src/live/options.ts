@@ -1,5 +1,6 @@
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, LiveUsage } from './types.js';
+import type { GeminiLiveToolCallDetail } from '../events/tool-call-event.js';
 
 export type VideoSource = 'camera' | 'screen';
 
@@ -37,14 +38,6 @@ export interface LiveSessionOptions {
   resumeKey?: string;
 }
 
-/** A function call handed to the page because no `tools` handler takes it. */
-export interface UnhandledToolCall {
-  id: string;
-  name: string;
-  args: Record<string, unknown>;
-  respond: (result: unknown) => void;
-}
-
 /** How a session reports back to its owner (the element's controller). */
 export interface LiveSessionCallbacks {
   onStateChange(state: LiveState, previous: LiveState): void;
@@ -52,7 +45,7 @@ export interface LiveSessionCallbacks {
   onInterrupted(): void;
   onUsage(usage: LiveUsage): void;
   /** Returns true when the page took the call (it will respond itself). */
-  onToolCall(call: UnhandledToolCall): boolean;
+  onToolCall(call: GeminiLiveToolCallDetail): boolean;
   /** Video sharing started, stopped or switched. */
   onVideoChange(): void;
 }

@@ -15,21 +15,17 @@ export interface ToolCallRequest {
 }
 
 export interface ServerEvent {
-  setupComplete: boolean;
   audio: AudioPiece[];
   text: string[];
   inputTranscription?: string;
   outputTranscription?: string;
   interrupted: boolean;
-  generationComplete: boolean;
   turnComplete: boolean;
   usage?: Record<string, unknown>;
   toolCalls: ToolCallRequest[];
   toolCancellations: string[];
   goAway?: { timeLeftMs: number };
   resumption?: { handle: string; resumable: boolean };
-  /** True when nothing in the message was understood. */
-  empty: boolean;
 }
 
 const obj = (value: unknown): Record<string, unknown> | undefined =>
@@ -55,20 +51,15 @@ export function pcmRate(mimeType: string | undefined): number | undefined {
 
 export function readServerMessage(message: unknown): ServerEvent {
   const event: ServerEvent = {
-    setupComplete: false,
     audio: [],
     text: [],
     interrupted: false,
-    generationComplete: false,
     turnComplete: false,
     toolCalls: [],
     toolCancellations: [],
-    empty: true,
   };
   const root = obj(message);
   if (!root) return event;
-
-  if (root.setupComplete !== undefined && root.setupComplete !== null) event.setupComplete = true;
 
   const content = obj(root.serverContent);
   if (content) {
@@ -89,7 +80,6 @@ export function readServerMessage(message: unknown): ServerEvent {
     event.inputTranscription = str(obj(content.inputTranscription)?.text);
     event.outputTranscription = str(obj(content.outputTranscription)?.text);
     event.interrupted = content.interrupted === true;
-    event.generationComplete = content.generationComplete === true;
     event.turnComplete = content.turnComplete === true;
   }
 
@@ -116,19 +106,5 @@ export function readServerMessage(message: unknown): ServerEvent {
   const handle = str(update?.newHandle);
   if (update && handle) event.resumption = { handle, resumable: update.resumable !== false };
 
-  event.empty =
-    !event.setupComplete &&
-    !event.audio.length &&
-    !event.text.length &&
-    event.inputTranscription === undefined &&
-    event.outputTranscription === undefined &&
-    !event.interrupted &&
-    !event.generationComplete &&
-    !event.turnComplete &&
-    !event.usage &&
-    !event.toolCalls.length &&
-    !event.toolCancellations.length &&
-    !event.goAway &&
-    !event.resumption;
   return event;
 }

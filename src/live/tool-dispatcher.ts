@@ -1,5 +1,5 @@
 import type { LiveTool } from './types.js';
-import type { UnhandledToolCall } from './options.js';
+import type { GeminiLiveToolCallDetail } from '../events/tool-call-event.js';
 import type { ToolCallRequest } from './server-message.js';
 
 export interface FunctionResponse {
@@ -19,7 +19,7 @@ export class ToolDispatcher {
   constructor(
     private readonly tools: () => readonly LiveTool[],
     private readonly send: (response: FunctionResponse) => void,
-    private readonly onUnhandled: (call: UnhandledToolCall) => boolean,
+    private readonly onUnhandled: (call: GeminiLiveToolCallDetail) => boolean,
   ) {}
 
   /** How many calls are waiting for a result. */

@@ -75,21 +75,23 @@ export class TranscriptModel {
   }
 
   /**
-   * Marks the open model turn as interrupted and final. With `heardFraction` (0-1, what share of the turn's
-   * audio was actually played) its text is cut back to roughly what the user heard, at a word boundary.
-   * Returns the turn's id, for a later {@link trim} when the played share is known only afterwards.
+   * Marks the open model turn as interrupted and final. Returns the turn's id, for a {@link trim} once the share
+   * of its audio that was actually heard is known.
    */
-  interrupt(heardFraction?: number): string | undefined {
+  interrupt(): string | undefined {
     const turn = this.open('model');
     if (!turn) return undefined;
     turn.interrupted = true;
     turn.final = true;
-    turn.text = heardFraction === undefined ? turn.text.trim() : trimToFraction(turn.text, heardFraction);
+    turn.text = turn.text.trim();
     this.emit(turn);
     return turn.id;
   }
 
-  /** Cuts the text of turn `id` back to about `heardFraction` of it (see {@link interrupt}). */
+  /**
+   * Cuts the text of turn `id` back to about `heardFraction` (0-1, the share of its audio that was played) of
+   * it, at a word boundary.
+   */
   trim(id: string, heardFraction: number): void {
     const turn = this.turns.find((candidate) => candidate.id === id);
     if (!turn || !Number.isFinite(heardFraction) || heardFraction >= 1) return;

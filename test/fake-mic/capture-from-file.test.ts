@@ -22,7 +22,7 @@ describe('capture from a known microphone signal', () => {
       // Voice processing would reshape the test signal; the path under test is the resampler.
       await engine.startCapture({ chunkMs, audioProcessing: false });
       const wanted = Math.ceil(2500 / chunkMs);
-      await waitFor(() => chunks.length >= wanted, 10_000, `${wanted} chunks`);
+      await waitFor(() => chunks.length >= wanted, { timeout: 10_000, message: `${wanted} chunks` });
 
       for (const chunk of chunks) expect(chunk.byteLength).to.equal(chunkMs * 32);
       // Chunks leave as they fill, so they arrive at the audio's own pace (allowing for scheduling jitter).

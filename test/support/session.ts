@@ -1,18 +1,21 @@
 /** Builds a LiveSession wired to the simulator, recording everything it reports. */
 import { LiveSession } from '../../src/live/live-session.js';
 import { TranscriptModel } from '../../src/live/transcript.js';
-import type { LiveSessionOptions, UnhandledToolCall } from '../../src/live/options.js';
+import type { LiveSessionOptions } from '../../src/live/options.js';
+import type { GeminiLiveToolCallDetail } from '../../src/events/tool-call-event.js';
 import type { LiveErrorDetail, LiveState, LiveUsage } from '../../src/live/types.js';
 import { mintToken, simulatorUrl, waitFor } from './simulator.js';
 
 export interface SessionProbe {
   session: LiveSession;
+  /** The context handed to the session (its audio engine owns it). */
+  audioContext: AudioContext;
   transcript: TranscriptModel;
   states: LiveState[];
   errors: LiveErrorDetail[];
   usage: LiveUsage[];
   interruptions: number;
-  toolCalls: UnhandledToolCall[];
+  toolCalls: GeminiLiveToolCallDetail[];
   tokens: string[];
   /** Resolves once the session reaches `state` (or throws after the timeout). */
   reach(state: LiveState, timeout?: number): Promise<void>;
@@ -40,16 +43,18 @@ export function sessionOptions(overrides: Partial<LiveSessionOptions> = {}): Liv
   };
 }
 
-export function createSession(overrides: Partial<LiveSessionOptions> = {}, onTool?: (call: UnhandledToolCall) => boolean): SessionProbe {
+export function createSession(overrides: Partial<LiveSessionOptions> = {}, onTool?: (call: GeminiLiveToolCallDetail) => boolean): SessionProbe {
   const tokens: string[] = [];
   const transcript = new TranscriptModel();
+  const audioContext = new AudioContext();
   const probe = {
+    audioContext,
     transcript,
     states: [] as LiveState[],
     errors: [] as LiveErrorDetail[],
     usage: [] as LiveUsage[],
     interruptions: 0,
-    toolCalls: [] as UnhandledToolCall[],
+    toolCalls: [] as GeminiLiveToolCallDetail[],
     tokens,
   } as SessionProbe;
   const options = sessionOptions({
@@ -75,7 +80,7 @@ export function createSession(overrides: Partial<LiveSessionOptions> = {}, onToo
       },
       onVideoChange: () => undefined,
     },
-    { audioContext: new AudioContext(), transcript },
+    { audioContext, transcript },
   );
   probe.reach = (state, timeout = 10_000) =>
     waitFor(() => probe.session.state === state, { timeout, message: `state ${state} (now ${probe.session.state})` }).then(

@@ -1,5 +1,8 @@
 /** Browser-side helpers for tests that talk to the Live simulator started by web-test-runner. */
 import { executeServerCommand } from '@web/test-runner-commands';
+import { waitFor } from './wait-for.js';
+
+export { waitFor } from './wait-for.js';
 // Served by test/support/simulator-plugin.mjs.
 // @ts-expect-error a virtual module without a declaration
 import { simulatorUrl as url } from '/__simulator__.js';
@@ -54,21 +57,7 @@ export async function resetSimulator(settings?: Record<string, unknown>): Promis
   await control({ action: 'reset', closeConnections: true });
   // Connections of the previous test may still be closing; wait, then forget their records too, so that a
   // test's first record is its own.
-  await waitFor(async () => (await openConnectionCount()) === 0, { timeout: 5000, message: 'no open connection' });
+  await waitFor(async () => (await openConnectionCount()) === 0, { timeout: 5000, interval: 50, message: 'no open connection' });
   await control({ action: 'reset' });
   if (settings) await control({ action: 'configure', options: settings });
-}
-
-export async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  { timeout = 10_000, interval = 50, message = 'condition' } = {},
-): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeout;
-  let last: T | undefined;
-  while (performance.now() < deadline) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-  throw new Error(`Timed out waiting for ${message} (last value: ${JSON.stringify(last)})`);
 }

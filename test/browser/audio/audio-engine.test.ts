@@ -19,7 +19,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     engine = new AudioEngine();
     expect(engine.context.state).to.be.oneOf(['running', 'suspended']);
     await engine.ready();
-    await waitFor(() => engine!.context.state === 'running', 2000, 'the context to run');
+    await waitFor(() => engine!.context.state === 'running', { timeout: 2000, message: 'the context to run' });
     expect(engine.context.sampleRate).to.be.at.least(8000);
     expect(loadAudioWorklets(engine.context)).to.equal(loadAudioWorklets(engine.context));
   });
@@ -28,7 +28,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     engine = new AudioEngine();
     const { chunks, arrivals } = recordChunks(engine);
     await engine.startCapture();
-    await waitFor(() => chunks.length >= 100, 10_000, '100 chunks');
+    await waitFor(() => chunks.length >= 100, { timeout: 10_000, message: '100 chunks' });
     for (const chunk of chunks) expect(chunk.byteLength).to.equal(640);
     const settled = arrivals.slice(20);
     const meanInterval = (settled[settled.length - 1] - settled[0]) / (settled.length - 1);
@@ -45,7 +45,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     const sizes: number[] = [];
     engine.onChunk = (pcm) => sizes.push(pcm.byteLength);
     await engine.startCapture({ chunkMs: 40 });
-    await waitFor(() => sizes.length >= 5, 5000, '5 chunks');
+    await waitFor(() => sizes.length >= 5, { timeout: 5000, message: '5 chunks' });
     expect(new Set(sizes)).to.deep.equal(new Set([1280]));
   });
 
@@ -75,14 +75,14 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     };
     try {
       await engine.startCapture();
-      await waitFor(() => chunks >= 5, 5000, 'chunks');
+      await waitFor(() => chunks >= 5, { timeout: 5000, message: 'chunks' });
       engine.muted = true;
       expect(engine.inputLevel).to.equal(0);
       const atMute = chunks;
       await sleep(300);
       expect(chunks).to.equal(atMute);
       engine.muted = false;
-      await waitFor(() => chunks >= atMute + 5, 5000, 'chunks after unmuting');
+      await waitFor(() => chunks >= atMute + 5, { timeout: 5000, message: 'chunks after unmuting' });
       expect(prompts).to.equal(1);
     } finally {
       navigator.mediaDevices.getUserMedia = original;
@@ -148,7 +148,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     expect(engine.playing).to.equal(true);
     let loudest = 0;
     const poll = setInterval(() => (loudest = Math.max(loudest, engine?.outputLevel ?? 0)), 10);
-    await waitFor(() => ended === 1, 5000, 'the end of playback');
+    await waitFor(() => ended === 1, { timeout: 5000, message: 'the end of playback' });
     clearInterval(poll);
     clearInterval(listen);
     await listener.close();
@@ -167,7 +167,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     engine.onPlaybackEnd = () => ended++;
     engine.startTurn();
     engine.enqueue(sinePcm(24000, 440, 48000, 0.5)); // 2 s
-    await waitFor(() => engine!.played().playedMs > 300, 5000, '300 ms played');
+    await waitFor(() => engine!.played().playedMs > 300, { timeout: 5000, message: '300 ms played' });
     const before = engine.played().playedMs;
     const { playedMs } = await engine.flush();
     expect(playedMs).to.be.within(before, before + 100);
@@ -178,7 +178,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     // The next turn plays normally.
     engine.startTurn();
     engine.enqueue(sinePcm(24000, 440, 4800, 0.5));
-    await waitFor(() => ended === 2, 5000, 'the next turn to play out');
+    await waitFor(() => ended === 2, { timeout: 5000, message: 'the next turn to play out' });
   });
 
   it('is created and disposed: tracks ended, nodes released, context closed, idempotent', async () => {
@@ -218,7 +218,7 @@ describe('CaptureNode and PlaybackQueue (created and disposed)', () => {
     oscillator.start();
     let chunks = 0;
     node.onChunk = () => chunks++;
-    await waitFor(() => chunks > 2, 5000, 'chunks');
+    await waitFor(() => chunks > 2, { timeout: 5000, message: 'chunks' });
     node.dispose();
     node.dispose();
     const atDispose = chunks;

@@ -20,7 +20,7 @@ async function capture(rate: number, seconds: number, chunkMs = 20) {
   await context.startRendering();
   // Port messages may trail the end of rendering.
   const expected = Math.floor((16000 * seconds - 60) / ((16000 * chunkMs) / 1000));
-  await waitFor(() => chunks.length >= expected, 2000, `${expected} chunks`);
+  await waitFor(() => chunks.length >= expected, { timeout: 2000, message: `${expected} chunks` });
   node.dispose();
   return { chunks, times, expected };
 }
@@ -65,7 +65,7 @@ describe('capture worklet (OfflineAudioContext)', () => {
       return resumeAfterMessages(context);
     });
     await context.startRendering();
-    await waitFor(() => chunks.length >= 20, 2000, 'chunks after unmuting');
+    await waitFor(() => chunks.length >= 20, { timeout: 2000, message: 'chunks after unmuting' });
     expect(Math.min(...chunks)).to.be.greaterThan(0.5);
     node.dispose();
   });

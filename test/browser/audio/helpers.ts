@@ -1,13 +1,5 @@
+export { waitFor } from '../../support/wait-for.js';
 import { pcm16ToFloat } from '../../fixtures/signal.js';
-
-/** Resolves once `condition()` holds, polling every few ms; rejects after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
-  const start = performance.now();
-  while (!condition()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {

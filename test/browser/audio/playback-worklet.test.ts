@@ -49,7 +49,7 @@ describe('playback worklet (OfflineAudioContext)', () => {
       let ended = 0;
       queue.onPlaybackEnd = () => ended++;
       const rendered = (await renderAfterMessages(context)).getChannelData(0);
-      await waitFor(() => ended === 1, 2000, 'the end of playback');
+      await waitFor(() => ended === 1, { timeout: 2000, message: 'the end of playback' });
 
       expect(queue.underruns).to.equal(0);
       const start = firstAbove(rendered, 0.01);
@@ -62,15 +62,15 @@ describe('playback worklet (OfflineAudioContext)', () => {
     });
   }
 
-  it('enqueue(…, transfer) hands whole-sample buffers over without a copy, and copies anything else', async () => {
+  it('enqueue(…, { transfer }) hands whole-sample buffers over without a copy, and copies anything else', async () => {
     const rate = 48000;
     const { context, queue } = await offlineQueue(rate, 0.5);
     const chunks = Array.from({ length: 5 }, (_, i) => sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK));
     queue.startTurn();
-    for (const chunk of chunks) queue.enqueue(chunk, 24000, true);
+    for (const chunk of chunks) queue.enqueue(chunk, 24000, { transfer: true });
     expect(chunks.every((chunk) => chunk.byteLength === 0), 'transferred buffers are detached').to.equal(true);
     const odd = new ArrayBuffer(3);
-    queue.enqueue(odd, 24000, true);
+    queue.enqueue(odd, 24000, { transfer: true });
     expect(odd.byteLength, 'an odd-length buffer is copied').to.equal(3);
     const rendered = (await renderAfterMessages(context)).getChannelData(0);
     const start = firstAbove(rendered, 0.01);
@@ -97,7 +97,7 @@ describe('playback worklet (OfflineAudioContext)', () => {
       return resumeAfterMessages(context);
     });
     const rendered = (await renderAfterMessages(context)).getChannelData(0);
-    await waitFor(() => played.playedMs >= 0, 2000, 'the flush answer');
+    await waitFor(() => played.playedMs >= 0, { timeout: 2000, message: 'the flush answer' });
 
     const flushFrame = Math.round(flushAt * rate);
     const fadeFrames = (fadeMs * rate) / 1000;

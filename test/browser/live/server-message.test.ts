@@ -24,10 +24,9 @@ describe('readServerMessage', () => {
     expect(event.text).to.deep.equal(['hello']);
     expect(event.outputTranscription).to.equal('Hel');
     expect(event.inputTranscription).to.equal('Hi');
-    expect(event.generationComplete).to.be.true;
     expect(event.turnComplete).to.be.true;
     expect(event.usage).to.deep.equal({ totalTokenCount: 8 });
-    expect(event.empty).to.be.false;
+    expect(event.interrupted).to.be.false;
   });
 
   it('reads tool calls, cancellations, goAway and resumption updates', () => {
@@ -43,7 +42,7 @@ describe('readServerMessage', () => {
     expect(event.resumption).to.deep.equal({ handle: 'h-2', resumable: true });
   });
 
-  it('never throws on wrong types and reports them as empty', () => {
+  it('never throws on wrong types and reads nothing from them', () => {
     const junk: unknown[] = [
       null,
       42,
@@ -58,9 +57,13 @@ describe('readServerMessage', () => {
       { sessionResumptionUpdate: { newHandle: 5 } },
       { usageMetadata: [] },
     ];
+    // What a message that says nothing reads as: every list empty, every flag false, nothing else set.
+    const nothing = { audio: [], text: [], interrupted: false, turnComplete: false, toolCalls: [], toolCancellations: [] };
     for (const message of junk) {
       const event = readServerMessage(message);
-      expect(event.empty, JSON.stringify(message)).to.be.true;
+      // Fields present but undefined count as absent.
+      const defined = Object.fromEntries(Object.entries(event).filter(([, value]) => value !== undefined));
+      expect(defined, JSON.stringify(message)).to.deep.equal(nothing);
     }
   });
 

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { ToolDispatcher, type FunctionResponse } from '../../../src/live/tool-dispatcher.js';
 import type { LiveTool } from '../../../src/live/types.js';
-import type { UnhandledToolCall } from '../../../src/live/options.js';
+import type { GeminiLiveToolCallDetail } from '../../../src/events/tool-call-event.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -29,7 +29,7 @@ describe('ToolDispatcher', () => {
 
   it('hands unhandled calls to the page, and answers with an error when the page does not take them', async () => {
     const sent: FunctionResponse[] = [];
-    let taken: UnhandledToolCall | undefined;
+    let taken: GeminiLiveToolCallDetail | undefined;
     const dispatcher = new ToolDispatcher(
       () => [],
       (r) => sent.push(r),

@@ -32,16 +32,42 @@ describe('TranscriptModel', () => {
     expect(model.snapshot[0].text).to.equal('ab');
   });
 
-  it('marks an interrupted model turn and trims it to what was heard', () => {
+  it('marks an interrupted model turn, then trims it to what was heard', () => {
     const model = new TranscriptModel();
-    model.append('model', 'one two three four five six seven eight nine ten');
-    model.interrupt(0.5);
-    const [turn] = model.snapshot;
-    expect(turn.interrupted).to.be.true;
-    expect(turn.final).to.be.true;
-    expect(turn.text.endsWith('…')).to.be.true;
-    expect(turn.text.length).to.be.lessThan(30);
-    expect(turn.text.startsWith('one two')).to.be.true;
+    const changes: string[] = [];
+    model.subscribe((turn) => changes.push(turn.text));
+    model.append('model', 'one two three four five six seven eight nine ten ');
+    const id = model.interrupt();
+    const [interrupted] = model.snapshot;
+    expect(id).to.equal(interrupted.id);
+    expect(interrupted.interrupted).to.be.true;
+    expect(interrupted.final).to.be.true;
+    // Whole until the heard share is known.
+    expect(interrupted.text).to.equal('one two three four five six seven eight nine ten');
+    // Later pieces of the model side open a new turn instead of growing the interrupted one.
+    model.append('model', 'next');
+    model.trim(id!, 0.5);
+    const [trimmed, next] = model.snapshot;
+    expect(trimmed.id).to.equal(id);
+    expect(trimmed.interrupted).to.be.true;
+    expect(trimmed.text).to.equal('one two three four five…');
+    expect(changes.at(-1)).to.equal('one two three four five…');
+    expect(next.text).to.equal('next');
+    // Nothing to cut at 1 or more, and an unknown id or a fraction that is not a number changes nothing.
+    model.trim(id!, 1);
+    model.trim('turn-unknown', 0.2);
+    model.trim(id!, Number.NaN);
+    expect(model.snapshot[0].text).to.equal('one two three four five…');
+    expect(changes.length).to.equal(4);
+  });
+
+  it('interrupts nothing when no model turn is open', () => {
+    const model = new TranscriptModel();
+    expect(model.interrupt()).to.be.undefined;
+    model.append('model', 'done');
+    model.finish('model');
+    expect(model.interrupt()).to.be.undefined;
+    expect(model.snapshot[0].interrupted).to.be.undefined;
   });
 
   it('adds typed turns whole', () => {

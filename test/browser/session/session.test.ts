@@ -186,7 +186,13 @@ describe('LiveSession against the simulator', () => {
     await waitFor(() => lastModelText(probe!.transcript), { message: 'first answer' });
     const handle = await waitFor(() => probe!.session.resumptionHandle, { message: 'a handle' });
     await control({ action: 'goAway', timeLeftMs: 1500 });
-    const second = await waitFor(async () => (await connections())[1], { message: 'the successor' });
+    const second = await waitFor(
+      async () => {
+        const record = (await connections())[1];
+        return record?.setup ? record : undefined;
+      },
+      { message: 'the successor set up' },
+    );
     expect(second.setup!.sessionResumption).to.deep.equal({ handle });
     await waitFor(async () => (await connections())[1].session.resumed, { message: 'resumed' });
     expect(new Set(probe.tokens).size).to.equal(2);
@@ -343,7 +349,7 @@ describe('LiveSession against the simulator', () => {
   it('resumes the audio context when the OS suspends it', async () => {
     probe = createSession();
     await probe.session.start();
-    const context = (probe.session as unknown as { context: AudioContext }).context;
+    const context = probe.audioContext;
     await context.suspend();
     await waitFor(() => context.state === 'running', { timeout: 3000, message: 'the context running again' });
     expect(probe.session.state).to.be.oneOf(['listening', 'speaking']);
@@ -364,7 +370,7 @@ describe('LiveSession against the simulator', () => {
     try {
       probe = createSession();
       await probe.session.start();
-      const context = (probe.session as unknown as { context: AudioContext }).context;
+      const context = probe.audioContext;
       await probe.session.dispose();
       const tracks = recorder.tracks();
       expect(tracks.length).to.be.greaterThan(0);

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { connections as allConnections, control, resetSimulator, waitFor, type ConnectionRecord } from '../../support/simulator.js';
 import { createSession, type SessionProbe } from '../../support/session.js';
 import { recordUserMedia } from '../../support/media.js';
+import type { LiveError } from '../../../src/live/errors.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -209,15 +210,29 @@ describe('LiveSession video against the simulator', () => {
     for (const stream of opened) expect(stream.getVideoTracks()[0].readyState).to.equal('ended');
   });
 
-  // These two need the LiveSession.startVideo change described in the video report (a disposed check after the
-  // lazy import, and one shared VideoCapture for racing calls); without it each leaves a live camera track.
+  // Without a disposed check after the lazy import, and one shared VideoCapture for racing calls, each of these
+  // two leaves a live camera track.
   it('releases the camera when dispose() comes right after startVideo()', async () => {
     probe = createSession({ videoFps: 2 });
     await probe.session.start();
     const opened = recordCameraStreams();
-    const starting = probe.session.startVideo('camera').catch(() => undefined);
-    await Promise.all([starting, probe.session.dispose()]);
+    const starting = probe.session.startVideo('camera').then(
+      () => 'shared' as const,
+      (error: unknown) => error,
+    );
+    const [outcome] = await Promise.all([starting, probe.session.dispose()]);
     await sleep(500);
+    // Whichever won, nothing is shared after dispose() and nothing is reported to a session that has ended.
+    expect(probe.session.videoSource).to.be.null;
+    expect(probe.session.videoStream).to.be.null;
+    expect(probe.errors).to.deep.equal([]);
+    if (outcome === 'shared') {
+      // startVideo() won: the camera it opened is released by dispose().
+      expect(opened.length).to.be.above(0);
+    } else {
+      // dispose() won: startVideo() refuses, and no camera opened, or the one that did is released.
+      expect((outcome as LiveError).detail?.code).to.equal('not-connected');
+    }
     for (const stream of opened) expect(stream.getVideoTracks()[0].readyState).to.equal('ended');
   });
 

@@ -86,13 +86,4 @@ export async function assertNoSecret(response: Response, secret: string): Promis
   return text;
 }
 
-/** Waits until `predicate()` is truthy, polling every 10 ms, or fails after `timeoutMs`. */
-export async function waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('waitFor: timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor } from '../../support/wait-for.js';

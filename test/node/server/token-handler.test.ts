@@ -77,7 +77,7 @@ describe('createTokenHandler', () => {
 
     const { session, messages } = await connectWithToken(sim.url, body.token, DEFAULT_LIVE_MODEL);
     session.sendClientContent({ turns: 'Hello!', turnComplete: true });
-    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), 5000);
+    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), { timeout: 5000 });
     session.close();
   });
 
@@ -261,7 +261,7 @@ describe('createTokenHandler', () => {
     assert.equal(voice, 'Kore');
     assert.ok(record.overriddenFields.includes('generationConfig.responseModalities'));
     session.sendClientContent({ turns: 'Hello!', turnComplete: true });
-    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), 5000);
+    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), { timeout: 5000 });
     const parts = messages.flatMap((message) => message.serverContent?.modelTurn?.parts ?? []);
     assert.ok(parts.some((part) => part.text), 'the answer is text, as locked');
     assert.ok(!parts.some((part) => part.inlineData), 'no audio despite the browser asking for it');

@@ -374,7 +374,7 @@ describe('createVertexProxy with the simulator standing in for Vertex AI', () =>
   it('carries a whole text conversation through the proxy', async () => {
     const { session, messages, closed } = await connectSdk(server.url, 'gemini-2.5-flash-native-audio-preview-12-2025');
     session.sendClientContent({ turns: 'Hello there, what can you do?', turnComplete: true });
-    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), 5000);
+    await waitFor(() => messages.some((message) => message.serverContent?.turnComplete), { timeout: 5000 });
     assert.ok(modelText(messages).length > 0, 'the simulator answered with text');
     session.close();
     await waitFor(() => closed());

@@ -1,0 +1,120 @@
+import type { LiveSendRealtimeInputParameters, Session } from '@google/genai';
+import type { FunctionResponse } from './tool-dispatcher.js';
+import { AudioBacklog } from './audio-backlog.js';
+import { PendingTexts } from './pending-texts.js';
+import { bytesToBase64 } from '../audio/base64.js';
+
+const INPUT_MIME = 'audio/pcm;rate=16000';
+/** Video frames are skipped while this much is still queued on the socket. */
+const MAX_VIDEO_BACKLOG_BYTES = 256 * 1024;
+
+/** Where the outbox sends: the connection in use, while it can take input. */
+export interface OutboxTarget {
+  readonly session: Session;
+  readonly bufferedAmount: number;
+}
+
+/**
+ * What the client sends, whichever connection is current: microphone audio (kept in a bounded backlog while no
+ * connection can take it), typed text (kept until one can), push-to-talk activity, video frames and tool
+ * responses. Sends that throw belong to a connection going away; its close handler takes over.
+ */
+export class ClientOutbox {
+  private readonly backlog = new AudioBacklog(5000);
+  private readonly texts = new PendingTexts();
+  private talking = false;
+
+  constructor(
+    private readonly target: () => OutboxTarget | undefined,
+    private readonly pushToTalk: boolean,
+  ) {}
+
+  /** A microphone chunk: sent now, or kept for the next connection. */
+  audio(pcm: ArrayBuffer): void {
+    // Push-to-talk sends audio only while the talk control is held.
+    if (this.pushToTalk && !this.talking) return;
+    const target = this.target();
+    if (target) this.sendAudio(target.session, pcm);
+    else this.backlog.push(pcm);
+  }
+
+  /** Typed text (already trimmed): sent now, or once a connection is up. */
+  text(text: string): void {
+    const target = this.target();
+    if (target) this.sendText(target.session, text);
+    else this.texts.push(text);
+  }
+
+  /** Push-to-talk: the user holds the talk control. */
+  activityStart(): void {
+    if (this.talking) return;
+    this.talking = true;
+    this.realtime({ activityStart: {} });
+  }
+
+  /** Push-to-talk: the user let go. */
+  activityEnd(): void {
+    if (!this.talking) return;
+    this.talking = false;
+    this.realtime({ activityEnd: {} });
+  }
+
+  /** Muted in automatic mode: lets the service's activity detection close the user's turn. */
+  audioStreamEnd(): void {
+    this.realtime({ audioStreamEnd: true });
+  }
+
+  video(jpegBase64: string): void {
+    this.realtime({ video: { data: jpegBase64, mimeType: 'image/jpeg' } });
+  }
+
+  /** True when a video frame would go out now rather than pile up behind a slow socket. */
+  canSendVideo(): boolean {
+    const target = this.target();
+    return target !== undefined && target.bufferedAmount < MAX_VIDEO_BACKLOG_BYTES;
+  }
+
+  toolResponse(response: FunctionResponse): void {
+    try {
+      this.target()?.session.sendToolResponse({ functionResponses: [response] });
+    } catch {
+      // Lost with the connection; the resumed session asks again if it still needs the result.
+    }
+  }
+
+  /** A connection just became current: sends what waited for one. */
+  flush(session: Session): void {
+    for (const chunk of this.backlog.drain()) this.sendAudio(session, chunk);
+    if (this.talking) this.realtime({ activityStart: {} });
+    for (const text of this.texts.take()) this.sendText(session, text);
+  }
+
+  clear(): void {
+    this.backlog.clear();
+    this.texts.clear();
+  }
+
+  private realtime(input: LiveSendRealtimeInputParameters): void {
+    try {
+      this.target()?.session.sendRealtimeInput(input);
+    } catch {
+      // The connection is going away; its close handler takes over.
+    }
+  }
+
+  private sendAudio(session: Session, pcm: ArrayBuffer): void {
+    try {
+      session.sendRealtimeInput({ audio: { data: bytesToBase64(new Uint8Array(pcm)), mimeType: INPUT_MIME } });
+    } catch {
+      this.backlog.push(pcm);
+    }
+  }
+
+  private sendText(session: Session, text: string): void {
+    try {
+      session.sendClientContent({ turns: [{ role: 'user', parts: [{ text }] }], turnComplete: true });
+    } catch {
+      this.texts.push(text);
+    }
+  }
+}
