@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Playwright scripts pass functions that run in the page.
-    files: ['scripts/screenshots.mjs', 'test/node/e2e/**/*', 'bench/video*'],
+    files: ['scripts/screenshots.mjs', 'test/node/e2e/**/*', 'bench/video*', 'bench/session*'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {

@@ -96,6 +96,9 @@ export class LiveConnection {
     /** Extra delay for every outgoing message, and how many more messages it applies to (-1 = all). */
     this.delayMs = 0;
     this.delayCount = -1;
+    /** Network faults: a random extra delay of 0..jitterMs for each model audio message, and bursts every burstMs. */
+    this.jitterMs = 0;
+    this.burstMs = 0;
     /** @type {Array<{ data: Buffer | string, binary: boolean, dueAt: number }>} */
     this.outbox = [];
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -134,9 +137,10 @@ export class LiveConnection {
    */
   send(message) {
     if (!this.open) return false;
-    noteSent(this.record, describeServerMessage(message));
+    const kind = describeServerMessage(message);
+    noteSent(this.record, kind);
     this.context.emit(this, 'sent', message);
-    this.#transmit(encodeMessage(message), true);
+    this.#transmit(encodeMessage(message), true, kind === 'audio');
     return true;
   }
 
@@ -155,10 +159,17 @@ export class LiveConnection {
   /**
    * @param {Buffer | string} data
    * @param {boolean} binary
+   * @param {boolean} [audio] a model audio message (subject to jitter)
    */
-  #transmit(data, binary) {
+  #transmit(data, binary, audio = false) {
     let delay = this.delayCount === 0 ? 0 : this.delayMs;
     if (this.delayCount > 0) this.delayCount--;
+    if (audio && this.jitterMs > 0) delay += Math.random() * this.jitterMs;
+    if (this.burstMs > 0) {
+      // Held until the next multiple of burstMs: whatever was sent meanwhile arrives together.
+      const now = Date.now();
+      delay = Math.max(delay, Math.ceil((now + 1) / this.burstMs) * this.burstMs - now);
+    }
     if (delay <= 0 && this.outbox.length === 0) {
       this.ws.send(data, { binary });
       return;
@@ -192,6 +203,24 @@ export class LiveConnection {
   setDelay(ms, count = -1) {
     this.delayMs = Math.max(0, ms);
     this.delayCount = count;
+  }
+
+  /**
+   * Network jitter: each model audio message is held back by a random 0..`maxMs` (order is kept, as on a TCP
+   * connection, so a late message also holds back the ones after it). 0 turns it off.
+   * @param {number} maxMs
+   */
+  setJitter(maxMs) {
+    this.jitterMs = Number.isFinite(maxMs) ? Math.max(0, maxMs) : 0;
+  }
+
+  /**
+   * Bursty delivery: every outgoing message is held until the next multiple of `everyMs`, so messages arrive in
+   * clumps. 0 turns it off.
+   * @param {number} everyMs
+   */
+  setBursts(everyMs) {
+    this.burstMs = Number.isFinite(everyMs) ? Math.max(0, everyMs) : 0;
   }
 
   // ---- closing -----------------------------------------------------------------------------------------

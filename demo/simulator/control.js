@@ -128,6 +128,18 @@ const CONNECTION_ACTIONS = {
       connection.setDelay(Number(ms), Number(count));
     },
   },
+  jitter: {
+    stage: 'ready',
+    run(connection, { maxMs = 150 }) {
+      connection.setJitter(Number(maxMs));
+    },
+  },
+  bursts: {
+    stage: 'ready',
+    run(connection, { everyMs = 300 }) {
+      connection.setBursts(Number(everyMs));
+    },
+  },
   callTool: {
     stage: 'ready',
     run(connection, { name, args }) {
@@ -348,6 +360,12 @@ export class SimulatorControl {
 
   /** Hold back outgoing messages by `ms` (the next `count`, or all until reset). @param {{ target?: Target, ms?: number, count?: number }} [o] */
   delay(o = {}) { return this.act({ action: 'delay', ...o }); }
+
+  /** Hold each model audio message back by a random 0..`maxMs` (0: off). @param {{ target?: Target, maxMs?: number }} [o] */
+  jitter(o = {}) { return this.act({ action: 'jitter', ...o }); }
+
+  /** Deliver outgoing messages in bursts every `everyMs` (0: off). @param {{ target?: Target, everyMs?: number }} [o] */
+  bursts(o = {}) { return this.act({ action: 'bursts', ...o }); }
 
   /** The next tool-capable user turn (anywhere, or on `target`) calls a function. @param {{ target?: Target, name?: string, args?: Record<string, unknown> }} [o] */
   callTool(o = {}) { return this.act({ action: 'callTool', ...o }); }

@@ -11,7 +11,7 @@ export interface PlaybackBufferOptions {
   inputRate?: number;
   /** Audio queued before playback starts or restarts after running dry, in ms (default 40). */
   leadMs?: number;
-  /** Upper bound for the lead, which grows after each underrun (default 200 ms). */
+  /** Upper bound for the lead, which grows with the measured network jitter (default 200 ms). */
   maxLeadMs?: number;
   /** Length of the fade-out on {@link PlaybackBuffer.flush}, in ms (default 4). */
   fadeMs?: number;
@@ -33,17 +33,25 @@ const FADING = 3; // flushed: fading out, then discarding what was queued before
 type State = typeof IDLE | typeof PLAYING | typeof DRAINING | typeof FADING;
 
 const QUANTUM = 128;
+// Arrival lateness is remembered per bucket of render time; the lead covers the worst of the last few seconds.
+const JITTER_BUCKET_SECONDS = 0.25;
+const JITTER_BUCKETS = 16; // 4 s
+// Headroom over the measured lateness: a render quantum and the message hop into the worklet.
+const JITTER_MARGIN_MS = 10;
 
 /**
  * The model-audio path inside the playback worklet, free of worklet APIs so it runs in Node tests: a growing
  * queue of PCM16 at the input rate, an adaptive jitter buffer, a streaming resampler to the output rate, a
  * click-free flush, and accounting of how much of the current turn was played.
  *
- * Jitter buffer: playback starts once `leadMs` of audio is queued, or once the first queued audio has waited that
- * long (a short turn must not wait forever). When the queue runs dry mid-stream, the resampler's tail plays out
- * and playback waits for the lead again; if more audio of the same turn then arrives, that was an underrun: it is
- * counted and the lead grows by half (up to `maxLeadMs`). A turn without underruns shrinks the lead again by 10 ms,
- * down to `leadMs`. Running dry at the end of a turn is not an underrun.
+ * Jitter buffer: playback starts once the lead is queued, or once the first queued audio has waited that long (a
+ * short turn must not wait forever). The lead follows the network: every chunk's arrival time is compared with
+ * its place in the stream, and how much later than the earliest-arriving audio of the turn it came is its
+ * lateness; the lead is the worst lateness of the last 4 s plus a small margin, between `leadMs` and `maxLeadMs`.
+ * So it grows as soon as audio arrives late (before it runs dry, which the audio sent ahead usually prevents) and
+ * shrinks back to `leadMs` once the network has been calm for 4 s. When the queue runs dry mid-stream, the
+ * resampler's tail plays out and playback waits for the lead again; if more audio of the same turn then arrives,
+ * that was an underrun, and counted. Running dry at the end of a turn is not an underrun.
  *
  * {@link render} allocates nothing; {@link enqueue} copies into the ring, which grows when needed.
  */
@@ -82,8 +90,16 @@ export class PlaybackBuffer {
   private discardUpTo = 0;
   private turnStart = 0;
   private starved = false;
-  private turnHadUnderrun = false;
   private underrunCount = 0;
+  // Jitter estimate, in input samples: render time, audio queued this stream, the earliest arrival seen relative
+  // to stream position, and the worst lateness per bucket of render time.
+  private clock = 0;
+  private streamQueued = 0;
+  private earliest = Number.POSITIVE_INFINITY;
+  private readonly lateness = new Float64Array(JITTER_BUCKETS);
+  private bucket = 0;
+  private readonly bucketSize: number;
+  private readonly margin: number;
 
   constructor(options: PlaybackBufferOptions) {
     this.inputRate = Math.round(options.inputRate ?? 24000);
@@ -93,6 +109,8 @@ export class PlaybackBuffer {
     this.baseLead = Math.round((leadMs * this.inputRate) / 1000);
     this.maxLead = Math.round((maxLeadMs * this.inputRate) / 1000);
     this.lead = this.baseLead;
+    this.bucketSize = Math.round(this.inputRate * JITTER_BUCKET_SECONDS);
+    this.margin = Math.round((JITTER_MARGIN_MS * this.inputRate) / 1000);
     this.fadeFrames = Math.max(1, Math.round(((options.fadeMs ?? 4) * this.outputRate) / 1000));
     this.resampler = new PolyphaseResampler(this.inputRate, this.outputRate, options.resampler);
     this.ring = new SampleRing(this.inputRate * 4);
@@ -132,17 +150,19 @@ export class PlaybackBuffer {
    */
   enqueue(samples: Int16Array, sampleRate: number = this.inputRate): void {
     if (samples.length === 0) return;
+    // Audio into an empty, idle buffer that did not run dry mid-turn starts a new stream.
+    if (!this.starved && this.state === IDLE && this.ring.available === 0) this.restartStream();
+    const before = this.ring.writePosition;
     if (Math.round(sampleRate) === this.inputRate) {
       this.ring.write(samples);
     } else {
       this.enqueueConverted(samples, sampleRate);
     }
+    this.noteArrival(this.ring.writePosition - before);
     if (this.starved) {
       // The queue ran dry, yet the same turn goes on: the listener heard a gap.
       this.starved = false;
       this.underrunCount++;
-      this.turnHadUnderrun = true;
-      this.lead = Math.min(this.maxLead, Math.round(this.lead * 1.5));
     }
   }
 
@@ -153,8 +173,7 @@ export class PlaybackBuffer {
   startTurn(): void {
     this.turnStart = this.ring.writePosition;
     this.starved = false;
-    if (!this.turnHadUnderrun) this.lead = Math.max(this.baseLead, this.lead - Math.round(this.inputRate / 100));
-    this.turnHadUnderrun = false;
+    this.restartStream();
   }
 
   /** How much of the current turn (since {@link startTurn} or the last flush) has been rendered. */
@@ -174,7 +193,7 @@ export class PlaybackBuffer {
     this.discardUpTo = boundary;
     this.turnStart = boundary;
     this.starved = false;
-    this.turnHadUnderrun = false;
+    this.restartStream();
     if (this.state === IDLE) {
       this.discard();
     } else if (this.state !== FADING) {
@@ -189,6 +208,7 @@ export class PlaybackBuffer {
 
   /** Fills `frames` samples of `output` (default: all) with the next audio, or silence. */
   render(output: Float32Array, frames: number = output.length): void {
+    this.advanceClock((frames * this.inputRate) / this.outputRate);
     if (this.state === IDLE) this.considerStart(frames);
 
     let filled = 0;
@@ -261,6 +281,43 @@ export class PlaybackBuffer {
         this.onDrain?.();
       }
     }
+  }
+
+  // A new stream: its audio's lateness is measured from its own first arrival. What was measured before stays
+  // in the window, so a jittery network keeps its lead across turns.
+  private restartStream(): void {
+    this.streamQueued = 0;
+    this.earliest = Number.POSITIVE_INFINITY;
+  }
+
+  // `samples` arrived now. Lateness: how much later than the stream's earliest-arriving audio, relative to its
+  // place in the stream, this chunk came.
+  private noteArrival(samples: number): void {
+    const delay = this.clock - this.streamQueued;
+    this.streamQueued += samples;
+    if (delay < this.earliest) this.earliest = delay;
+    const late = delay - this.earliest;
+    const slot = this.bucket % JITTER_BUCKETS;
+    if (late > this.lateness[slot]) {
+      this.lateness[slot] = late;
+      this.updateLead();
+    }
+  }
+
+  private advanceClock(inputSamples: number): void {
+    this.clock += inputSamples;
+    const bucket = Math.floor(this.clock / this.bucketSize);
+    if (bucket === this.bucket) return;
+    // Forget the buckets that fell out of the window.
+    for (let b = this.bucket + 1; b <= bucket && b <= this.bucket + JITTER_BUCKETS; b++) this.lateness[b % JITTER_BUCKETS] = 0;
+    this.bucket = bucket;
+    this.updateLead();
+  }
+
+  private updateLead(): void {
+    let worst = 0;
+    for (let i = 0; i < JITTER_BUCKETS; i++) if (this.lateness[i] > worst) worst = this.lateness[i];
+    this.lead = worst > 0 ? Math.min(this.maxLead, Math.max(this.baseLead, Math.round(worst) + this.margin)) : this.baseLead;
   }
 
   private applyFade(output: Float32Array, frames: number): void {

@@ -51,6 +51,7 @@ export class PlaybackQueue {
     queuedMs: 0,
     playedMs: 0,
     underruns: 0,
+    leadMs: 0,
   };
   private disposed = false;
 
@@ -91,6 +92,11 @@ export class PlaybackQueue {
   /** Latest output peak level, 0..1 (0 when not playing). */
   get peak(): number {
     return this.status.peak;
+  }
+
+  /** The jitter buffer's lead in ms, as of the latest report (it follows the network's jitter). */
+  get leadMs(): number {
+    return this.status.leadMs;
   }
 
   /** Milliseconds queued and not yet played, as of the latest report. */

@@ -9,6 +9,10 @@ import type { GeminiLiveStrings } from './strings.js';
 export class AnnouncerController implements ReactiveController {
   private readonly announced = new Set<string>();
   private text = '';
+  // The transcript last looked at, and how many of its leading turns are final and announced: a caption piece
+  // looks at the turns after those only, however long the conversation.
+  private seen: readonly Turn[] | null = null;
+  private settled = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -24,9 +28,20 @@ export class AnnouncerController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    const turns = this.turns();
+    if (turns === this.seen) return;
+    // A shorter transcript is another one (cleared or replaced): look at all of it.
+    if (turns.length < this.settled || (this.settled > 0 && turns[this.settled - 1] !== this.seen?.[this.settled - 1])) {
+      this.settled = 0;
+    }
+    this.seen = turns;
     let strings: GeminiLiveStrings | undefined;
     const phrases: string[] = [];
-    for (const turn of this.turns()) {
+    let leading = true;
+    for (let i = this.settled; i < turns.length; i++) {
+      const turn = turns[i];
+      if (leading && turn.final) this.settled = i + 1;
+      else leading = false;
       if (!turn.final || this.announced.has(turn.id)) continue;
       this.announced.add(turn.id);
       if (!turn.text.trim()) continue;

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
@@ -7,7 +8,7 @@ import type { LiveSessionOptions, VideoSource } from '../live/options.js';
 import { sessionOptions } from '../live/session-options.js';
 import { SessionController } from './session-controller.js';
 import { PushToTalkController } from './push-to-talk-controller.js';
-import { LevelAnimationController } from './level-animation-controller.js';
+import { LevelAnimationController, type LevelSource } from './level-animation-controller.js';
 import { AnnouncerController } from './announcer-controller.js';
 import { followPanelFocus } from './panel-focus.js';
 import { uiLanguage } from './language.js';
@@ -169,6 +170,13 @@ export class GeminiLiveElement extends LitElement {
 
   @query('[part~="visualizer"]') private visualizerEl?: HTMLElement;
   @query('[part~="transcript"]') private transcriptEl?: HTMLElement;
+  private scrolledFor: readonly Turn[] | null = null;
+  // While muted the meter follows the model's voice only: a muted microphone shows no level.
+  private readonly levels = Object.defineProperties({} as LevelSource, {
+    active: { get: () => this.session.active },
+    inputLevel: { get: () => (this.muted ? 0 : this.session.inputLevel) },
+    outputLevel: { get: () => this.session.outputLevel },
+  });
 
   private readonly session = new SessionController(this, () => this.sessionOptions());
   private readonly talk = new PushToTalkController(this, this.session, () => this.mode === 'push-to-talk');
@@ -176,7 +184,7 @@ export class GeminiLiveElement extends LitElement {
 
   constructor() {
     super();
-    new LevelAnimationController(this, this.session, () => this.visualizerEl);
+    new LevelAnimationController(this, this.levels, () => this.visualizerEl);
   }
 
   /** Where the conversation is: `idle`, `connecting`, `listening`, `speaking`, `reconnecting` or `error`. Read-only, reflected. */
@@ -251,8 +259,13 @@ export class GeminiLiveElement extends LitElement {
     if (changed.has('open') && this.layout === 'floating' && changed.get('open') !== undefined) {
       followPanelFocus(this.shadowRoot, this.open);
     }
-    const list = this.transcriptEl;
-    if (list) list.scrollTop = list.scrollHeight;
+    // Scrolling reads the list's layout: only when the transcript changed, not on every update.
+    const transcript = this.transcript;
+    if (transcript !== this.scrolledFor) {
+      this.scrolledFor = transcript;
+      const list = this.transcriptEl;
+      if (list) list.scrollTop = list.scrollHeight;
+    }
   }
 
   private reflectState(): void {
@@ -388,7 +401,12 @@ export class GeminiLiveElement extends LitElement {
         : nothing}
       <ol part="transcript" aria-label=${strings.transcriptLabel} tabindex="0">
         ${transcript.length
-          ? repeat(transcript, (turn) => turn.id, (turn) => turnTemplate(turn, strings))
+          ? repeat(
+              transcript,
+              (turn) => turn.id,
+              // Turns are immutable snapshots: only the one that changed is rendered again.
+              (turn) => guard([turn, strings.user, strings.model, strings.interrupted], () => turnTemplate(turn, strings)),
+            )
           : html`<li class="empty"><slot name="empty">${strings.emptyTranscript}</slot></li>`}
       </ol>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.announcement}</div>

@@ -9,12 +9,26 @@ export interface LevelSource {
   readonly outputLevel: number;
 }
 
+// The meters report 20 times a second; the bars' CSS transition eases between writes on the compositor. Reduced
+// motion fades instead of moving, and slowly, so it needs even fewer writes.
+const INTERVAL_MS = 80;
+const REDUCED_MOTION_INTERVAL_MS = 200;
+// Changes smaller than this are not worth a style recalculation.
+const STEP = 0.02;
+
 /**
- * The level animation: while a session is active, one animation frame after another writes the louder of the
- * two levels into `--gemini-live-level` on the visualizer, so the meter moves without re-rendering the element.
+ * The level animation: while a session is active and the visualizer is on screen, a few times a second the louder
+ * of the two levels is written into `--gemini-live-level` on the visualizer, if it changed enough to see, so the
+ * meter moves without re-rendering the element. Nothing runs while the visualizer is hidden or scrolled away.
  */
 export class LevelAnimationController implements ReactiveController {
-  private frame = 0;
+  private timer: ReturnType<typeof setInterval> | 0 = 0;
+  private written = -1;
+  private visible = true;
+  private observed: Element | null = null;
+  private observer: IntersectionObserver | null = null;
+  private readonly reducedMotion =
+    typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
 
   constructor(
     private readonly host: Host,
@@ -24,29 +38,62 @@ export class LevelAnimationController implements ReactiveController {
     host.addController(this);
   }
 
-  /** An animation frame is pending. */
+  /** The level is being sampled. */
   get running(): boolean {
-    return this.frame !== 0;
+    return this.timer !== 0;
   }
 
   hostUpdated(): void {
-    const active = this.source.active && this.host.isConnected;
-    if (active && !this.frame) {
-      const tick = () => {
-        const level = Math.min(1, Math.max(this.source.inputLevel, this.source.outputLevel) * 3);
-        this.visualizer()?.style.setProperty('--gemini-live-level', level.toFixed(3));
-        this.frame = requestAnimationFrame(tick);
-      };
-      this.frame = requestAnimationFrame(tick);
-    } else if (!active && this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-      this.visualizer()?.style.setProperty('--gemini-live-level', '0');
-    }
+    this.observe(this.visualizer() ?? null);
+    this.sync();
   }
 
   hostDisconnected(): void {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.stop();
+    this.observer?.disconnect();
+    this.observed = null;
+  }
+
+  private sync(): void {
+    const active = this.source.active && this.host.isConnected;
+    if (active && this.visible) {
+      if (!this.timer) {
+        this.timer = setInterval(this.tick, this.reducedMotion?.matches ? REDUCED_MOTION_INTERVAL_MS : INTERVAL_MS);
+        this.tick();
+      }
+      return;
+    }
+    this.stop();
+    if (!active) this.write(0);
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = 0;
+  }
+
+  private readonly tick = () => {
+    const level = Math.min(1, Math.max(this.source.inputLevel, this.source.outputLevel) * 3);
+    if (Math.abs(level - this.written) >= STEP || (level === 0 && this.written !== 0)) this.write(level);
+  };
+
+  private write(level: number): void {
+    if (level === this.written) return;
+    const target = this.visualizer();
+    if (!target) return;
+    target.style.setProperty('--gemini-live-level', level ? level.toFixed(3) : '0');
+    this.written = level;
+  }
+
+  // Whether the visualizer can be seen: hidden (`display: none`) or scrolled away, the meter stops.
+  private observe(target: Element | null): void {
+    if (target === this.observed || typeof IntersectionObserver !== 'function') return;
+    this.observer ??= new IntersectionObserver((entries) => {
+      this.visible = entries[entries.length - 1].isIntersecting;
+      this.sync();
+    });
+    if (this.observed) this.observer.unobserve(this.observed);
+    this.observed = target;
+    if (target) this.observer.observe(target);
   }
 }

@@ -163,6 +163,8 @@ export const styles = css`
     gap: 3px;
     height: 24px;
     --gemini-live-level: 0;
+    /* A level update restyles these five bars and nothing around them. */
+    contain: layout paint style;
   }
 
   [part~='visualizer'] span {
@@ -173,7 +175,9 @@ export const styles = css`
     background: var(--gemini-live-accent);
     transform-origin: center;
     transform: scaleY(calc(0.15 + var(--gemini-live-level) * var(--bar, 1)));
-    transition: transform 60ms linear;
+    /* Levels arrive a few times a second; the compositor eases between them on the bars' own layers. */
+    transition: transform 100ms linear;
+    will-change: transform;
   }
 
   /* Bar heights as classes, not style attributes: a strict style-src allows no inline styles. */
@@ -196,6 +200,7 @@ export const styles = css`
     [part~='visualizer'] span {
       transform: none;
       transition: opacity 200ms linear;
+      will-change: opacity;
       opacity: calc(0.35 + var(--gemini-live-level));
     }
   }
@@ -245,6 +250,10 @@ export const styles = css`
     max-width: 85%;
     white-space: pre-wrap;
     overflow-wrap: anywhere;
+    /* A caption growing one turn lays out that turn only, and turns scrolled out of view cost nothing. */
+    contain: layout paint style;
+    content-visibility: auto;
+    contain-intrinsic-size: auto 12em auto 2.5em;
   }
 
   [part~='turn-user'] {

@@ -18,7 +18,8 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
     const settings = options.processorOptions as CaptureProcessorOptions;
-    this.pipeline = new CapturePipeline({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs });
+    // Levels only drive a meter: 20 reports a second are plenty, and each one is a task on the main thread.
+    this.pipeline = new CapturePipeline({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs, levelIntervalMs: 50 });
     this.pipeline.gate = settings.muted ?? false;
     this.pipeline.onChunk = (pcm) => {
       // Transferred, not copied; the pipeline allocates the next chunk itself.

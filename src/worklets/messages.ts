@@ -27,7 +27,7 @@ export type CaptureCommand =
 export type CaptureEvent =
   /** One chunk of PCM16LE mono at 16 kHz, `chunkMs` long; `time`: the render quantum that completed it. */
   | { type: 'chunk'; pcm: ArrayBuffer; time: number }
-  /** Input level over the last interval (at most 60 a second), each 0..1. */
+  /** Input level over the last interval (at most 20 a second), each 0..1. */
   | { type: 'level'; rms: number; peak: number };
 
 /** `processorOptions` of the playback processor. */
@@ -65,8 +65,9 @@ export type PlaybackEvent =
   /** Answer to the `flush` that started turn `turn`: what had been played of the interrupted turn. */
   | { type: 'flushed'; turn: number; playedMs: number; playedSamples: number }
   /**
-   * Periodic report: at most 60 a second while audio plays, and on every stop and flush. `time` is the context
-   * time it was taken at, so the main thread can extrapolate `playedMs` while `playing`.
+   * Periodic report: at most 20 a second while audio plays, and on every stop and flush. `time` is the context
+   * time it was taken at, so the main thread can extrapolate `playedMs` while `playing`. `leadMs`: the jitter
+   * buffer's current lead.
    */
   | {
       type: 'status';
@@ -78,4 +79,5 @@ export type PlaybackEvent =
       queuedMs: number;
       playedMs: number;
       underruns: number;
+      leadMs: number;
     };

@@ -7,7 +7,9 @@ import {
 } from './messages.js';
 import { worklet } from './worklet-scope.js';
 
-const STATUS_INTERVAL_SECONDS = 1 / 60;
+// Each report is a task on the page's main thread: 20 a second feed a level meter and the played-time estimate
+// (which extrapolates between reports) without keeping that thread busy.
+const STATUS_INTERVAL_SECONDS = 1 / 20;
 
 /**
  * Model audio queue → speakers. The jitter buffer, resampling and flush logic live in {@link PlaybackBuffer};
@@ -93,6 +95,7 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
       queuedMs: this.buffer.queuedMs,
       playedMs: this.buffer.played().playedMs,
       underruns: this.buffer.underruns,
+      leadMs: this.buffer.leadMs,
     });
     level.reset();
     this.framesSinceStatus = 0;

@@ -62,6 +62,23 @@ describe('playback worklet (OfflineAudioContext)', () => {
     });
   }
 
+  it('enqueue(…, { transfer }) hands whole-sample buffers over without a copy, and copies anything else', async () => {
+    const rate = 48000;
+    const { context, queue } = await offlineQueue(rate, 0.5);
+    const chunks = Array.from({ length: 5 }, (_, i) => sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK));
+    queue.startTurn();
+    for (const chunk of chunks) queue.enqueue(chunk, 24000, { transfer: true });
+    expect(chunks.every((chunk) => chunk.byteLength === 0), 'transferred buffers are detached').to.equal(true);
+    const odd = new ArrayBuffer(3);
+    queue.enqueue(odd, 24000, { transfer: true });
+    expect(odd.byteLength, 'an odd-length buffer is copied').to.equal(3);
+    const rendered = (await renderAfterMessages(context)).getChannelData(0);
+    const start = firstAbove(rendered, 0.01);
+    expect(start).to.be.within(0, rate * 0.1);
+    expect(Math.abs(decibels(toneAmplitude(rendered, rate, 440, start, start + rate * 0.15) / 0.5))).to.be.below(0.1);
+    queue.dispose();
+  });
+
   it('flush() silences the output within one render quantum plus the fade, and keeps the next turn', async () => {
     const rate = 48000;
     const fadeMs = 4;

@@ -1,6 +1,6 @@
 // The element's reactive controllers and helpers, each on a bare ReactiveElement host: created, connected,
 // disconnected (and then released).
-import { expect, nextFrame } from '@open-wc/testing';
+import { aTimeout, expect, nextFrame, waitUntil } from '@open-wc/testing';
 import { ReactiveElement } from 'lit';
 import type { Turn } from '../../../src/live/types.js';
 import { PushToTalkController } from '../../../src/element/push-to-talk-controller.js';
@@ -128,27 +128,33 @@ describe('LevelAnimationController', () => {
     host = newHost();
     source = { active: false, inputLevel: 0.1, outputLevel: 0.2 };
     visualizer = document.createElement('div');
+    visualizer.style.height = '10px';
+    document.body.append(visualizer);
     levels = new LevelAnimationController(host, source, () => visualizer);
   });
 
-  afterEach(() => host.remove());
+  afterEach(() => {
+    host.remove();
+    visualizer.remove();
+  });
+
+  async function activate() {
+    document.body.append(host);
+    source.active = true;
+    host.requestUpdate();
+    await host.updateComplete;
+  }
 
   it('animates only while the session is active, writing the louder level', async () => {
     document.body.append(host);
     await host.updateComplete;
     expect(levels.running).to.be.false;
 
-    source.active = true;
-    host.requestUpdate();
-    await host.updateComplete;
+    await activate();
     expect(levels.running).to.be.true;
-    await nextFrame();
-    await nextFrame();
-    expect(level()).to.equal('0.600');
+    await waitUntil(() => level() === '0.600', 'the louder level, scaled', { timeout: 1000 });
     source.outputLevel = 0.9;
-    await nextFrame();
-    await nextFrame();
-    expect(level()).to.equal('1.000');
+    await waitUntil(() => level() === '1.000', 'the new level', { timeout: 1000 });
 
     source.active = false;
     host.requestUpdate();
@@ -157,16 +163,38 @@ describe('LevelAnimationController', () => {
     expect(level()).to.equal('0');
   });
 
-  it('cancels its animation frame when the host is disconnected', async () => {
-    document.body.append(host);
-    source.active = true;
-    host.requestUpdate();
-    await host.updateComplete;
+  it('writes a few times a second at most, and only changes worth a restyle', async () => {
+    let writes = 0;
+    const observer = new MutationObserver((records) => (writes += records.length));
+    observer.observe(visualizer, { attributes: true, attributeFilter: ['style'] });
+    await activate();
+    await aTimeout(600);
+    expect(writes, 'a steady level is written once').to.equal(1);
+    writes = 0;
+    const changing = setInterval(() => (source.inputLevel = Math.random() * 0.3), 4);
+    await aTimeout(1000);
+    clearInterval(changing);
+    observer.disconnect();
+    // Far fewer than one per animation frame; the CSS transition eases between them.
+    expect(writes).to.be.within(3, 15);
+  });
+
+  it('stops while the visualizer is hidden, and goes on when it shows again', async () => {
+    await activate();
+    expect(levels.running).to.be.true;
+    visualizer.style.display = 'none';
+    await waitUntil(() => !levels.running, 'stopped while hidden', { timeout: 2000 });
+    visualizer.style.display = '';
+    await waitUntil(() => levels.running, 'running again', { timeout: 2000 });
+  });
+
+  it('stops when the host is disconnected', async () => {
+    await activate();
     expect(levels.running).to.be.true;
     host.remove();
     expect(levels.running).to.be.false;
     visualizer.style.setProperty('--gemini-live-level', 'untouched');
-    await nextFrame();
+    await aTimeout(300);
     await nextFrame();
     expect(level()).to.equal('untouched');
   });
@@ -206,6 +234,26 @@ describe('AnnouncerController', () => {
     host.requestUpdate();
     await host.updateComplete;
     expect(announcer.announcement).to.equal(`${strings.model}: Hi there ${strings.interrupted}`);
+  });
+
+  it('looks only at the turns after those already final, however long the transcript', async () => {
+    document.body.append(host);
+    const old: Turn[] = Array.from({ length: 500 }, (_, i) => ({ id: `t${i}`, role: i % 2 ? 'model' : 'user', text: `turn ${i}`, final: true }));
+    turns = old;
+    host.requestUpdate();
+    await host.updateComplete;
+    expect(announcer.announcement).to.contain('turn 499');
+    let reads = 0;
+    const partial: Turn = { id: 'm', role: 'model', text: 'Partial', final: false };
+    turns = new Proxy([...old, partial], {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    host.requestUpdate();
+    await host.updateComplete;
+    expect(reads).to.be.below(10);
   });
 
   it('does not announce old turns again after the host is disconnected and connected', async () => {

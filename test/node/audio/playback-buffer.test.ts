@@ -97,6 +97,44 @@ describe('PlaybackBuffer', () => {
     assert.deepEqual(events, ['start', 'drain', 'start', 'drain', 'start', 'drain']);
   });
 
+  it('follows network jitter: a longer lead while audio arrives late, back to the minimum once calm', () => {
+    const buffer = new PlaybackBuffer({ outputRate: OUT, leadMs: 40, maxLeadMs: 200 });
+    // A deterministic stand-in for Math.random.
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const quantumMs = (QUANTUM / OUT) * 1000;
+    let underrunsAfterFirstSecond = -1;
+    let leadWhileJittery = 0;
+    /**
+     * One turn of `seconds` of 40 ms chunks, sent 250 ms ahead of real time like the service does, each delayed
+     * by a random 0..`jitterMs` in order (a late chunk holds back the ones behind it, as on TCP).
+     */
+    const turn = (seconds: number, jitterMs: number, track: boolean) => {
+      const chunks = toneChunks(seconds * 25, 40);
+      let arrival = 0;
+      const arrivals = chunks.map((_, i) => (arrival = Math.max(arrival, Math.max(0, i * 40 - 250) + random() * jitterMs)));
+      buffer.startTurn();
+      let next = 0;
+      const quanta = Math.ceil((seconds * 1000 + 400) / quantumMs);
+      render(buffer, quanta, (q) => {
+        const now = q * quantumMs;
+        while (next < chunks.length && arrivals[next] <= now) buffer.enqueue(chunks[next++]);
+        if (track && underrunsAfterFirstSecond < 0 && now >= 1000) underrunsAfterFirstSecond = buffer.underruns;
+        if (track) leadWhileJittery = Math.max(leadWhileJittery, buffer.leadMs);
+      });
+    };
+
+    const before = buffer.underruns;
+    turn(8, 150, true);
+    turn(8, 150, false);
+    // Audio sent ahead absorbs most of the jitter; the lead covers the start of each turn.
+    assert.equal(buffer.underruns - Math.max(before, underrunsAfterFirstSecond), 0, `${buffer.underruns} underruns`);
+    assert.ok(leadWhileJittery >= 100 && leadWhileJittery <= 200, `lead ${leadWhileJittery} ms under 150 ms jitter`);
+    assert.ok(buffer.leadMs >= 100, `lead ${buffer.leadMs} ms kept across turns while jittery`);
+    turn(6, 0, false);
+    assert.equal(buffer.leadMs, 40, 'lead back at its minimum after a calm stretch');
+  });
+
   it('flush() fades out within a few ms, discards the queue and keeps the next turn', () => {
     const fadeMs = 4;
     const buffer = new PlaybackBuffer({ outputRate: OUT, fadeMs });

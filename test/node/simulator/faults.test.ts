@@ -146,6 +146,55 @@ describe('faults and scripted events', () => {
     assert.deepEqual(client.kinds(1).slice(-2), ['generationComplete', 'turnComplete']);
   });
 
+  /** Arrival time of every message of one scripted audio turn, and when the simulator sent each audio chunk. */
+  async function timedAudioTurn(client: Awaited<ReturnType<typeof open>>) {
+    const sentAt: number[] = [];
+    const onSent = (_record: unknown, message: Record<string, any>) => {
+      if (message.serverContent?.modelTurn?.parts?.[0]?.inlineData) sentAt.push(Date.now());
+    };
+    simulator.sim.events.on('sent', onSent);
+    const arrivedAt = new Map<object, number>();
+    const from = client.messages.length;
+    const audio = speechLikeTone(2000, 24000);
+    await simulator.sim.control.turn({ audioBase64: pcm16ToBase64(audio), outputTranscript: [] });
+    // The predicate sees each message as it arrives: that is its arrival time.
+    await client.waitFor(
+      (m) => {
+        if (!arrivedAt.has(m)) arrivedAt.set(m, Date.now());
+        return turnComplete(m);
+      },
+      { from, timeoutMs: 10000 },
+    );
+    simulator.sim.events.off('sent', onSent);
+    const audioMessages = client.messages.slice(from).filter((m) => kindOf(m) === 'audio');
+    const received = audioMessages.flatMap((m) => m.serverContent!.modelTurn!.parts!).map((p) => base64ToPcm16(p.inlineData!.data!));
+    const samples = new Int16Array(received.reduce((n, chunk) => n + chunk.length, 0));
+    received.reduce((offset, chunk) => (samples.set(chunk, offset), offset + chunk.length), 0);
+    assert.deepEqual(samples, audio, 'all audio arrives, in order');
+    return { lateness: audioMessages.map((m, i) => arrivedAt.get(m)! - sentAt[i]), arrivals: audioMessages.map((m) => arrivedAt.get(m)!) };
+  }
+
+  test('jitter holds back each model audio message by a random 0..maxMs, in order', async () => {
+    const client = await open();
+    await simulator.sim.control.jitter({ maxMs: 150 });
+    const { lateness } = await timedAudioTurn(client);
+    // 50 chunks, each held back 0–150 ms: some by more than half of that (all below would be a 1e-15 chance).
+    assert.ok(Math.max(...lateness) >= 75, `latest ${Math.max(...lateness)} ms`);
+    // Order is kept, so a chunk waits at most for the one before it: never much more than maxMs (plus timers).
+    assert.ok(Math.max(...lateness) < 150 + 250, `latest ${Math.max(...lateness)} ms`);
+  });
+
+  test('bursts deliver outgoing messages in clumps', async () => {
+    const client = await open();
+    await simulator.sim.control.bursts({ everyMs: 300 });
+    const { arrivals, lateness } = await timedAudioTurn(client);
+    assert.ok(Math.max(...lateness) < 300 + 250, `latest ${Math.max(...lateness)} ms`);
+    // Held until a multiple of 300 ms on the simulator's clock (the same clock here): every chunk arrives just
+    // after one, instead of spread over the whole interval.
+    const offBeat = arrivals.filter((at) => at % 300 > 60);
+    assert.ok(offBeat.length <= 2, `${offBeat.length} of ${arrivals.length} chunks arrived between bursts`);
+  });
+
   test('a scripted turn with given audio, transcripts and text', async () => {
     const client = await open({ config: { outputAudioTranscription: {}, inputAudioTranscription: {} } });
     const audio = speechLikeTone(500, 24000);
