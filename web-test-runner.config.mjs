@@ -1,6 +1,6 @@
 // Browser tests: TypeScript sources run unbundled in Debian's Chromium (or any Chrome found), with a fake
 // microphone and camera, next to the Live API simulator.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -9,6 +9,7 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { CHROME_ARGS, ensureChrome } from './scripts/find-chrome.mjs';
 import { commonJsPlugin, tsSiblingPlugin } from './scripts/web-plugins.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
+import { FIXTURES } from './scripts/make-fixtures.mjs';
 import { simulatorPlugin } from './test/support/simulator-plugin.mjs';
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
@@ -18,32 +19,23 @@ const executablePath = ensureChrome();
 const chrome = (extraArgs = []) =>
   chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...CHROME_ARGS, ...extraArgs] } });
 
-// The fake-microphone group captures a WAV of known content (a tone to keep, a tone to reject).
-const fakeMicDir = path.join(rootDir, 'node_modules', '.cache', 'gemini-live');
-const fakeMicWav = path.join(fakeMicDir, 'fake-mic.wav');
-const groups = [];
-const makerPath = path.join(rootDir, 'test', 'fixtures', 'make-fake-mic-wav.mjs');
-if (existsSync(makerPath)) {
-  mkdirSync(fakeMicDir, { recursive: true });
-  const { makeFakeMicWav } = await import(makerPath);
-  await makeFakeMicWav(fakeMicWav);
-  groups.push({
+// The fake-mic group captures a WAV of known content (a tone to keep, a tone to reject); the voice group's
+// microphone says a sentence, then stays silent. scripts/test.mjs writes both files before the browser run.
+for (const file of Object.values(FIXTURES)) {
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`node scripts/make-fixtures.mjs\` (npm test does).`);
+}
+const groups = [
+  {
     name: 'fake-mic',
     files: 'test/fake-mic/**/*.test.ts',
-    browsers: [chrome([`--use-file-for-fake-audio-capture=${fakeMicWav}`])],
-  });
-}
-
-// The voice group's microphone says a sentence, then stays silent: real user turns for the simulator to hear.
-const voiceWav = path.join(fakeMicDir, 'voice.wav');
-mkdirSync(fakeMicDir, { recursive: true });
-const { makeVoiceWav } = await import('./test/fixtures/make-voice-wav.mjs');
-await makeVoiceWav(voiceWav);
-groups.push({
-  name: 'voice',
-  files: 'test/voice/**/*.test.ts',
-  browsers: [chrome([`--use-file-for-fake-audio-capture=${voiceWav}`])],
-});
+    browsers: [chrome([`--use-file-for-fake-audio-capture=${FIXTURES.fakeMic}`])],
+  },
+  {
+    name: 'voice',
+    files: 'test/voice/**/*.test.ts',
+    browsers: [chrome([`--use-file-for-fake-audio-capture=${FIXTURES.voice}`])],
+  },
+];
 
 const countsFile = process.env.WTR_COUNTS_FILE;
 const simulator = simulatorPlugin();

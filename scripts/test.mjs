@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureChrome } from './find-chrome.mjs';
+import { makeFixtures } from './make-fixtures.mjs';
 
 const args = process.argv.slice(2);
 const onlyNode = args.includes('--node');
@@ -55,6 +56,8 @@ async function nodeTests() {
 
 async function browserTests() {
   ensureChrome();
+  // The WAVs Chromium plays as its microphone in the fake-mic and voice groups.
+  await makeFixtures();
   const countsFile = path.join(work, 'browser.json');
   const code = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', ...passThrough], {
     WTR_COUNTS_FILE: countsFile,

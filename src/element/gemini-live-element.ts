@@ -1,7 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { guard } from 'lit/directives/guard.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionOptions, VideoSource } from '../live/options.js';
@@ -14,8 +12,18 @@ import { followPanelFocus } from './panel-focus.js';
 import { uiLanguage } from './language.js';
 import { resolveStrings, type GeminiLiveStrings, type GeminiLiveStringsOverride } from './strings.js';
 import { styles } from './styles.js';
-import { closeIcon, micIcon, micOffIcon, stopIcon } from './icons.js';
-import { errorTemplate, icon, statusText, textFormTemplate, turnTemplate, videoButtonTemplate, visualizerTemplate } from './templates.js';
+import { closeIcon, micIcon, stopIcon } from './icons.js';
+import {
+  errorTemplate,
+  icon,
+  muteButtonTemplate,
+  statusText,
+  talkButtonTemplate,
+  textFormTemplate,
+  transcriptTemplate,
+  videoButtonTemplate,
+  visualizerTemplate,
+} from './templates.js';
 import { DEFAULT_MODEL } from '../shared/default-model.js';
 
 /**
@@ -343,10 +351,8 @@ export class GeminiLiveElement extends LitElement {
     const pushToTalk = this.mode === 'push-to-talk';
     const videoSource = this.session.videoSource;
     const offeredVideo = this.video === 'camera' || this.video === 'screen' ? this.video : null;
-    const transcript = this.transcript;
     const error = this.session.error;
-    const talking = this.talk.talking;
-    const status = { state: this.state, error, muted: this.muted, pushToTalk, talking };
+    const status = { state: this.state, error, muted: this.muted, pushToTalk, talking: this.talk.talking };
     return html`<div
       part="panel"
       id="panel"
@@ -365,23 +371,8 @@ export class GeminiLiveElement extends LitElement {
         >
           ${icon(active ? stopIcon : micIcon)}<span>${active ? strings.stop : strings.start}</span>
         </button>
-        ${pushToTalk
-          ? html`<button
-              part="talk"
-              type="button"
-              aria-pressed=${talking ? 'true' : 'false'}
-              ?disabled=${!connected}
-              @pointerdown=${this.talk.onPointerDown}
-              @pointerup=${this.talk.onPointerUp}
-              @pointercancel=${this.talk.onPointerUp}
-              @lostpointercapture=${this.talk.onPointerUp}
-            >
-              ${icon(micIcon)}<span>${talking ? strings.talking : strings.talk}</span>
-            </button>`
-          : nothing}
-        <button part="mute" type="button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${this.onMuteClick}>
-          ${icon(this.muted ? micOffIcon : micIcon)}<span>${this.muted ? strings.unmute : strings.mute}</span>
-        </button>
+        ${pushToTalk ? talkButtonTemplate(this.talk, connected, strings) : nothing}
+        ${muteButtonTemplate(this.muted, strings, this.onMuteClick)}
         ${offeredVideo
           ? videoButtonTemplate(offeredVideo, videoSource, connected, strings, this.onVideoClick)
           : nothing}
@@ -399,16 +390,7 @@ export class GeminiLiveElement extends LitElement {
       ${videoSource
         ? html`<video part="video-preview" aria-label=${strings.videoPreviewLabel} .srcObject=${this.session.videoStream} autoplay muted playsinline></video>`
         : nothing}
-      <ol part="transcript" aria-label=${strings.transcriptLabel} tabindex="0">
-        ${transcript.length
-          ? repeat(
-              transcript,
-              (turn) => turn.id,
-              // Turns are immutable snapshots: only the one that changed is rendered again.
-              (turn) => guard([turn, strings.user, strings.model, strings.interrupted], () => turnTemplate(turn, strings)),
-            )
-          : html`<li class="empty"><slot name="empty">${strings.emptyTranscript}</slot></li>`}
-      </ol>
+      ${transcriptTemplate(this.transcript, strings)}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.announcement}</div>
       ${this.textInput ? textFormTemplate(this.textValue, strings, this.onTextInput, this.onTextSubmit) : nothing}
     </div>`;

@@ -1,9 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
 import type { VideoSource } from '../live/options.js';
 import type { GeminiLiveStrings } from './strings.js';
-import { cameraIcon, screenIcon, sendIcon } from './icons.js';
+import { cameraIcon, micIcon, micOffIcon, screenIcon, sendIcon } from './icons.js';
 
 // Stateless parts of the element's shadow DOM: each renders from what it is given and calls back on input.
 
@@ -102,4 +104,44 @@ export function textFormTemplate(
     />
     <button part="send" type="submit" ?disabled=${!value.trim()}>${icon(sendIcon)}<span>${strings.send}</span></button>
   </form>`;
+}
+
+/** The hold-to-talk button (`mode="push-to-talk"`), wired to the push-to-talk controller's pointer handlers. */
+export function talkButtonTemplate(
+  talk: { onPointerDown: (event: PointerEvent) => void; onPointerUp: () => void; talking: boolean },
+  connected: boolean,
+  strings: GeminiLiveStrings,
+): TemplateResult {
+  return html`<button
+    part="talk"
+    type="button"
+    aria-pressed=${talk.talking ? 'true' : 'false'}
+    ?disabled=${!connected}
+    @pointerdown=${talk.onPointerDown}
+    @pointerup=${talk.onPointerUp}
+    @pointercancel=${talk.onPointerUp}
+    @lostpointercapture=${talk.onPointerUp}
+  >
+    ${icon(micIcon)}<span>${talk.talking ? strings.talking : strings.talk}</span>
+  </button>`;
+}
+
+export function muteButtonTemplate(muted: boolean, strings: GeminiLiveStrings, onClick: () => void): TemplateResult {
+  return html`<button part="mute" type="button" aria-pressed=${muted ? 'true' : 'false'} @click=${onClick}>
+    ${icon(muted ? micOffIcon : micIcon)}<span>${muted ? strings.unmute : strings.mute}</span>
+  </button>`;
+}
+
+/** The list of turns, or the `empty` slot before anything was said. */
+export function transcriptTemplate(transcript: readonly Turn[], strings: GeminiLiveStrings): TemplateResult {
+  return html`<ol part="transcript" aria-label=${strings.transcriptLabel} tabindex="0">
+    ${transcript.length
+      ? repeat(
+          transcript,
+          (turn) => turn.id,
+          // Turns are immutable snapshots: only the one that changed is rendered again.
+          (turn) => guard([turn, strings.user, strings.model, strings.interrupted], () => turnTemplate(turn, strings)),
+        )
+      : html`<li class="empty"><slot name="empty">${strings.emptyTranscript}</slot></li>`}
+  </ol>`;
 }
