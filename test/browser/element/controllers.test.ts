@@ -175,8 +175,9 @@ describe('LevelAnimationController', () => {
     await aTimeout(1000);
     clearInterval(changing);
     observer.disconnect();
-    // Far fewer than one per animation frame; the CSS transition eases between them.
-    expect(writes).to.be.within(3, 15);
+    // Far fewer than one per animation frame (the CSS transition eases between them), yet the level moves: at
+    // least one write, since a page the browser treats as in the background runs its timers once a second.
+    expect(writes).to.be.within(1, 15);
   });
 
   it('stops while the visualizer is hidden, and goes on when it shows again', async () => {
