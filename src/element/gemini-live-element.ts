@@ -348,7 +348,11 @@ export class GeminiLiveElement extends LitElement {
 
   private onTalkPointerDown = (event: PointerEvent) => {
     if (event.button !== 0) return;
-    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    try {
+      (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    } catch {
+      // Firefox throws for a pointer that is no longer active (lifted before this ran): talk starts anyway.
+    }
     event.preventDefault();
     this.beginTalk();
   };
