@@ -1,19 +1,56 @@
-// Runs every test: Node tests (node:test, TypeScript through tsx) and browser tests (web-test-runner in
-// Chromium), then prints one closing line `N passed, N failed` for both together.
-//   node scripts/test.mjs            everything
-//   node scripts/test.mjs --node     Node tests only
-//   node scripts/test.mjs --browser  browser tests only (extra arguments go to web-test-runner)
+// Runs every test: Node tests (node:test, TypeScript through tsx) and the browser suites (web-test-runner) in
+// Chromium, Firefox and WebKitGTK, then prints one closing line `N passed, N failed` for all of them together.
+//   node scripts/test.mjs                         everything
+//   node scripts/test.mjs --node                  Node tests only
+//   node scripts/test.mjs --browser               browser tests only (extra arguments go to web-test-runner)
+//   node scripts/test.mjs --engine=firefox,webkit browser tests in these engines only (with --browser or alone)
+//   node scripts/test.mjs --bench                 the playback latency benchmark in each engine, as a table
+// Firefox gets a private PulseAudio server, WebKitGTK an Xvfb display and WebKitWebDriver; each is stopped by its
+// process id when its run ends. An engine missing on a developer's machine is one line naming what to install;
+// in CI (CI set) it counts as a failure instead, so CI always covers all three.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureChrome } from './find-chrome.mjs';
+import { locateEngine, missingMessage } from './find-engines.mjs';
+import { startPulseAudio, startWebKitDriver, startXvfb } from './engine-services.mjs';
+import { makeFixtures } from './make-fixtures.mjs';
+
+const ENGINES = ['chromium', 'firefox', 'webkit'];
+const LABELS = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKitGTK' };
 
 const args = process.argv.slice(2);
+const engineArg = args.find((arg) => arg.startsWith('--engine='));
+const engines = engineArg ? engineArg.slice('--engine='.length).split(',').filter(Boolean) : ENGINES;
+for (const engine of engines) {
+  if (!ENGINES.includes(engine)) {
+    console.error(`Unknown engine ${engine}: use ${ENGINES.join(', ')}.`);
+    process.exit(2);
+  }
+}
+const bench = args.includes('--bench');
 const onlyNode = args.includes('--node');
-const onlyBrowser = args.includes('--browser');
-const passThrough = args.filter((arg) => arg !== '--node' && arg !== '--browser');
+const onlyBrowser = args.includes('--browser') || Boolean(engineArg) || bench;
+const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', engineArg].includes(arg));
 const work = mkdtempSync(path.join(tmpdir(), 'gemini-live-test-'));
+
+// Services still running when this process ends (an error, Ctrl-C) are stopped here, by their process ids.
+const running = new Set();
+async function stopAll() {
+  await Promise.all([...running].map((service) => service.stop()));
+  running.clear();
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    void stopAll().finally(() => process.exit(1));
+  });
+}
+async function startService(start) {
+  const service = await start();
+  running.add(service);
+  return service;
+}
 
 function run(command, commandArgs, env = {}) {
   return new Promise((resolve) => {
@@ -53,12 +90,49 @@ async function nodeTests() {
   return result;
 }
 
-async function browserTests() {
-  ensureChrome();
-  const countsFile = path.join(work, 'browser.json');
+/**
+ * Starts what `engine` needs and returns the environment for its test run. Both get a private PulseAudio null
+ * sink: Firefox's AudioContext never runs without a sound server, and WebKitGTK's GStreamer output renders in
+ * uneven bursts without one (its first second of playback underran).
+ */
+async function startEngine(engine) {
+  const { programs } = locateEngine(engine);
+  const pulse = await startService(() => startPulseAudio({ pulseaudio: programs.pulseaudio, work }));
+  if (engine === 'firefox') return { ...pulse.env };
+  const display = await startService(() => startXvfb({ xvfb: programs.xvfb, xauth: programs.xauth, work }));
+  const driver = await startService(() =>
+    startWebKitDriver({ driver: programs.driver, env: { ...display.env, ...pulse.env }, work }),
+  );
+  return { WEBKIT_DRIVER_PORT: String(driver.port) };
+}
+
+async function browserTests(engine) {
+  if (engine === 'chromium' && !bench) {
+    ensureChrome();
+    await makeFixtures();
+  } else {
+    const { ready, packages } = locateEngine(engine);
+    if (!ready) {
+      console.error(missingMessage(engine, packages));
+      return { passed: 0, failed: process.env.CI ? 1 : 0, skipped: 0, missing: true };
+    }
+  }
+  const countsFile = path.join(work, `browser-${engine}.json`);
+  let env;
+  try {
+    env = engine === 'chromium' ? {} : await startEngine(engine);
+  } catch (error) {
+    console.error(`${LABELS[engine]} could not start: ${error instanceof Error ? error.message : error}`);
+    await stopAll();
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
   const code = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', ...passThrough], {
+    ...env,
+    TEST_ENGINE: engine,
     WTR_COUNTS_FILE: countsFile,
+    ...(bench ? { BENCH_OUT: benchFile } : {}),
   });
+  await stopAll();
   const counts = existsSync(countsFile)
     ? JSON.parse(readFileSync(countsFile, 'utf8'))
     : { passed: 0, failed: 0, skipped: 0, sessionErrors: 0 };
@@ -67,12 +141,49 @@ async function browserTests() {
   return result;
 }
 
+const benchFile = path.join(work, 'bench.jsonl');
+
+/** The benchmark's figures as a Markdown table, one row per engine. */
+function benchTable() {
+  if (!existsSync(benchFile)) return 'No benchmark figures were written.';
+  const rows = readFileSync(benchFile, 'utf8').trim().split('\n').map((text) => JSON.parse(text));
+  const ms = (value) => value.toFixed(1);
+  return [
+    '| Engine | Context rate | First sound, median / max (ms) | Interruption silence, median / max (ms) | Reported base + output latency (ms) |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${LABELS[r.engine]} | ${r.sampleRate} Hz | ${ms(r.firstSoundMs.median)} / ${ms(r.firstSoundMs.max)} | ` +
+        `${ms(r.silenceMs.median)} / ${ms(r.silenceMs.max)} | ${ms(r.baseLatencyMs)} + ${ms(r.outputLatencyMs)} |`,
+    ),
+  ].join('\n');
+}
+
+const line = (r) => `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
+const seconds = (ms) => `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+
 const results = [];
-if (!onlyBrowser) results.push(await nodeTests());
-if (!onlyNode) results.push(await browserTests());
+const started = Date.now();
+if (!onlyBrowser) {
+  const at = Date.now();
+  results.push({ name: 'Node', ...(await nodeTests()), ms: Date.now() - at });
+}
+if (!onlyNode) {
+  for (const engine of engines) {
+    const at = Date.now();
+    results.push({ name: LABELS[engine], ...(await browserTests(engine)), ms: Date.now() - at });
+  }
+}
 const total = results.reduce(
   (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
   { passed: 0, failed: 0, skipped: 0 },
 );
-console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+console.log('');
+if (bench) console.log(`${benchTable()}\n`);
+for (const r of results) console.log(`${r.name}: ${r.missing ? 'not installed' : `${line(r)} in ${seconds(r.ms)}`}`);
+console.log(`All: ${seconds(Date.now() - started)}`);
+// Logs of the helper processes stay for a failed run.
+if (total.failed === 0) rmSync(work, { recursive: true, force: true });
+else if (existsSync(work)) console.log(`Logs: ${work}`);
+console.log(`\n${line(total)}`);
 process.exit(total.failed > 0 ? 1 : 0);
