@@ -59,6 +59,8 @@ export class AudioEngine {
   private microphone: MediaStream | null = null;
   private source: MediaStreamAudioSourceNode | null = null;
   private captureGeneration = 0;
+  // The microphone being opened by startCapture(), until it is in use or stopped.
+  private openingMicrophone: Promise<MediaStream> | null = null;
   private isMuted = false;
   private disposal: Promise<void> | null = null;
 
@@ -94,6 +96,7 @@ export class AudioEngine {
     const generation = ++this.captureGeneration;
     const { chunkMs, ...microphoneOptions } = options;
     const streamPromise = openMicrophone(microphoneOptions);
+    this.openingMicrophone = streamPromise;
     // Observed here so a denial while the worklets load is not reported as unhandled; awaited below.
     streamPromise.catch(() => {});
     try {
@@ -104,6 +107,7 @@ export class AudioEngine {
       throw error;
     }
     const stream = await streamPromise;
+    if (this.openingMicrophone === streamPromise) this.openingMicrophone = null;
     if (generation !== this.captureGeneration || this.disposal) {
       stopStream(stream);
       if (this.disposal) throw new DOMException('The audio engine was disposed.', 'AbortError');
@@ -246,6 +250,10 @@ export class AudioEngine {
 
   private async release(): Promise<void> {
     this.captureGeneration++;
+    // A microphone granted while the worklets were still loading is stopped now, not when startCapture() resumes
+    // (Firefox grants its fake device before the worklets load, and they may finish after the context closed).
+    this.openingMicrophone?.then(stopStream, () => {});
+    this.openingMicrophone = null;
     this.stopCapture();
     this.playback?.dispose();
     this.playback = null;
