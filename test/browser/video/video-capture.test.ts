@@ -251,6 +251,25 @@ describe('VideoCapture with the fake camera', () => {
     expect(atob(probe.frames[0].base64)).to.equal('VideoFrame');
   });
 
+  it('hands the worker an ImageBitmap where VideoFrame is missing (Safari before 16.4)', async () => {
+    const url = stubEncoder(`
+      self.onmessage = (event) => {
+        const { id, image } = event.data;
+        const kind = image.constructor.name;
+        image.close();
+        self.postMessage({ type: 'encoded', id, base64: btoa(kind), bytes: kind.length, encodeMs: 1 });
+      };`);
+    restore.push(() => URL.revokeObjectURL(url));
+    const saved = window.VideoFrame;
+    (window as { VideoFrame?: typeof VideoFrame }).VideoFrame = undefined;
+    restore.push(() => (window.VideoFrame = saved));
+    probe = recordingCapture({ fps: 2, encoderUrl: url });
+    await probe.capture.start('camera');
+    await waitFor(() => probe!.frames.length >= 2, { message: 'frames without VideoFrame' });
+    expect(probe.frames.slice(0, 2).map((frame) => atob(frame.base64))).to.deep.equal(['ImageBitmap', 'ImageBitmap']);
+    expect(probe.capture.stats.encoder).to.equal('worker');
+  });
+
   it('falls back to encoding on the main thread when the worker cannot load', async () => {
     probe = recordingCapture({ fps: 2, encoderUrl: '/no/such/worker.js' });
     await probe.capture.start('camera');
