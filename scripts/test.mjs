@@ -5,11 +5,12 @@
 //   node scripts/test.mjs --browser               browser tests only (extra arguments go to web-test-runner)
 //   node scripts/test.mjs --engine=firefox,webkit browser tests in these engines only (with --browser or alone)
 //   node scripts/test.mjs --bench                 the playback latency benchmark in each engine, as a table
+//   node scripts/test.mjs --serial                one engine after another instead of side by side
 // Firefox gets a private PulseAudio server, WebKitGTK an Xvfb display and WebKitWebDriver; each is stopped by its
 // process id when its run ends. An engine missing on a developer's machine is one line naming what to install;
 // in CI (CI set) it counts as a failure instead, so CI always covers all three.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureChrome } from './find-chrome.mjs';
@@ -32,30 +33,36 @@ for (const engine of engines) {
 const bench = args.includes('--bench');
 const onlyNode = args.includes('--node');
 const onlyBrowser = args.includes('--browser') || Boolean(engineArg) || bench;
-const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', engineArg].includes(arg));
+const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', '--serial', engineArg].includes(arg));
 const work = mkdtempSync(path.join(tmpdir(), 'gemini-live-test-'));
 
 // Services still running when this process ends (an error, Ctrl-C) are stopped here, by their process ids.
 const running = new Set();
-async function stopAll() {
-  await Promise.all([...running].map((service) => service.stop()));
-  running.clear();
+async function stop(services) {
+  await Promise.all(services.map((service) => service.stop()));
+  for (const service of services) running.delete(service);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    void stopAll().finally(() => process.exit(1));
+    void stop([...running]).finally(() => process.exit(1));
   });
 }
-async function startService(start) {
+async function startService(services, start) {
   const service = await start();
   running.add(service);
+  services.push(service);
   return service;
 }
 
-function run(command, commandArgs, env = {}) {
+/** Runs a command to its end; its output goes to the terminal, or to `logFile` when given. */
+function run(command, commandArgs, env = {}, logFile) {
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const output = logFile ? openSync(logFile, 'w') : 'inherit';
+    const child = spawn(command, commandArgs, { stdio: ['ignore', output, output], env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => {
+      if (logFile) closeSync(output);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -95,18 +102,19 @@ async function nodeTests() {
  * sink: Firefox's AudioContext never runs without a sound server, and WebKitGTK's GStreamer output renders in
  * uneven bursts without one (its first second of playback underran).
  */
-async function startEngine(engine) {
+async function startEngine(engine, services) {
   const { programs } = locateEngine(engine);
-  const pulse = await startService(() => startPulseAudio({ pulseaudio: programs.pulseaudio, work }));
+  const dir = mkdtempSync(path.join(work, `${engine}-`));
+  const pulse = await startService(services, () => startPulseAudio({ pulseaudio: programs.pulseaudio, work: dir }));
   if (engine === 'firefox') return { ...pulse.env };
-  const display = await startService(() => startXvfb({ xvfb: programs.xvfb, xauth: programs.xauth, work }));
-  const driver = await startService(() =>
-    startWebKitDriver({ driver: programs.driver, env: { ...display.env, ...pulse.env }, work }),
+  const display = await startService(services, () => startXvfb({ xvfb: programs.xvfb, xauth: programs.xauth, work: dir }));
+  const driver = await startService(services, () =>
+    startWebKitDriver({ driver: programs.driver, env: { ...display.env, ...pulse.env }, work: dir }),
   );
   return { WEBKIT_DRIVER_PORT: String(driver.port) };
 }
 
-async function browserTests(engine) {
+async function browserTests(engine, logFile) {
   if (engine === 'chromium' && !bench) {
     ensureChrome();
     await makeFixtures();
@@ -119,20 +127,28 @@ async function browserTests(engine) {
   }
   const countsFile = path.join(work, `browser-${engine}.json`);
   let env;
+  const services = [];
   try {
-    env = engine === 'chromium' ? {} : await startEngine(engine);
+    env = engine === 'chromium' ? {} : await startEngine(engine, services);
   } catch (error) {
     console.error(`${LABELS[engine]} could not start: ${error instanceof Error ? error.message : error}`);
-    await stopAll();
+    await stop(services);
     return { passed: 0, failed: 1, skipped: 0 };
   }
-  const code = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', ...passThrough], {
-    ...env,
-    TEST_ENGINE: engine,
-    WTR_COUNTS_FILE: countsFile,
-    ...(bench ? { BENCH_OUT: benchFile } : {}),
-  });
-  await stopAll();
+  const wtr = ['node_modules/@web/test-runner/dist/bin.js', ...passThrough];
+  const code = await run(
+    process.execPath,
+    wtr,
+    {
+      ...env,
+      TEST_ENGINE: engine,
+      WTR_COUNTS_FILE: countsFile,
+      ...(bench ? { BENCH_OUT: benchFile } : {}),
+      ...(logFile ? { WTR_NO_PROGRESS: '1' } : {}),
+    },
+    logFile,
+  );
+  await stop(services);
   const counts = existsSync(countsFile)
     ? JSON.parse(readFileSync(countsFile, 'utf8'))
     : { passed: 0, failed: 0, skipped: 0, sessionErrors: 0 };
@@ -169,10 +185,21 @@ if (!onlyBrowser) {
   results.push({ name: 'Node', ...(await nodeTests()), ms: Date.now() - at });
 }
 if (!onlyNode) {
+  // The engines run side by side (much of each run waits on real-time audio and timers), each with its own
+  // services, dev server and output, printed whole as each finishes; --serial runs them one after another.
+  const parallel = engines.length > 1 && !args.includes('--serial');
+  const runs = [];
   for (const engine of engines) {
     const at = Date.now();
-    results.push({ name: LABELS[engine], ...(await browserTests(engine)), ms: Date.now() - at });
+    const logFile = parallel ? path.join(work, `${engine}.log`) : undefined;
+    const done = browserTests(engine, logFile).then((result) => {
+      if (logFile && existsSync(logFile)) process.stdout.write(readFileSync(logFile, 'utf8'));
+      return { name: LABELS[engine], ...result, ms: Date.now() - at };
+    });
+    if (parallel) runs.push(done);
+    else runs.push(await done);
   }
+  results.push(...(await Promise.all(runs)));
 }
 const total = results.reduce(
   (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),

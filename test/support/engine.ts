@@ -28,3 +28,10 @@ export function itOnlyIn(engines: Engine[], why: string, title: string, test: ()
   const names = engines.map((name) => NAMES[name]).join(' and ');
   if (engines.includes(engine)) it(`(${names}${engines.length === 1 ? ' only' : ''}: ${why}) ${title}`, test);
 }
+
+/**
+ * Why the tests that share the real fake screen run in Chromium only: it shares without a picker or a gesture,
+ * while Firefox and WebKit want a real user gesture for getDisplayMedia. Stubbed-screen tests cover the path
+ * everywhere.
+ */
+export const FAKE_SCREEN = 'the fake screen without a gesture';

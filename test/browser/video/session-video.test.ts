@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { connections as allConnections, control, resetSimulator, waitFor, type ConnectionRecord } from '../../support/simulator.js';
 import { createSession, type SessionProbe } from '../../support/session.js';
 import { recordUserMedia } from '../../support/media.js';
+import { FAKE_SCREEN, itOnlyIn } from '../../support/engine.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -88,7 +89,7 @@ describe('LiveSession video against the simulator', () => {
     await framesOn(0, after.video.count + 1, 'frames after turning video on again');
   });
 
-  it('switches camera → screen during the conversation, on the same connection', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'switches camera → screen during the conversation, on the same connection', async () => {
     probe = createSession({ videoFps: 2 });
     await probe.session.start();
     await probe.session.startVideo('camera');
@@ -122,7 +123,7 @@ describe('LiveSession video against the simulator', () => {
     await framesOn(0, count + 1, 'camera frames after the refusal');
   });
 
-  it('stops sending when the browser ends the share, without ending the conversation', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'stops sending when the browser ends the share, without ending the conversation', async () => {
     probe = createSession({ videoFps: 2 });
     await probe.session.start();
     await probe.session.startVideo('screen');

@@ -11,6 +11,7 @@ import {
 import { base64ToBytes } from '../../../src/audio/base64.js';
 import { waitFor } from '../../support/simulator.js';
 import { recordUserMedia } from '../../support/media.js';
+import { FAKE_SCREEN, itOnlyIn } from '../../support/engine.js';
 
 interface SentFrame {
   at: number;
@@ -355,7 +356,7 @@ describe('VideoCapture with the fake camera', () => {
     expect(probe.frames.length).to.equal(sent);
   });
 
-  it('switches camera → screen → camera, stopping each previous track, at one steady rate', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'switches camera → screen → camera, stopping each previous track, at one steady rate', async () => {
     probe = recordingCapture({ fps: 2 });
     await probe.capture.start('camera');
     const camera = probe.capture.stream!.getVideoTracks()[0];
