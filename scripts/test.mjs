@@ -115,9 +115,9 @@ async function startEngine(engine, services) {
 }
 
 async function browserTests(engine, logFile) {
-  if (engine === 'chromium' && !bench) {
+  if (engine === 'chromium') {
     ensureChrome();
-    await makeFixtures();
+    if (!bench) await makeFixtures();
   } else {
     const { ready, packages } = locateEngine(engine);
     if (!ready) {
@@ -162,7 +162,11 @@ const benchFile = path.join(work, 'bench.jsonl');
 /** The benchmark's figures as a Markdown table, one row per engine. */
 function benchTable() {
   if (!existsSync(benchFile)) return 'No benchmark figures were written.';
-  const rows = readFileSync(benchFile, 'utf8').trim().split('\n').map((text) => JSON.parse(text));
+  const rows = readFileSync(benchFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((text) => JSON.parse(text))
+    .sort((a, b) => ENGINES.indexOf(a.engine) - ENGINES.indexOf(b.engine));
   const ms = (value) => value.toFixed(1);
   return [
     '| Engine | Context rate | First sound, median / max (ms) | Interruption silence, median / max (ms) | Reported base + output latency (ms) |',
