@@ -62,6 +62,17 @@ function stubEncoder(source: string): string {
   return URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
 }
 
+/** A stub encoder that answers after `delayMs` with the kind of image it was handed (`VideoFrame`, `ImageBitmap`). */
+function kindEncoder(delayMs: number): string {
+  return stubEncoder(`
+    self.onmessage = (event) => {
+      const { id, image } = event.data;
+      const kind = image.constructor.name;
+      image.close();
+      setTimeout(() => self.postMessage({ type: 'encoded', id, base64: btoa(kind), bytes: kind.length, encodeMs: ${delayMs} }), ${delayMs});
+    };`);
+}
+
 describe('fitWithin', () => {
   it('scales the longest side down to 768 and keeps the aspect ratio', () => {
     expect(fitWithin(1280, 720)).to.deep.equal({ width: 768, height: 432 });
@@ -223,15 +234,8 @@ describe('VideoCapture with the fake camera', () => {
   });
 
   it('skips frames rather than queueing them while the previous one is still encoding', async () => {
-    // An encoder that takes 1.3 s per frame; at 2 fps two or three frame times pass during each encode. It
-    // answers with the kind of image it was handed.
-    const url = stubEncoder(`
-      self.onmessage = (event) => {
-        const { id, image } = event.data;
-        const kind = image.constructor.name;
-        image.close();
-        setTimeout(() => self.postMessage({ type: 'encoded', id, base64: btoa(kind), bytes: kind.length, encodeMs: 1300 }), 1300);
-      };`);
+    // An encoder that takes 1.3 s per frame; at 2 fps two or three frame times pass during each encode.
+    const url = kindEncoder(1300);
     restore.push(() => URL.revokeObjectURL(url));
     let requests = 0;
     const post = Worker.prototype.postMessage;
@@ -253,13 +257,7 @@ describe('VideoCapture with the fake camera', () => {
   });
 
   it('hands the worker an ImageBitmap where VideoFrame is missing (Safari before 16.4)', async () => {
-    const url = stubEncoder(`
-      self.onmessage = (event) => {
-        const { id, image } = event.data;
-        const kind = image.constructor.name;
-        image.close();
-        self.postMessage({ type: 'encoded', id, base64: btoa(kind), bytes: kind.length, encodeMs: 1 });
-      };`);
+    const url = kindEncoder(1);
     restore.push(() => URL.revokeObjectURL(url));
     const saved = window.VideoFrame;
     (window as { VideoFrame?: typeof VideoFrame }).VideoFrame = undefined;
