@@ -42,6 +42,16 @@ async function stop(services) {
   await Promise.all(services.map((service) => service.stop()));
   for (const service of services) running.delete(service);
 }
+// On a crash there is no time for a graceful stop: each service's process group is killed by its id.
+process.on('exit', () => {
+  for (const service of running) {
+    try {
+      process.kill(-service.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     void stop([...running]).finally(() => process.exit(1));
