@@ -1,25 +1,78 @@
-// Runs every test: Node tests (node:test, TypeScript through tsx) and browser tests (web-test-runner in
-// Chromium), then prints one closing line `N passed, N failed` for both together.
-//   node scripts/test.mjs            everything
-//   node scripts/test.mjs --node     Node tests only
-//   node scripts/test.mjs --browser  browser tests only (extra arguments go to web-test-runner)
+// Runs every test: Node tests (node:test, TypeScript through tsx) and the browser suites (web-test-runner) in
+// Chromium, Firefox and WebKitGTK, then prints one closing line `N passed, N failed` for all of them together.
+//   node scripts/test.mjs                         everything
+//   node scripts/test.mjs --node                  Node tests only
+//   node scripts/test.mjs --browser               browser tests only (extra arguments go to web-test-runner)
+//   node scripts/test.mjs --engine=firefox,webkit browser tests in these engines only (with --browser or alone)
+//   node scripts/test.mjs --bench                 the playback latency benchmark in each engine, as a table
+//   node scripts/test.mjs --serial                one engine after another instead of side by side
+// Firefox gets a private PulseAudio server, WebKitGTK an Xvfb display and WebKitWebDriver; each is stopped by its
+// process id when its run ends. An engine missing on a developer's machine is one line naming what to install;
+// in CI (CI set) it counts as a failure instead, so CI always covers all three.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureChrome } from './find-chrome.mjs';
+import { locateEngine, missingMessage } from './find-engines.mjs';
+import { startPulseAudio, startWebKitDriver, startXvfb } from './engine-services.mjs';
 import { makeFixtures } from './make-fixtures.mjs';
 
+const ENGINES = ['chromium', 'firefox', 'webkit'];
+const LABELS = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKitGTK' };
+
 const args = process.argv.slice(2);
+const engineArg = args.find((arg) => arg.startsWith('--engine='));
+const engines = engineArg ? engineArg.slice('--engine='.length).split(',').filter(Boolean) : ENGINES;
+for (const engine of engines) {
+  if (!ENGINES.includes(engine)) {
+    console.error(`Unknown engine ${engine}: use ${ENGINES.join(', ')}.`);
+    process.exit(2);
+  }
+}
+const bench = args.includes('--bench');
 const onlyNode = args.includes('--node');
-const onlyBrowser = args.includes('--browser');
-const passThrough = args.filter((arg) => arg !== '--node' && arg !== '--browser');
+const onlyBrowser = args.includes('--browser') || Boolean(engineArg) || bench;
+const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', '--serial', engineArg].includes(arg));
 const work = mkdtempSync(path.join(tmpdir(), 'gemini-live-test-'));
 
-function run(command, commandArgs, env = {}) {
+// Services still running when this process ends (an error, Ctrl-C) are stopped here, by their process ids.
+const running = new Set();
+async function stop(services) {
+  await Promise.all(services.map((service) => service.stop()));
+  for (const service of services) running.delete(service);
+}
+// On a crash there is no time for a graceful stop: each service's process group is killed by its id.
+process.on('exit', () => {
+  for (const service of running) {
+    try {
+      process.kill(-service.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    void stop([...running]).finally(() => process.exit(1));
+  });
+}
+async function startService(services, start) {
+  const service = await start();
+  running.add(service);
+  services.push(service);
+  return service;
+}
+
+/** Runs a command to its end; its output goes to the terminal, or to `logFile` when given. */
+function run(command, commandArgs, env = {}, logFile) {
   return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const output = logFile ? openSync(logFile, 'w') : 'inherit';
+    const child = spawn(command, commandArgs, { stdio: ['ignore', output, output], env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => {
+      if (logFile) closeSync(output);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -54,14 +107,58 @@ async function nodeTests() {
   return result;
 }
 
-async function browserTests() {
-  ensureChrome();
-  // The WAVs Chromium plays as its microphone in the fake-mic and voice groups.
-  await makeFixtures();
-  const countsFile = path.join(work, 'browser.json');
-  const code = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', ...passThrough], {
-    WTR_COUNTS_FILE: countsFile,
-  });
+/**
+ * Starts what `engine` needs and returns the environment for its test run. Both get a private PulseAudio null
+ * sink: Firefox's AudioContext never runs without a sound server, and WebKitGTK's GStreamer output renders in
+ * uneven bursts without one (its first second of playback underran).
+ */
+async function startEngine(engine, services) {
+  const { programs } = locateEngine(engine);
+  const dir = mkdtempSync(path.join(work, `${engine}-`));
+  const pulse = await startService(services, () => startPulseAudio({ pulseaudio: programs.pulseaudio, work: dir }));
+  if (engine === 'firefox') return { ...pulse.env };
+  const display = await startService(services, () => startXvfb({ xvfb: programs.xvfb, xauth: programs.xauth, work: dir }));
+  const driver = await startService(services, () =>
+    startWebKitDriver({ driver: programs.driver, env: { ...display.env, ...pulse.env }, work: dir }),
+  );
+  return { WEBKIT_DRIVER_PORT: String(driver.port) };
+}
+
+async function browserTests(engine, logFile) {
+  if (engine === 'chromium') {
+    ensureChrome();
+    if (!bench) await makeFixtures();
+  } else {
+    const { ready, packages } = locateEngine(engine);
+    if (!ready) {
+      console.error(missingMessage(engine, packages));
+      return { passed: 0, failed: process.env.CI ? 1 : 0, skipped: 0, missing: true };
+    }
+  }
+  const countsFile = path.join(work, `browser-${engine}.json`);
+  let env;
+  const services = [];
+  try {
+    env = engine === 'chromium' ? {} : await startEngine(engine, services);
+  } catch (error) {
+    console.error(`${LABELS[engine]} could not start: ${error instanceof Error ? error.message : error}`);
+    await stop(services);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  const wtr = ['node_modules/@web/test-runner/dist/bin.js', ...passThrough];
+  const code = await run(
+    process.execPath,
+    wtr,
+    {
+      ...env,
+      TEST_ENGINE: engine,
+      WTR_COUNTS_FILE: countsFile,
+      ...(bench ? { BENCH_OUT: benchFile } : {}),
+      ...(logFile ? { WTR_NO_PROGRESS: '1' } : {}),
+    },
+    logFile,
+  );
+  await stop(services);
   const counts = existsSync(countsFile)
     ? JSON.parse(readFileSync(countsFile, 'utf8'))
     : { passed: 0, failed: 0, skipped: 0, sessionErrors: 0 };
@@ -70,12 +167,64 @@ async function browserTests() {
   return result;
 }
 
+const benchFile = path.join(work, 'bench.jsonl');
+
+/** The benchmark's figures as a Markdown table, one row per engine. */
+function benchTable() {
+  if (!existsSync(benchFile)) return 'No benchmark figures were written.';
+  const rows = readFileSync(benchFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((text) => JSON.parse(text))
+    .sort((a, b) => ENGINES.indexOf(a.engine) - ENGINES.indexOf(b.engine));
+  const ms = (value) => value.toFixed(1);
+  return [
+    '| Engine | Context rate | First sound, median / max (ms) | Interruption silence, median / max (ms) | Reported base + output latency (ms) |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${LABELS[r.engine]} | ${r.sampleRate} Hz | ${ms(r.firstSoundMs.median)} / ${ms(r.firstSoundMs.max)} | ` +
+        `${ms(r.silenceMs.median)} / ${ms(r.silenceMs.max)} | ${ms(r.baseLatencyMs)} + ${ms(r.outputLatencyMs)} |`,
+    ),
+  ].join('\n');
+}
+
+const line = (r) => `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
+const seconds = (ms) => `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+
 const results = [];
-if (!onlyBrowser) results.push(await nodeTests());
-if (!onlyNode) results.push(await browserTests());
+const started = Date.now();
+if (!onlyBrowser) {
+  const at = Date.now();
+  results.push({ name: 'Node', ...(await nodeTests()), ms: Date.now() - at });
+}
+if (!onlyNode) {
+  // The engines run side by side (much of each run waits on real-time audio and timers), each with its own
+  // services, dev server and output, printed whole as each finishes; --serial runs them one after another.
+  const parallel = engines.length > 1 && !args.includes('--serial');
+  const runs = [];
+  for (const engine of engines) {
+    const at = Date.now();
+    const logFile = parallel ? path.join(work, `${engine}.log`) : undefined;
+    const done = browserTests(engine, logFile).then((result) => {
+      if (logFile && existsSync(logFile)) process.stdout.write(readFileSync(logFile, 'utf8'));
+      return { name: LABELS[engine], ...result, ms: Date.now() - at };
+    });
+    if (parallel) runs.push(done);
+    else runs.push(await done);
+  }
+  results.push(...(await Promise.all(runs)));
+}
 const total = results.reduce(
   (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
   { passed: 0, failed: 0, skipped: 0 },
 );
-console.log(`\n${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+console.log('');
+if (bench) console.log(`${benchTable()}\n`);
+for (const r of results) console.log(`${r.name}: ${r.missing ? 'not installed' : `${line(r)} in ${seconds(r.ms)}`}`);
+console.log(`All: ${seconds(Date.now() - started)}`);
+// Logs of the helper processes stay for a failed run.
+if (total.failed === 0) rmSync(work, { recursive: true, force: true });
+else if (existsSync(work)) console.log(`Logs: ${work}`);
+console.log(`\n${line(total)}`);
 process.exit(total.failed > 0 ? 1 : 0);

@@ -16,7 +16,7 @@ describe('capture from a known microphone signal', () => {
 
   for (const chunkMs of [20, 40]) {
     const { keep, reject } = FAKE_MIC;
-    it(`sends ${chunkMs} ms chunks that carry ${keep.frequency} Hz and reject ${reject.frequency} Hz`, async () => {
+    it(`(Chromium only: a WAV as the microphone) sends ${chunkMs} ms chunks that carry ${keep.frequency} Hz and reject ${reject.frequency} Hz`, async () => {
       engine = new AudioEngine();
       const { chunks, arrivals } = recordChunks(engine);
       // Voice processing would reshape the test signal; the path under test is the resampler.
@@ -28,7 +28,8 @@ describe('capture from a known microphone signal', () => {
       // Chunks leave as they fill, so they arrive at the audio's own pace (allowing for scheduling jitter).
       const settled = arrivals.slice(Math.floor(arrivals.length / 2));
       const meanInterval = (settled[settled.length - 1] - settled[0]) / (settled.length - 1);
-      expect(meanInterval).to.be.within(chunkMs * 0.85, chunkMs * 1.15);
+      // Generous: a loaded machine delays delivery; the chunk count per second of audio is what must be exact.
+      expect(meanInterval).to.be.within(chunkMs * 0.7, chunkMs * 1.5);
 
       // Skip the first second: the fake device and the graph start up.
       const pcm = joinPcm(chunks.slice(Math.ceil(1000 / chunkMs)));

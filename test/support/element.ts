@@ -1,5 +1,6 @@
 /** Helpers for tests of the `<gemini-live>` element against the simulator. */
 import { fixture, html } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/gemini-live.js';
 import type { GeminiLiveElement } from '../../src/gemini-live.js';
@@ -25,3 +26,9 @@ export async function liveElement(template: TemplateResult = html`<gemini-live><
   await el.updateComplete;
   return el;
 }
+
+/** Holds `key` down (a real key event from the browser's automation, with its default actions). */
+export const keyDown = (key: string) => executeServerCommand('key', { down: key });
+
+/** Lets `key` go again. */
+export const keyUp = (key: string) => executeServerCommand('key', { up: key });

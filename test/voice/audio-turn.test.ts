@@ -14,7 +14,7 @@ describe('a spoken turn through the microphone', () => {
     el = undefined;
   });
 
-  it('is heard by the simulator and answered with audio and both transcripts', async () => {
+  it('(Chromium only: a WAV as the microphone) is heard by the simulator and answered with audio and both transcripts', async () => {
     el = await fixture<GeminiLiveElement>(html`<gemini-live
       token-endpoint="/api/token"
       api-base-url=${simulatorUrl}

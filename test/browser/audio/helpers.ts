@@ -67,3 +67,44 @@ export function recordChunks(source: { onChunk: ((pcm: ArrayBuffer) => void) | n
   };
   return recorded;
 }
+
+// Posts what reaches it, 1024 frames at a time, so a test can read a real context's output.
+const RECORDER_SOURCE = `registerProcessor('test-output-recorder', class extends AudioWorkletProcessor {
+  constructor() { super(); this.block = new Float32Array(1024); this.filled = 0; }
+  process(inputs) {
+    const input = inputs[0] && inputs[0][0];
+    for (let i = 0; i < 128; i++) this.block[this.filled + i] = input ? input[i] : 0;
+    this.filled += 128;
+    if (this.filled === this.block.length) {
+      this.port.postMessage(this.block, [this.block.buffer]);
+      this.block = new Float32Array(1024);
+      this.filled = 0;
+    }
+    return true;
+  }
+});`;
+
+/** Records what `source` plays in a real context; `samples()` joins what has arrived so far. */
+export async function recordOutput(context: AudioContext, source: AudioNode): Promise<{ samples(): Float32Array; stop(): void }> {
+  const url = URL.createObjectURL(new Blob([RECORDER_SOURCE], { type: 'text/javascript' }));
+  await context.audioWorklet.addModule(url);
+  URL.revokeObjectURL(url);
+  const recorder = new AudioWorkletNode(context, 'test-output-recorder', { numberOfOutputs: 1, outputChannelCount: [1] });
+  const blocks: Float32Array[] = [];
+  recorder.port.onmessage = (event: MessageEvent<Float32Array>) => blocks.push(event.data);
+  // Kept pulled by the graph: through a muted gain to the speakers.
+  const mute = new GainNode(context, { gain: 0 });
+  source.connect(recorder).connect(mute).connect(context.destination);
+  return {
+    samples() {
+      const out = new Float32Array(blocks.length * 1024);
+      blocks.forEach((block, i) => out.set(block, i * 1024));
+      return out;
+    },
+    stop() {
+      recorder.port.onmessage = null;
+      source.disconnect(recorder);
+      recorder.disconnect();
+    },
+  };
+}

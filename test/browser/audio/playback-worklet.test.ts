@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import { PlaybackQueue } from '../../../src/audio/playback-queue.js';
 import { loadAudioWorklets } from '../../../src/audio/worklet-loader.js';
 import { decibels, peak, toneAmplitude } from '../../fixtures/signal.js';
-import { renderAfterMessages, resumeAfterMessages, sinePcm, waitFor } from './helpers.js';
+import { itOnlyIn } from '../../support/engine.js';
+import { recordOutput, renderAfterMessages, resumeAfterMessages, sinePcm, sleep, waitFor } from './helpers.js';
 
 const CHUNK = 960; // 40 ms at 24 kHz
 
@@ -31,9 +32,14 @@ function longestQuietRun(signal: Float32Array, threshold: number, from: number, 
   return longest;
 }
 
+// These feed the worklet through its port while an OfflineAudioContext waits (before rendering, or suspended):
+// only Chromium hands such messages to the processor before rendering goes on. The real-context tests below
+// cover the same paths in every engine.
+const OFFLINE_MESSAGES = 'port messages reach a waiting OfflineAudioContext';
+
 describe('playback worklet (OfflineAudioContext)', () => {
   for (const rate of [48000, 44100]) {
-    it(`at ${rate} Hz: a steady stream of 40 ms chunks plays gap-free with zero underruns`, async () => {
+    itOnlyIn(['chromium'], OFFLINE_MESSAGES, `at ${rate} Hz: a steady stream of 40 ms chunks plays gap-free with zero underruns`, async () => {
       const seconds = 1.6;
       const { context, queue } = await offlineQueue(rate, seconds);
       const chunks = Array.from({ length: 30 }, (_, i) => sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK));
@@ -62,7 +68,7 @@ describe('playback worklet (OfflineAudioContext)', () => {
     });
   }
 
-  it('enqueue(…, { transfer }) hands whole-sample buffers over without a copy, and copies anything else', async () => {
+  itOnlyIn(['chromium'], OFFLINE_MESSAGES, 'enqueue(…, { transfer }) hands whole-sample buffers over without a copy, and copies anything else', async () => {
     const rate = 48000;
     const { context, queue } = await offlineQueue(rate, 0.5);
     const chunks = Array.from({ length: 5 }, (_, i) => sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK));
@@ -79,7 +85,7 @@ describe('playback worklet (OfflineAudioContext)', () => {
     queue.dispose();
   });
 
-  it('flush() silences the output within one render quantum plus the fade, and keeps the next turn', async () => {
+  itOnlyIn(['chromium'], OFFLINE_MESSAGES, 'flush() silences the output within one render quantum plus the fade, and keeps the next turn', async () => {
     const rate = 48000;
     const fadeMs = 4;
     const { context, queue } = await offlineQueue(rate, 1.5, { fadeMs });
@@ -123,7 +129,7 @@ describe('playback worklet (OfflineAudioContext)', () => {
     queue.dispose();
   });
 
-  it('plays a long answer that arrives at once, without dropping any of it', async () => {
+  itOnlyIn(['chromium'], OFFLINE_MESSAGES, 'plays a long answer that arrives at once, without dropping any of it', async () => {
     const rate = 48000;
     const { context, queue } = await offlineQueue(rate, 6.3);
     for (let i = 0; i < 150; i++) queue.enqueue(sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK)); // 6 s
@@ -134,5 +140,73 @@ describe('playback worklet (OfflineAudioContext)', () => {
     expect(Math.abs((end - start) / rate - 6)).to.be.below(0.01);
     expect(longestQuietRun(rendered, 0.01, start, end)).to.be.below(10);
     queue.dispose();
+  });
+});
+
+describe('playback worklet (real AudioContext)', () => {
+  it('a stream of 40 ms chunks arriving in real time plays gap-free with zero underruns', async () => {
+    const context = new AudioContext();
+    try {
+      const queue = await PlaybackQueue.create(context);
+      const recording = await recordOutput(context, queue.node);
+      const total = 40;
+      let ended = 0;
+      queue.onPlaybackEnd = () => ended++;
+      queue.startTurn();
+      // Chunks arrive as a network delivers them: a little ahead of the audio they carry, never all at once.
+      const began = performance.now();
+      for (let i = 0; i < total; i++) {
+        while (i * 40 > performance.now() - began + 200) await sleep(5);
+        queue.enqueue(sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK));
+      }
+      await waitFor(() => ended === 1, 10_000, 'the end of playback');
+      await sleep(100);
+      recording.stop();
+      const rate = context.sampleRate;
+      const rendered = recording.samples();
+      expect(queue.underruns).to.equal(0);
+      const start = firstAbove(rendered, 0.01);
+      expect(start, 'the stream was heard').to.be.at.least(0);
+      const end = start + Math.round((total * CHUNK * rate) / 24000);
+      expect(longestQuietRun(rendered, 0.01, start, end - 50)).to.be.below(10);
+      expect(Math.abs(decibels(toneAmplitude(rendered, rate, 440, start, end - 50) / 0.5))).to.be.below(0.1);
+      queue.dispose();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('flush() silences a real context at once and keeps the next turn', async () => {
+    const context = new AudioContext();
+    try {
+      const queue = await PlaybackQueue.create(context);
+      const recording = await recordOutput(context, queue.node);
+      queue.startTurn();
+      queue.enqueue(sinePcm(24000, 440, 48000, 0.5)); // 2 s
+      await waitFor(() => queue.played().playedMs > 300, 5000, '300 ms played');
+      const { playedMs } = await queue.flush();
+      queue.startTurn();
+      queue.enqueue(sinePcm(24000, 3000, 4800, 0.25)); // the next turn, 200 ms
+      let ended = 0;
+      queue.onPlaybackEnd = () => ended++;
+      await waitFor(() => ended === 1, 5000, 'the next turn to play out');
+      await sleep(100);
+      recording.stop();
+      const rate = context.sampleRate;
+      const rendered = recording.samples();
+      const start = firstAbove(rendered, 0.01);
+      // The 440 Hz turn stops where flush() said, give or take a render quantum and the fade.
+      let quiet = start;
+      while (quiet < rendered.length && peak(rendered, quiet, quiet + 64) > 1e-6) quiet++;
+      expect(Math.abs(((quiet - start) / rate) * 1000 - playedMs), 'heard vs reported').to.be.below(20);
+      const nextTurn = firstAbove(rendered, 1e-6, quiet);
+      expect(nextTurn, 'the next turn plays').to.be.above(quiet);
+      const next = rendered.subarray(nextTurn, nextTurn + Math.round(0.2 * rate));
+      expect(toneAmplitude(next, rate, 3000, 200, next.length - 200)).to.be.above(0.24);
+      expect(decibels(toneAmplitude(next, rate, 440, 200, next.length - 200))).to.be.below(-60);
+      queue.dispose();
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { expect, html, oneEvent } from '@open-wc/testing';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
 import { connections, resetSimulator, waitFor } from '../../support/simulator.js';
 import { liveElement, part } from '../../support/element.js';
+import { FAKE_SCREEN, itOnlyIn } from '../../support/engine.js';
 
 const preview = (el: GeminiLiveElement) => part<HTMLVideoElement>(el, 'video-preview');
 
@@ -93,7 +94,7 @@ describe('<gemini-live video>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('shares the screen with video="screen"', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'shares the screen with video="screen"', async () => {
     el = await liveElement(html`<gemini-live video="screen"></gemini-live>`);
     await el.start();
     await el.updateComplete;
@@ -106,7 +107,7 @@ describe('<gemini-live video>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('switches camera → screen with startVideo() and updates the preview', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'switches camera → screen with startVideo() and updates the preview', async () => {
     el = await liveElement(cameraElement());
     await el.start();
     await el.startVideo('camera');

@@ -3,6 +3,7 @@ import { connections as allConnections, control, resetSimulator, waitFor, type C
 import { createSession, type SessionProbe } from '../../support/session.js';
 import { recordUserMedia } from '../../support/media.js';
 import type { LiveError } from '../../../src/live/errors.js';
+import { FAKE_SCREEN, itOnlyIn } from '../../support/engine.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -89,7 +90,7 @@ describe('LiveSession video against the simulator', () => {
     await framesOn(0, after.video.count + 1, 'frames after turning video on again');
   });
 
-  it('switches camera → screen during the conversation, on the same connection', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'switches camera → screen during the conversation, on the same connection', async () => {
     probe = createSession({ videoFps: 2 });
     await probe.session.start();
     await probe.session.startVideo('camera');
@@ -123,7 +124,7 @@ describe('LiveSession video against the simulator', () => {
     await framesOn(0, count + 1, 'camera frames after the refusal');
   });
 
-  it('stops sending when the browser ends the share, without ending the conversation', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'stops sending when the browser ends the share, without ending the conversation', async () => {
     probe = createSession({ videoFps: 2 });
     await probe.session.start();
     await probe.session.startVideo('screen');

@@ -11,6 +11,7 @@ import {
 import { base64ToBytes } from '../../../src/audio/base64.js';
 import { waitFor } from '../../support/simulator.js';
 import { recordUserMedia } from '../../support/media.js';
+import { FAKE_SCREEN, itOnlyIn } from '../../support/engine.js';
 
 interface SentFrame {
   at: number;
@@ -59,6 +60,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A module worker from a Blob URL standing in for the JPEG encoder. */
 function stubEncoder(source: string): string {
   return URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+}
+
+/** A stub encoder that answers after `delayMs` with the kind of image it was handed (`VideoFrame`, `ImageBitmap`). */
+function kindEncoder(delayMs: number): string {
+  return stubEncoder(`
+    self.onmessage = (event) => {
+      const { id, image } = event.data;
+      const kind = image.constructor.name;
+      image.close();
+      setTimeout(() => self.postMessage({ type: 'encoded', id, base64: btoa(kind), bytes: kind.length, encodeMs: ${delayMs} }), ${delayMs});
+    };`);
 }
 
 describe('fitWithin', () => {
@@ -222,15 +234,8 @@ describe('VideoCapture with the fake camera', () => {
   });
 
   it('skips frames rather than queueing them while the previous one is still encoding', async () => {
-    // An encoder that takes 1.3 s per frame; at 2 fps two or three frame times pass during each encode. It
-    // answers with the kind of image it was handed.
-    const url = stubEncoder(`
-      self.onmessage = (event) => {
-        const { id, image } = event.data;
-        const kind = image.constructor.name;
-        image.close();
-        setTimeout(() => self.postMessage({ type: 'encoded', id, base64: btoa(kind), bytes: kind.length, encodeMs: 1300 }), 1300);
-      };`);
+    // An encoder that takes 1.3 s per frame; at 2 fps two or three frame times pass during each encode.
+    const url = kindEncoder(1300);
     restore.push(() => URL.revokeObjectURL(url));
     let requests = 0;
     const post = Worker.prototype.postMessage;
@@ -249,6 +254,19 @@ describe('VideoCapture with the fake camera', () => {
     expect(probe.frames[1].at - probe.frames[0].at).to.be.above(1200);
     // The frame went over as a VideoFrame: no copy, no scaling on the main thread.
     expect(atob(probe.frames[0].base64)).to.equal('VideoFrame');
+  });
+
+  it('hands the worker an ImageBitmap where VideoFrame is missing (Safari before 16.4)', async () => {
+    const url = kindEncoder(1);
+    restore.push(() => URL.revokeObjectURL(url));
+    const saved = window.VideoFrame;
+    (window as { VideoFrame?: typeof VideoFrame }).VideoFrame = undefined;
+    restore.push(() => (window.VideoFrame = saved));
+    probe = recordingCapture({ fps: 2, encoderUrl: url });
+    await probe.capture.start('camera');
+    await waitFor(() => probe!.frames.length >= 2, { message: 'frames without VideoFrame' });
+    expect(probe.frames.slice(0, 2).map((frame) => atob(frame.base64))).to.deep.equal(['ImageBitmap', 'ImageBitmap']);
+    expect(probe.capture.stats.encoder).to.equal('worker');
   });
 
   it('falls back to encoding on the main thread when the worker cannot load', async () => {
@@ -336,7 +354,7 @@ describe('VideoCapture with the fake camera', () => {
     expect(probe.frames.length).to.equal(sent);
   });
 
-  it('switches camera → screen → camera, stopping each previous track, at one steady rate', async () => {
+  itOnlyIn(['chromium'], FAKE_SCREEN, 'switches camera → screen → camera, stopping each previous track, at one steady rate', async () => {
     probe = recordingCapture({ fps: 2 });
     await probe.capture.start('camera');
     const camera = probe.capture.stream!.getVideoTracks()[0];
