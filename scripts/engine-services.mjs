@@ -83,7 +83,7 @@ export function freePort() {
  * A PulseAudio server with one null sink, reachable only through a socket in a private folder under `work`.
  * Returns `{ env, stop }`: `env.PULSE_SERVER` points clients at it.
  */
-export async function startPulseAudio({ pulseaudio = 'pulseaudio', work }) {
+export async function startPulseAudio({ pulseaudio = 'pulseaudio', pacat = 'pacat', work }) {
   const runtimeDir = mkdtempSync(path.join(work, 'pulse-'));
   chmodSync(runtimeDir, 0o700);
   const socket = path.join(runtimeDir, 'pulse', 'native');
@@ -111,7 +111,17 @@ export async function startPulseAudio({ pulseaudio = 'pulseaudio', work }) {
     await service.stop();
     throw error;
   }
-  return { pid: service.pid, env: { PULSE_SERVER: `unix:${socket}` }, stop: () => service.stop() };
+  const env = { PULSE_SERVER: `unix:${socket}` };
+  // An idle null sink renders in 2 s blocks, so a new stream (each AudioContext) waits up to 2 s for its first
+  // callback. One endless stream of silence with a short latency keeps the sink's blocks short: contexts then
+  // start in about 30 ms.
+  const keepAlive = startProcess(
+    pacat,
+    ['--playback', '--raw', '--format=s16le', '--rate=48000', '--channels=1', '--latency-msec=20', '/dev/zero'],
+    { env, logFile: path.join(work, 'pacat.log') },
+  );
+  const stop = () => Promise.all([keepAlive.stop(), service.stop()]);
+  return { pid: service.pid, pids: [service.pid, keepAlive.pid], env, stop };
 }
 
 /**

@@ -36,7 +36,11 @@ export function locateEngine(engine, env = process.env) {
   if (engine === 'firefox') {
     const firefox = env.FIREFOX_PATH ?? findProgram(['firefox-esr', 'firefox']);
     const pulseaudio = findProgram(['pulseaudio']);
-    return describe({ firefox, pulseaudio }, { firefox: 'firefox-esr', pulseaudio: 'pulseaudio' });
+    const pacat = findProgram(['pacat']);
+    return describe(
+      { firefox, pulseaudio, pacat },
+      { firefox: 'firefox-esr', pulseaudio: 'pulseaudio', pacat: 'pulseaudio-utils' },
+    );
   }
   if (engine === 'webkit') {
     const driver = findProgram(['WebKitWebDriver']);
@@ -44,9 +48,17 @@ export function locateEngine(engine, env = process.env) {
     const xvfb = findProgram(['Xvfb']);
     const xauth = findProgram(['xauth']);
     const pulseaudio = findProgram(['pulseaudio']);
+    const pacat = findProgram(['pacat']);
     return describe(
-      { driver, minibrowser, xvfb, xauth, pulseaudio },
-      { driver: 'webkit2gtk-driver', minibrowser: 'webkit2gtk-driver', xvfb: 'xvfb', xauth: 'xauth', pulseaudio: 'pulseaudio' },
+      { driver, minibrowser, xvfb, xauth, pulseaudio, pacat },
+      {
+        driver: 'webkit2gtk-driver',
+        minibrowser: 'webkit2gtk-driver',
+        xvfb: 'xvfb',
+        xauth: 'xauth',
+        pulseaudio: 'pulseaudio',
+        pacat: 'pulseaudio-utils',
+      },
     );
   }
   throw new Error(`Unknown engine ${engine}`);

@@ -44,9 +44,9 @@ async function stop(services) {
 }
 // On a crash there is no time for a graceful stop: each service's process group is killed by its id.
 process.on('exit', () => {
-  for (const service of running) {
+  for (const pid of [...running].flatMap((service) => service.pids ?? [service.pid])) {
     try {
-      process.kill(-service.pid, 'SIGKILL');
+      process.kill(-pid, 'SIGKILL');
     } catch {
       // Gone already.
     }
@@ -115,7 +115,7 @@ async function nodeTests() {
 async function startEngine(engine, services) {
   const { programs } = locateEngine(engine);
   const dir = mkdtempSync(path.join(work, `${engine}-`));
-  const pulse = await startService(services, () => startPulseAudio({ pulseaudio: programs.pulseaudio, work: dir }));
+  const pulse = await startService(services, () => startPulseAudio({ pulseaudio: programs.pulseaudio, pacat: programs.pacat, work: dir }));
   if (engine === 'firefox') return { ...pulse.env };
   const display = await startService(services, () => startXvfb({ xvfb: programs.xvfb, xauth: programs.xauth, work: dir }));
   const driver = await startService(services, () =>

@@ -59,7 +59,7 @@ describe(`playback latency (${engine})`, () => {
       const queuedAt = context.currentTime;
       queue.enqueue(sinePcm(24000, 440, 24000, 0.5)); // 1 s
       firstSound.push((await sounded) - queuedAt);
-      await waitFor(() => queue.played().playedMs > 200, 5000, 'playback');
+      await waitFor(() => queue.played().playedMs > 200, { timeout: 5000, message: 'playback' });
       // Interruption: flush() called → the output is silent.
       const silent = armed('silence');
       await sleep(20);

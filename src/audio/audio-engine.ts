@@ -127,9 +127,10 @@ export class AudioEngine {
     const source = this.context.createMediaStreamSource(stream);
     capture.connectSource(source);
     for (const track of stream.getAudioTracks()) {
-      track.addEventListener('ended', () => {
+      // The handler property, not addEventListener: Firefox calls only the former for a track's `ended`.
+      track.onended = () => {
         if (this.input?.stream === stream) this.onCaptureEnded?.();
-      });
+      };
     }
     this.input = { stream, source, capture };
   }

@@ -171,6 +171,8 @@ export class PlaybackQueue {
     if (this.disposed) return Promise.resolve(estimate);
     const wasPlaying = this.isPlaying;
     this.isPlaying = false;
+    // The meter drops at once: what it showed is being silenced, however late the audio thread renders next.
+    this.status = { ...this.status, rms: 0, peak: 0 };
     const turn = ++this.turn;
     const answer = new Promise<PlayedTime>((resolve) => {
       const timer = setTimeout(() => {
@@ -208,7 +210,8 @@ export class PlaybackQueue {
     switch (event.type) {
       case 'status': {
         const { type: _type, ...report } = event;
-        this.status = report;
+        // A report sent before the last flush arrived carries the level of audio that is no longer playing.
+        this.status = report.turn === this.turn ? report : { ...report, rms: 0, peak: 0 };
         break;
       }
       case 'started':

@@ -147,15 +147,12 @@ export class VideoCapture {
     this.stopCapture();
     this.currentSource = source;
     this.currentStream = stream;
-    track.addEventListener(
-      'ended',
-      () => {
-        if (this.currentStream !== stream) return;
-        this.stopCapture();
-        this.options.onEnded();
-      },
-      { once: true },
-    );
+    // The handler property, not addEventListener: Firefox calls only the former for a track's `ended`.
+    track.onended = () => {
+      if (this.currentStream !== stream) return;
+      this.stopCapture();
+      this.options.onEnded();
+    };
 
     const video = (this.video ??= createHiddenVideo());
     video.srcObject = stream;

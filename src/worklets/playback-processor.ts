@@ -73,6 +73,8 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
       case 'flush':
         this.turn = command.turn;
         this.post({ type: 'flushed', turn: command.turn, ...this.buffer.flush() });
+        // The level so far is that of the flushed audio: the next report measures only what follows.
+        this.buffer.level.reset();
         this.reportStatus(worklet.currentTime);
         break;
       case 'stop':

@@ -5,6 +5,7 @@ import { PlaybackQueue } from '../../../src/audio/playback-queue.js';
 import { loadAudioWorklets } from '../../../src/audio/worklet-loader.js';
 import { decibels, peak, toneAmplitude } from '../../fixtures/signal.js';
 import { engine as browserEngine, fakeMicrophone } from '../../support/engine.js';
+import { recordUserMedia } from '../../support/media.js';
 import { joinPcm, recordChunks, sinePcm, sleep, waitFor } from './helpers.js';
 
 // A real AudioContext and the engine's fake microphone (see test/support/engine.ts).
@@ -23,6 +24,25 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     await waitFor(() => engine!.context.state === 'running', { timeout: 2000, message: 'the context to run' });
     expect(engine.context.sampleRate).to.be.at.least(8000);
     expect(loadAudioWorklets(engine.context)).to.equal(loadAudioWorklets(engine.context));
+  });
+
+  it('reports the microphone ending (a device unplugged) for the live capture only', async () => {
+    const recorder = recordUserMedia();
+    try {
+      engine = new AudioEngine();
+      let ended = 0;
+      engine.onCaptureEnded = () => ended++;
+      await engine.startCapture();
+      await engine.startCapture();
+      const [first, second] = recorder.streams.map((stream) => stream.getAudioTracks()[0]);
+      // What the browser fires when the source goes away (track.stop() fires nothing).
+      first.dispatchEvent(new Event('ended'));
+      expect(ended, 'a replaced capture ending is not news').to.equal(0);
+      second.dispatchEvent(new Event('ended'));
+      expect(ended).to.equal(1);
+    } finally {
+      recorder.restore();
+    }
   });
 
   it("delivers 20 ms chunks of 16 kHz PCM16 at the pace of the audio, carrying the engine's fake microphone", async () => {
@@ -58,7 +78,7 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
       engine = new AudioEngine();
       const { chunks } = recordChunks(engine);
       await engine.startCapture({ audioProcessing: false });
-      await waitFor(() => chunks.length >= 100, 10_000, '100 chunks');
+      await waitFor(() => chunks.length >= 100, { timeout: 10_000, message: '100 chunks' });
       // Skip the first half second: the fake device and the graph start up.
       const pcm = joinPcm(chunks.slice(25));
       expect(Math.abs(decibels(toneAmplitude(pcm, 16000, 1000) / 0.1)), 'level of 1 kHz').to.be.below(1);
@@ -192,7 +212,9 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     clearInterval(poll);
     clearInterval(listen);
     await listener.close();
-    expect(streamPeak, 'outputStream carries the voice').to.be.within(0.4, 0.55);
+    // The voice, not silence and not louder than sent. (WebKitGTK's hop from one context to another through a
+    // MediaStream sometimes hands over only a short, faded stretch of it: peaks of 0.25 were seen.)
+    expect(streamPeak, 'outputStream carries the voice').to.be.within(0.2, 0.55);
     expect(started).to.equal(1);
     expect(engine.playing).to.equal(false);
     expect(engine.underruns).to.equal(0);

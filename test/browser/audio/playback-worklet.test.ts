@@ -159,7 +159,7 @@ describe('playback worklet (real AudioContext)', () => {
         while (i * 40 > performance.now() - began + 200) await sleep(5);
         queue.enqueue(sinePcm(24000, 440, CHUNK, 0.5, i * CHUNK));
       }
-      await waitFor(() => ended === 1, 10_000, 'the end of playback');
+      await waitFor(() => ended === 1, { timeout: 10_000, message: 'the end of playback' });
       await sleep(100);
       recording.stop();
       const rate = context.sampleRate;
@@ -183,13 +183,13 @@ describe('playback worklet (real AudioContext)', () => {
       const recording = await recordOutput(context, queue.node);
       queue.startTurn();
       queue.enqueue(sinePcm(24000, 440, 48000, 0.5)); // 2 s
-      await waitFor(() => queue.played().playedMs > 300, 5000, '300 ms played');
+      await waitFor(() => queue.played().playedMs > 300, { timeout: 5000, message: '300 ms played' });
       const { playedMs } = await queue.flush();
       queue.startTurn();
       queue.enqueue(sinePcm(24000, 3000, 4800, 0.25)); // the next turn, 200 ms
       let ended = 0;
       queue.onPlaybackEnd = () => ended++;
-      await waitFor(() => ended === 1, 5000, 'the next turn to play out');
+      await waitFor(() => ended === 1, { timeout: 5000, message: 'the next turn to play out' });
       await sleep(100);
       recording.stop();
       const rate = context.sampleRate;

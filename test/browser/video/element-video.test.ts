@@ -71,13 +71,15 @@ describe('<gemini-live video>', () => {
 
     const record = await waitFor(async () => {
       const [r] = await connections();
-      return r && r.video.count >= 5 ? r : undefined;
-    }, { message: 'five frames' });
+      return r && r.video.count >= 7 ? r : undefined;
+    }, { message: 'seven frames' });
     const { frames } = record.video;
-    // video-fps="2": one frame every 500 ms (±20 %), measured from the second frame on: the first waits for the
-    // encoder worker to start, and the frames after it keep to their schedule rather than to its delay.
-    const mean = (frames[frames.length - 1].at - frames[1].at) / (frames.length - 2);
-    expect(mean).to.be.within(400, 600);
+    // video-fps="2": one frame every 500 ms, from the second frame on: the first waits for the encoder worker to
+    // start, and the frames after it keep to their schedule rather than to its delay. The median interval,
+    // because a frame skipped while the previous one is still encoding (by design) doubles one; the upper bound
+    // allows for WebKitGTK, whose encodes vary by a few hundred ms, and still tells 2 fps from 1.
+    const intervals = frames.slice(2, 7).map((frame, i) => frame.at - frames[i + 1].at).sort((a, b) => a - b);
+    expect(intervals[2]).to.be.within(400, 700);
     expect(frames.every((frame) => frame.mimeType === 'image/jpeg')).to.be.true;
 
     part(el, 'video')!.click();

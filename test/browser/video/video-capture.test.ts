@@ -11,13 +11,28 @@ import {
 import { base64ToBytes } from '../../../src/audio/base64.js';
 import { waitFor } from '../../support/simulator.js';
 import { recordUserMedia } from '../../support/media.js';
-import { FAKE_SCREEN, itOnlyIn } from '../../support/engine.js';
+import { engine as browserEngine, FAKE_SCREEN, itOnlyIn } from '../../support/engine.js';
 
 interface SentFrame {
   at: number;
   base64: string;
   /** The capture's stats for this frame (complete right after send() returns). */
   stats?: VideoStats;
+}
+
+/** A 1600×1000 canvas repainted 20 times a second, captured at 10 fps: a stand-in for a shared screen. */
+function canvasStream() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 1600;
+  canvas.height = 1000;
+  const context = canvas.getContext('2d')!;
+  let hue = 0;
+  const paint = setInterval(() => {
+    hue = (hue + 40) % 360;
+    context.fillStyle = `hsl(${hue} 80% 50%)`;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+  }, 50);
+  return { stream: canvas.captureStream(10), stop: () => clearInterval(paint) };
 }
 
 /** A VideoCapture whose frames land in `frames` (with their time), and whose `canSend` the test controls. */
@@ -208,7 +223,9 @@ describe('VideoCapture with the fake camera', () => {
     // Chromium, where grabbing a scaled ImageBitmap took about 38 ms.
     await waitFor(() => probe!.frames.length >= 5, { message: 'five frames' });
     const mainThread = probe.frames.map((frame) => frame.stats!.lastMainThreadMs).sort((a, b) => a - b);
-    expect(mainThread[2]).to.be.above(0).and.below(15);
+    expect(mainThread[2]).to.be.below(15);
+    // WebKit's clock steps in whole milliseconds, so there a sub-millisecond grab reads as 0.
+    if (browserEngine !== 'webkit') expect(mainThread[2]).to.be.above(0);
   });
 
   it('sends frames that follow the camera, not one frame over and over', async () => {
@@ -229,7 +246,9 @@ describe('VideoCapture with the fake camera', () => {
     const skipped = probe.capture.stats.framesSkipped;
     await waitFor(() => probe!.frames.length >= 2, { message: 'frames once sending is possible' });
     // No burst of the frames held back: sending resumes at the normal pace.
-    expect(probe.frames[1].at - probe.frames[0].at).to.be.above(300);
+    // (Held-back frames would come a few milliseconds apart; one encode can take a few hundred ms longer than
+    // the next, so the bound sits well below the 500 ms period.)
+    expect(probe.frames[1].at - probe.frames[0].at).to.be.above(150);
     expect(probe.capture.stats.framesSkipped).to.equal(skipped);
   });
 
@@ -403,6 +422,14 @@ describe('VideoCapture with the fake camera', () => {
     const recorder = recordUserMedia();
     restore.push(recorder.restore);
     const opened = recorder.streams;
+    // A screen from a canvas: Firefox and WebKit share a real one only from a user's gesture.
+    const media = navigator.mediaDevices;
+    media.getDisplayMedia = async () => {
+      const screen = canvasStream();
+      restore.push(screen.stop);
+      return screen.stream;
+    };
+    restore.push(() => delete (media as Partial<MediaDevices>).getDisplayMedia);
     probe = recordingCapture({ fps: 2 });
     const first = probe.capture.start('camera');
     probe.capture.stop();
@@ -429,18 +456,8 @@ describe('VideoCapture with the fake camera', () => {
   });
 
   it('shares a screen stream from a stubbed getDisplayMedia (a canvas capture) the same way', async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 1600;
-    canvas.height = 1000;
-    const context = canvas.getContext('2d')!;
-    let hue = 0;
-    const paint = setInterval(() => {
-      hue = (hue + 40) % 360;
-      context.fillStyle = `hsl(${hue} 80% 50%)`;
-      context.fillRect(0, 0, canvas.width, canvas.height);
-    }, 50);
-    restore.push(() => clearInterval(paint));
-    const stream = canvas.captureStream(10);
+    const { stream, stop } = canvasStream();
+    restore.push(stop);
     const media = navigator.mediaDevices;
     media.getDisplayMedia = async () => stream;
     restore.push(() => delete (media as Partial<MediaDevices>).getDisplayMedia);
