@@ -175,7 +175,7 @@ export default {
     ...(bench ? [benchPlugin] : []),
   ],
   reporters: [
-    defaultReporter({ reportTestResults: true, reportTestProgress: !process.env.CI && !process.env.WTR_NO_PROGRESS }),
+    defaultReporter({ reportTestResults: true, reportTestProgress: !process.env.CI }),
     summaryReporter({ flatten: false }),
     ...(countsFile ? [countReporter({ file: countsFile })] : []),
   ],

@@ -153,7 +153,9 @@ describe('<gemini-live> in conversation with the simulator', () => {
     el = await liveElement(html`<gemini-live video="camera"></gemini-live>`);
     await control({ action: 'stallNextSetup' });
     const starting = el.start().catch(() => undefined);
-    await waitFor(() => el!.state === 'connecting', { message: 'connecting' });
+    // The stall applies to the next connection: wait until it holds this setup, or a later start() would get it.
+    await waitFor(async () => (await connections()).some((record) => record.setup), { message: 'the stalled setup' });
+    expect(el.state).to.equal('connecting');
     await el.updateComplete;
     expect(part(el, 'status')!.textContent).to.equal('Connecting…');
     await expect(el).to.be.accessible();

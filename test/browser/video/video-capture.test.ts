@@ -189,7 +189,8 @@ describe('VideoCapture with the fake camera', () => {
     // A frame at once, then one every 500 ms: 7 in the first 3 s.
     expect(frames.length).to.be.within(6, 8);
     expect(meanInterval(probe.frames)).to.be.within(400, 600);
-    expect(probe.capture.stats.framesSkipped).to.equal(0);
+    // One frame may be skipped by design when an encode outlasts the period (WebKitGTK's, on a busy machine).
+    expect(probe.capture.stats.framesSkipped).to.be.at.most(1);
   });
 
   it('sends the first frame at once rather than after one period', async () => {
