@@ -168,7 +168,10 @@ describe('playback worklet (real AudioContext)', () => {
       const start = firstAbove(rendered, 0.01);
       expect(start, 'the stream was heard').to.be.at.least(0);
       const end = start + Math.round((total * CHUNK * rate) / 24000);
-      expect(longestQuietRun(rendered, 0.01, start, end - 50)).to.be.below(10);
+      // An underrun would leave a gap of at least the 40 ms lead while the buffer fills again. Firefox's graph
+      // once dropped one 10 ms device block of everything (462 samples at 44.1 kHz) on a busy machine with no
+      // underrun in the queue: gaps up to 20 ms are that engine's, not ours.
+      expect(longestQuietRun(rendered, 0.01, start, end - 50)).to.be.below(rate * 0.02);
       expect(Math.abs(decibels(toneAmplitude(rendered, rate, 440, start, end - 50) / 0.5))).to.be.below(0.1);
       queue.dispose();
     } finally {

@@ -74,12 +74,12 @@ describe('<gemini-live video>', () => {
       return r && r.video.count >= 7 ? r : undefined;
     }, { message: 'seven frames' });
     const { frames } = record.video;
-    // video-fps="2": one frame every 500 ms, from the second frame on: the first waits for the encoder worker to
-    // start, and the frames after it keep to their schedule rather than to its delay. The median interval,
-    // because a frame skipped while the previous one is still encoding (by design) doubles one; the upper bound
-    // allows for WebKitGTK, whose encodes vary by a few hundred ms, and still tells 2 fps from 1.
+    // video-fps="2": a frame every 500 ms, from the second frame on (the first waits for the encoder worker to
+    // start). A frame is skipped, by design, while the previous one is still encoding, which WebKitGTK's slow
+    // encodes do on a busy machine, and encode times shift arrivals by a few hundred ms: so the shortest of six
+    // intervals, which 2 fps keeps near 500 ms and 1 fps would put near 1000, and no burst.
     const intervals = frames.slice(2, 7).map((frame, i) => frame.at - frames[i + 1].at).sort((a, b) => a - b);
-    expect(intervals[2]).to.be.within(400, 700);
+    expect(intervals[0]).to.be.within(250, 700);
     expect(frames.every((frame) => frame.mimeType === 'image/jpeg')).to.be.true;
 
     part(el, 'video')!.click();
