@@ -115,15 +115,27 @@ async function startEngine(engine, services) {
   const { programs } = locateEngine(engine);
   const dir = mkdtempSync(path.join(work, `${engine}-`));
   const pulse = await startService(services, () => startPulseAudio({ pulseaudio: programs.pulseaudio, pacat: programs.pacat, work: dir }));
-  if (engine === 'firefox') return { ...pulse.env };
+  if (engine === 'firefox') return { env: { ...pulse.env } };
   const display = await startService(services, () => startXvfb({ xvfb: programs.xvfb, xauth: programs.xauth, work: dir }));
   const driver = await startService(services, () =>
     startWebKitDriver({ driver: programs.driver, env: { ...display.env, ...pulse.env }, work: dir }),
   );
-  return { WEBKIT_DRIVER_PORT: String(driver.port) };
+  return { env: { WEBKIT_DRIVER_PORT: String(driver.port) }, browserLog: path.join(dir, 'webkitwebdriver.log') };
 }
 
+// WebKitGTK's web process (not the page) now and then crashes in its GStreamer media code (the driver logs
+// "WebProcess CRASHED") and takes the rest of the run with it. Such a run is repeated once, and says so; a
+// second crash, or any test failure, stands.
 async function browserTests(engine) {
+  const result = await browserRun(engine);
+  if (!result.crashed) return result;
+  console.log(`\n${LABELS[engine]}'s web process crashed (${result.crashed}); running ${LABELS[engine]}'s tests again.\n`);
+  const again = await browserRun(engine);
+  if (again.crashed) console.log(`\n${LABELS[engine]}'s web process crashed again (${again.crashed}).\n`);
+  return again;
+}
+
+async function browserRun(engine) {
   if (engine === 'chromium') {
     ensureChrome();
     if (!bench) await makeFixtures();
@@ -136,9 +148,10 @@ async function browserTests(engine) {
   }
   const countsFile = path.join(work, `browser-${engine}.json`);
   let env;
+  let browserLog;
   const services = [];
   try {
-    env = engine === 'chromium' ? {} : await startEngine(engine, services);
+    ({ env, browserLog } = engine === 'chromium' ? { env: {} } : await startEngine(engine, services));
   } catch (error) {
     console.error(`${LABELS[engine]} could not start: ${error instanceof Error ? error.message : error}`);
     await stop(services);
@@ -161,6 +174,10 @@ async function browserTests(engine) {
     : { passed: 0, failed: 0, skipped: 0, sessionErrors: 0 };
   const result = { passed: counts.passed, failed: counts.failed + counts.sessionErrors, skipped: counts.skipped };
   if (code !== 0 && result.failed === 0) result.failed = 1;
+  if (result.failed > 0 && browserLog && existsSync(browserLog)) {
+    const crash = /^.*WebProcess CRASHED.*$/m.exec(readFileSync(browserLog, 'utf8'));
+    if (crash) result.crashed = `${path.relative(work, browserLog)}: ${crash[0].trim()}`;
+  }
   return result;
 }
 
