@@ -122,14 +122,19 @@ export class CaptureNode {
     if (this.disposed) return;
     switch (event.type) {
       case 'chunk':
+        if (event.level) this.takeLevel(event.level);
         if (!this.isMuted) this.onChunk?.(event.pcm, event.time);
         break;
       case 'level':
-        this.rmsLevel = event.rms;
-        this.peakLevel = event.peak;
-        this.onLevel?.(event.rms, event.peak);
+        this.takeLevel(event);
         break;
     }
+  }
+
+  private takeLevel({ rms, peak }: { rms: number; peak: number }): void {
+    this.rmsLevel = rms;
+    this.peakLevel = peak;
+    this.onLevel?.(rms, peak);
   }
 
   private send(command: CaptureCommand): void {

@@ -1,4 +1,4 @@
-import { CapturePipeline } from '../audio/capture-pipeline.js';
+import { CapturePipeline, checkedChunkMs } from '../audio/capture-pipeline.js';
 import {
   CAPTURE_PROCESSOR,
   type CaptureCommand,
@@ -7,6 +7,9 @@ import {
 } from './messages.js';
 import { worklet } from './worklet-scope.js';
 
+// Levels only drive a meter: 20 reports a second are plenty.
+const LEVEL_INTERVAL_MS = 50;
+
 /**
  * Microphone → 16 kHz PCM16 chunks. Everything but the port and the render callback lives in
  * {@link CapturePipeline}; this class only moves data between it and the main thread.
@@ -14,18 +17,26 @@ import { worklet } from './worklet-scope.js';
 class CaptureProcessor extends worklet.AudioWorkletProcessor {
   private readonly pipeline: CapturePipeline;
   private running = true;
+  private pendingLevel: { rms: number; peak: number } | undefined;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
     const settings = options.processorOptions as CaptureProcessorOptions;
-    // Levels only drive a meter: 20 reports a second are plenty, and each one is a task on the main thread.
-    this.pipeline = new CapturePipeline({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs, levelIntervalMs: 50 });
+    this.pipeline = new CapturePipeline({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs, levelIntervalMs: LEVEL_INTERVAL_MS });
     this.pipeline.gate = settings.muted ?? false;
     this.pipeline.onChunk = (pcm) => {
       // Transferred, not copied; the pipeline allocates the next chunk itself.
-      this.post({ type: 'chunk', pcm, time: worklet.currentTime }, [pcm]);
+      this.post({ type: 'chunk', pcm, time: worklet.currentTime, level: this.pendingLevel }, [pcm]);
+      this.pendingLevel = undefined;
     };
-    this.pipeline.onLevel = (rms, peak) => this.post({ type: 'level', rms, peak });
+    // Each message is a task on the page's main thread: while chunks flow more often than levels, a level rides
+    // on the next chunk (at most one chunk later); muted, or with chunks longer than the level interval, it goes
+    // on its own.
+    const levelsRide = checkedChunkMs(settings.chunkMs) <= LEVEL_INTERVAL_MS;
+    this.pipeline.onLevel = (rms, peak) => {
+      if (levelsRide && !this.pipeline.gate) this.pendingLevel = { rms, peak };
+      else this.post({ type: 'level', rms, peak });
+    };
     this.port.onmessage = (event: MessageEvent<CaptureCommand>) => this.handle(event.data);
   }
 
@@ -40,6 +51,7 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     switch (command.type) {
       case 'mute':
         this.pipeline.gate = command.muted;
+        this.pendingLevel = undefined;
         break;
       case 'stop':
         this.running = false;

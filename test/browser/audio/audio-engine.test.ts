@@ -292,6 +292,43 @@ describe('CaptureNode and PlaybackQueue (created and disposed)', () => {
     await context.close();
   });
 
+  it('CaptureNode: levels ride on the chunks (one message each), and come on their own while muted', async () => {
+    const context = new AudioContext();
+    try {
+      const node = await CaptureNode.create(context);
+      const oscillator = new OscillatorNode(context, { frequency: 440 });
+      const gain = new GainNode(context, { gain: 0.5 });
+      oscillator.connect(gain);
+      node.connectSource(gain);
+      oscillator.start();
+      let chunks = 0;
+      let levels = 0;
+      let messages = 0;
+      let loudest = 0;
+      node.onChunk = () => chunks++;
+      node.onLevel = (rms) => {
+        levels++;
+        loudest = Math.max(loudest, rms);
+      };
+      node.node.port.addEventListener('message', () => messages++);
+      await waitFor(() => chunks >= 50, { timeout: 5000, message: '50 chunks' });
+      // About 20 levels a second beside 50 chunks, and not one message more than the chunks.
+      expect(levels).to.be.within(chunks / 4, chunks / 2 + 2);
+      expect(messages).to.equal(chunks);
+      expect(loudest).to.be.closeTo(0.5 / Math.SQRT2, 0.05);
+
+      node.muted = true;
+      await sleep(100);
+      const [chunksMuted, levelsMuted] = [chunks, levels];
+      await sleep(500);
+      expect(chunks, 'no chunks while muted').to.equal(chunksMuted);
+      expect(levels - levelsMuted, 'levels on their own while muted').to.be.at.least(4);
+      node.dispose();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('PlaybackQueue: disconnects, ignores later calls, answers a pending flush', async () => {
     const context = new AudioContext();
     const queue = await PlaybackQueue.create(context);
