@@ -5,6 +5,7 @@ import {
   type CaptureCommand,
   type CaptureEvent,
   type CaptureProcessorOptions,
+  type InputLevel,
 } from '../worklets/messages.js';
 
 /** Settings of a {@link CaptureNode}. */
@@ -131,7 +132,7 @@ export class CaptureNode {
     }
   }
 
-  private takeLevel({ rms, peak }: { rms: number; peak: number }): void {
+  private takeLevel({ rms, peak }: InputLevel): void {
     this.rmsLevel = rms;
     this.peakLevel = peak;
     this.onLevel?.(rms, peak);

@@ -4,6 +4,7 @@ import {
   type CaptureCommand,
   type CaptureEvent,
   type CaptureProcessorOptions,
+  type InputLevel,
 } from './messages.js';
 import { worklet } from './worklet-scope.js';
 
@@ -17,7 +18,7 @@ const LEVEL_INTERVAL_MS = 50;
 class CaptureProcessor extends worklet.AudioWorkletProcessor {
   private readonly pipeline: CapturePipeline;
   private running = true;
-  private pendingLevel: { rms: number; peak: number } | undefined;
+  private pendingLevel: InputLevel | undefined;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);

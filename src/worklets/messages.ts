@@ -23,13 +23,19 @@ export type CaptureCommand =
   /** Let the processor end: it returns false from `process` and can be collected. */
   | { type: 'stop' };
 
+/** An input level report, each 0..1. */
+export interface InputLevel {
+  rms: number;
+  peak: number;
+}
+
 /** Capture processor → main thread. */
 export type CaptureEvent =
   /**
    * One chunk of PCM16LE mono at 16 kHz, `chunkMs` long; `time`: the render quantum that completed it. `level`:
    * a level report that came due since the previous chunk, carried along instead of in a message of its own.
    */
-  | { type: 'chunk'; pcm: ArrayBuffer; time: number; level?: { rms: number; peak: number } }
+  | { type: 'chunk'; pcm: ArrayBuffer; time: number; level?: InputLevel }
   /** Input level over the last interval (at most 20 a second), each 0..1. */
   | { type: 'level'; rms: number; peak: number };
 
