@@ -5,3 +5,7 @@
 export function jpegEncoderUrl(): string {
   return new URL('./workers/jpeg-encoder.js', import.meta.url).href;
 }
+
+export function socketWorkerUrl(): string {
+  return new URL('./workers/socket-worker.js', import.meta.url).href;
+}

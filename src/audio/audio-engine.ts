@@ -28,6 +28,17 @@ export interface AudioEngineOptions extends Omit<AudioContextOptions, 'sampleRat
   playback?: Omit<PlaybackQueueOptions, 'inputRate'>;
 }
 
+/**
+ * Where the worklets send what the page's main thread need not handle: the microphone's chunks and levels, and the
+ * voice's levels (the socket worker's ports; see `SocketWorkerHost`).
+ */
+export interface WorkletRelay {
+  /** A new port for a capture worklet's chunks and levels (`CaptureEvent`s). */
+  capturePort(): MessagePort;
+  /** A new port for the playback worklet's levels (`OutputLevelEvent`s). */
+  outputLevelPort(): MessagePort;
+}
+
 /** The open microphone and the nodes it feeds. */
 interface MicrophoneInput {
   readonly stream: MediaStream;
@@ -70,6 +81,7 @@ export class AudioEngine {
   private openingMicrophone: Promise<MediaStream> | null = null;
   private isMuted = false;
   private disposal: Promise<void> | null = null;
+  private relay: WorkletRelay | null = null;
 
   /**
    * Creates the `AudioContext` and asks it to start, synchronously, so that a call from a user gesture unlocks
@@ -124,6 +136,7 @@ export class AudioEngine {
     this.stopCapture();
     const capture = new CaptureNode(this.context, { chunkMs, muted: this.isMuted });
     capture.onChunk = (pcm) => this.onChunk?.(pcm);
+    if (this.relay) capture.sendTo(this.relay.capturePort());
     const source = this.context.createMediaStreamSource(stream);
     capture.connectSource(source);
     for (const track of stream.getAudioTracks()) {
@@ -133,6 +146,18 @@ export class AudioEngine {
       };
     }
     this.input = { stream, source, capture };
+  }
+
+  /**
+   * From now on the microphone's chunks and levels, and the voice's levels, go to `relay`'s ports instead of the
+   * main thread: {@link onChunk} is no longer called and {@link inputLevel} stays 0; {@link outputLevel} is read
+   * 5 times a second instead of 20. Once per engine.
+   */
+  relayTo(relay: WorkletRelay): void {
+    if (this.relay || this.disposal) return;
+    this.relay = relay;
+    this.input?.capture.sendTo(relay.capturePort());
+    this.playback?.sendLevelsTo(relay.outputLevelPort());
   }
 
   /** Stops the microphone (its tracks end) and the capture node; playback is unaffected. */
@@ -284,6 +309,7 @@ export class AudioEngine {
     playback.onPlaybackEnd = () => this.onPlaybackEnd?.();
     playback.node.connect(this.context.destination);
     playback.node.connect(this.streamDestination);
+    if (this.relay) playback.sendLevelsTo(this.relay.outputLevelPort());
     this.playback = playback;
     for (const call of this.pendingPlayback) call(playback);
     this.pendingPlayback = [];

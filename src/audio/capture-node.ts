@@ -87,6 +87,20 @@ export class CaptureNode {
     return this.isMuted ? 0 : this.peakLevel;
   }
 
+  /**
+   * Sends the chunks and levels to `port` (transferred) instead of {@link onChunk} and {@link onLevel}: the
+   * socket worker takes them there, off the main thread. {@link level} then stays 0.
+   */
+  sendTo(port: MessagePort): void {
+    if (this.disposed) {
+      port.close();
+      return;
+    }
+    this.rmsLevel = 0;
+    this.peakLevel = 0;
+    this.node.port.postMessage({ type: 'sink', port } satisfies CaptureCommand, [port]);
+  }
+
   /** Connects `source` (replacing the previous one). */
   connectSource(source: AudioNode): void {
     this.disconnectSource();

@@ -4,6 +4,7 @@ import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionOptions, VideoSource } from '../live/options.js';
 import { sessionOptions } from '../live/session-options.js';
+import type { MeterLook } from '../workers/socket-messages.js';
 import { SessionController } from './session-controller.js';
 import { PushToTalkController } from './push-to-talk-controller.js';
 import { LevelAnimationController, type LevelSource } from './level-animation-controller.js';
@@ -184,6 +185,11 @@ export class GeminiLiveElement extends LitElement {
     active: { get: () => this.session.active },
     inputLevel: { get: () => (this.muted ? 0 : this.session.inputLevel) },
     outputLevel: { get: () => this.session.outputLevel },
+    meterSession: { get: () => this.session.meterSession },
+    meterOffPage: { get: () => this.session.meterOffPage },
+    attachMeter: { value: (...args: Parameters<SessionController['attachMeter']>) => this.session.attachMeter(...args) },
+    meterLook: { value: (look: MeterLook) => this.session.meterLook(look) },
+    meterVisible: { value: (visible: boolean) => this.session.meterVisible(visible) },
   });
 
   private readonly session = new SessionController(this, () => this.sessionOptions());

@@ -1,9 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { OffPageMeter, type OffPageMeterSource } from './off-page-meter.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-/** Where the levels come from: the session's microphone and voice meters. */
-export interface LevelSource {
+/**
+ * Where the levels come from: the session's microphone and voice meters; or, where the session can draw the
+ * meter in its worker, a canvas handed to it.
+ */
+export interface LevelSource extends Partial<OffPageMeterSource> {
   readonly active: boolean;
   readonly inputLevel: number;
   readonly outputLevel: number;
@@ -20,6 +24,8 @@ const STEP = 0.02;
  * The level animation: while a session is active and the visualizer is on screen, a few times a second the louder
  * of the two levels is written into `--gemini-live-level` on the visualizer, if it changed enough to see, so the
  * meter moves without re-rendering the element. Nothing runs while the visualizer is hidden or scrolled away.
+ * Where the session's socket worker can draw the meter, it gets a canvas in the visualizer instead, and nothing
+ * here runs per level at all.
  */
 export class LevelAnimationController implements ReactiveController {
   private timer: ReturnType<typeof setInterval> | 0 = 0;
@@ -29,6 +35,7 @@ export class LevelAnimationController implements ReactiveController {
   private observer: IntersectionObserver | null = null;
   private readonly reducedMotion =
     typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
+  private readonly offPage: OffPageMeter | null;
 
   constructor(
     private readonly host: Host,
@@ -36,6 +43,12 @@ export class LevelAnimationController implements ReactiveController {
     private readonly visualizer: () => HTMLElement | null | undefined,
   ) {
     host.addController(this);
+    this.offPage = 'attachMeter' in source ? new OffPageMeter(source as OffPageMeterSource) : null;
+  }
+
+  /** The meter is drawn in the session's worker. */
+  get offPageMeter(): boolean {
+    return this.offPage?.attached ?? false;
   }
 
   /** The level is being sampled. */
@@ -50,12 +63,23 @@ export class LevelAnimationController implements ReactiveController {
 
   hostDisconnected(): void {
     this.stop();
+    this.offPage?.detach();
     this.observer?.disconnect();
     this.observed = null;
   }
 
   private sync(): void {
     const active = this.source.active && this.host.isConnected;
+    const visualizer = this.visualizer();
+    if (active && visualizer && this.offPage) {
+      const reduced = this.reducedMotion?.matches ?? false;
+      if (this.offPage.sync(visualizer, reduced, `${this.host.getAttribute('state')} ${reduced}`)) {
+        this.stop();
+        this.offPage.visible(this.visible);
+        return;
+      }
+    }
+    if (!active) this.offPage?.detach();
     if (active && this.visible) {
       if (!this.timer) {
         this.timer = setInterval(this.tick, this.reducedMotion?.matches ? REDUCED_MOTION_INTERVAL_MS : INTERVAL_MS);

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from '../live/options.js';
+import type { MeterLook } from '../workers/socket-messages.js';
 import type { LiveSession } from '../live/live-session.js';
 import { TranscriptModel } from '../live/transcript.js';
 import { PendingTexts, typedText } from '../live/pending-texts.js';
@@ -82,6 +83,27 @@ export class SessionController implements ReactiveController {
 
   get outputStream(): MediaStream | null {
     return this.session?.outputStream ?? null;
+  }
+
+  /** The session a meter canvas would belong to (see `OffPageMeterSource`). */
+  get meterSession(): object | null {
+    return this.session;
+  }
+
+  get meterOffPage(): boolean {
+    return this.session?.meterOffPage ?? false;
+  }
+
+  attachMeter(canvas: HTMLCanvasElement, width: number, height: number, look: MeterLook): boolean {
+    return this.session?.attachMeter(canvas, width, height, look) ?? false;
+  }
+
+  meterLook(look: MeterLook): void {
+    this.session?.meterLook(look);
+  }
+
+  meterVisible(visible: boolean): void {
+    this.session?.meterVisible(visible);
   }
 
   get videoSource(): VideoSource | null {

@@ -191,6 +191,17 @@ export const styles = css`
     --bar: 1;
   }
 
+  /* While a session's worker draws the meter, a canvas stands in for the bars. */
+  [part~='visualizer'] canvas {
+    display: block;
+    width: 32px;
+    height: 100%;
+  }
+
+  [part~='visualizer'].off-page span {
+    display: none;
+  }
+
   :host([state='idle']) [part~='visualizer'] span,
   :host([state='error']) [part~='visualizer'] span {
     background: var(--gemini-live-border);

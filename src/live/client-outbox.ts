@@ -91,9 +91,18 @@ export class ClientOutbox {
     }
   }
 
-  /** A connection just became current: sends what waited for one. */
-  flush(session: Session): void {
+  /** Push-to-talk: the talk control is held. */
+  get isTalking(): boolean {
+    return this.talking;
+  }
+
+  /**
+   * A connection just became current: sends what waited for one. `beforeTheRest` runs after the microphone's
+   * backlog went out and before the rest (where the socket worker sends the audio that waited there).
+   */
+  flush(session: Session, beforeTheRest?: () => void): void {
     for (const chunk of this.backlog.drain()) this.sendAudio(session, chunk);
+    beforeTheRest?.();
     if (this.talking) this.realtime({ activityStart: {} });
     for (const text of this.texts.take()) this.sendText(session, text);
   }

@@ -1,6 +1,7 @@
 import type { LiveServerMessage } from '@google/genai';
 import type { LiveSessionOptions } from './options.js';
-import type { DroppedFrame } from './guarded-socket.js';
+import { GuardedSocketFactory, type DroppedFrame } from './guarded-socket.js';
+import type { SocketWorkerHost } from './socket-worker-host.js';
 import type { OutboxTarget } from './client-outbox.js';
 import type { ResumptionStore } from './resumption-store.js';
 import type { Credential, TokenSource } from './token-source.js';
@@ -29,6 +30,8 @@ export interface ConnectionEvents {
   onFail(error: LiveError): void;
   /** The model is speaking on the current connection (a handover lets it finish). */
   modelTurnOpen(): boolean;
+  /** The socket worker, once it runs (or `undefined` where it cannot): connections open their sockets there. */
+  socketWorker(): Promise<SocketWorkerHost | undefined>;
 }
 
 const stopped = () => new LiveError('connection-failed', 'Stopped.', true);
@@ -166,8 +169,12 @@ export class ConnectionManager {
 
   /** A fresh token, a new connection set up with the newest handle, and a check that the session still runs. */
   private async openFresh(): Promise<Connection> {
-    const [sdk, credential] = await Promise.all([this.loadSdk(), this.tokens.next(this.options.model, this.signal)]);
-    const conn = await this.open(sdk, credential);
+    const [sdk, credential, worker] = await Promise.all([
+      this.loadSdk(),
+      this.tokens.next(this.options.model, this.signal),
+      this.events.socketWorker(),
+    ]);
+    const conn = await this.open(sdk, credential, worker?.usable ? worker : undefined);
     if (this.signal.aborted) {
       this.close(conn);
       throw stopped();
@@ -213,9 +220,10 @@ export class ConnectionManager {
   }
 
   /** Opens one connection and waits for `setupComplete`, with our own timeout (the SDK has none). */
-  private async open(sdk: Sdk, credential: Credential): Promise<Connection> {
+  private async open(sdk: Sdk, credential: Credential, worker: SocketWorkerHost | undefined): Promise<Connection> {
     if (this.signal.aborted) throw stopped();
-    const conn = new Connection((frame) => this.events.onDroppedFrame(frame));
+    const onDropped = (frame: DroppedFrame) => this.events.onDroppedFrame(frame);
+    const conn = new Connection(worker ? worker.socketFactory(onDropped) : new GuardedSocketFactory(onDropped));
     this.connections.add(conn);
 
     const live = sdk.createLive(

@@ -1,9 +1,9 @@
 import type { Session } from '@google/genai';
-import { GuardedSocketFactory, type DroppedFrame } from './guarded-socket.js';
+import type { SocketFactory } from './guarded-socket.js';
 
 /** One WebSocket connection to the Live service. A session spans several (goAway handovers, reconnects). */
 export class Connection {
-  readonly sockets: GuardedSocketFactory;
+  readonly sockets: SocketFactory;
   session?: Session;
   /** `setupComplete` arrived. */
   ready = false;
@@ -18,8 +18,9 @@ export class Connection {
   closeReason?: string;
   private readonly timers: number[] = [];
 
-  constructor(onDropped: (frame: DroppedFrame) => void) {
-    this.sockets = new GuardedSocketFactory(onDropped);
+  /** `sockets`: the SDK's WebSocket factory for this connection (on the page, or in the socket worker). */
+  constructor(sockets: SocketFactory) {
+    this.sockets = sockets;
   }
 
   /** The SDK session, while input can be sent on it. */

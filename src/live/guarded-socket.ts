@@ -7,7 +7,8 @@
 /** Frames larger than this are dropped unread: real Live messages are a few kilobytes. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-interface SocketCallbacks {
+/** What the SDK hands a socket to call back. */
+export interface SocketCallbacks {
   onopen: () => void;
   onerror: (event: Event) => void;
   onclose: (event: CloseEvent) => void;
@@ -62,32 +63,57 @@ export class GuardedSocket {
   }
 
   private screen(event: MessageEvent): void {
-    const data: unknown = event.data;
-    let text: string;
-    if (typeof data === 'string') {
-      if (data.length > MAX_FRAME_BYTES) return this.onDropped({ reason: 'too-large', bytes: data.length });
-      text = data;
-    } else if (data instanceof ArrayBuffer) {
-      if (data.byteLength > MAX_FRAME_BYTES) return this.onDropped({ reason: 'too-large', bytes: data.byteLength });
-      text = decoder.decode(data);
-    } else {
-      return this.onDropped({ reason: 'unreadable', bytes: 0 });
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return this.onDropped({ reason: 'not-json', bytes: text.length });
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return this.onDropped({ reason: 'not-an-object', bytes: text.length });
-    }
-    this.callbacks.onmessage(new MessageEvent('message', { data: text }));
+    const screened = screenFrame(event.data);
+    if (typeof screened === 'string') this.callbacks.onmessage(new MessageEvent('message', { data: screened }));
+    else this.onDropped(screened);
   }
 }
 
+/**
+ * One incoming frame as the SDK may see it: the text of a JSON object, or why it was dropped. Shared by the
+ * socket on the page and the one in the socket worker.
+ */
+export function screenFrame(data: unknown): string | DroppedFrame {
+  let text: string;
+  if (typeof data === 'string') {
+    if (data.length > MAX_FRAME_BYTES) return { reason: 'too-large', bytes: data.length };
+    text = data;
+  } else if (data instanceof ArrayBuffer) {
+    if (data.byteLength > MAX_FRAME_BYTES) return { reason: 'too-large', bytes: data.byteLength };
+    text = decoder.decode(data);
+  } else {
+    return { reason: 'unreadable', bytes: 0 };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { reason: 'not-json', bytes: text.length };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { reason: 'not-an-object', bytes: text.length };
+  }
+  return text;
+}
+
+/** The SDK's side of a socket. */
+export interface SdkSocket {
+  connect(): void;
+  send(message: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** What a connection needs of its WebSocket factory (the SDK calls `create`). */
+export interface SocketFactory {
+  create(url: string, headers: Record<string, string>, callbacks: SocketCallbacks): SdkSocket;
+  /** Bytes queued on the latest socket (the one in use). */
+  readonly bufferedAmount: number;
+  /** Closes every socket this factory made. */
+  closeAll(code: number, reason: string): void;
+}
+
 /** Drop-in for the SDK's browser WebSocket factory. Remembers its sockets so a stuck setup can be closed. */
-export class GuardedSocketFactory {
+export class GuardedSocketFactory implements SocketFactory {
   private readonly sockets: GuardedSocket[] = [];
 
   constructor(private readonly onDropped: (frame: DroppedFrame) => void) {}

@@ -13,6 +13,8 @@ import { LiveError, microphoneError, toLiveError } from './errors.js';
 import { typedText } from './pending-texts.js';
 import { ResumptionStore, defaultResumeKey } from './resumption-store.js';
 import { ServerEventRouter } from './server-event-router.js';
+import { SocketWorkerHost, type WorkerSocketFactory } from './socket-worker-host.js';
+import type { MeterLook } from '../workers/socket-messages.js';
 import { TokenSource } from './token-source.js';
 import { ToolDispatcher } from './tool-dispatcher.js';
 import { errorMessage } from '../shared/error-message.js';
@@ -65,6 +67,8 @@ export class LiveSession {
   private started = false;
   private disposing?: Promise<void>;
   private engineLoading?: Promise<AudioEngine>;
+  private workerLoading?: Promise<SocketWorkerHost | undefined>;
+  private worker?: SocketWorkerHost;
   /** Until the engine exists, mute is kept here and handed to it. */
   private mutedBeforeEngine: boolean;
 
@@ -84,7 +88,9 @@ export class LiveSession {
         onMessage: (from, message) => this.router.route(from, message),
         onDroppedFrame: (frame) => this.router.dropped(frame),
         onActivate: (conn) => {
-          if (conn.session) this.outbox.flush(conn.session);
+          // Microphone audio from the worker's backlog follows what waited on the page.
+          const route = () => this.worker?.route(this.worker.usable ? (conn.sockets as WorkerSocketFactory) : undefined);
+          if (conn.session) this.outbox.flush(conn.session, route);
           this.updateActivityState();
         },
         onLost: () => {
@@ -94,6 +100,7 @@ export class LiveSession {
         onRecovering: () => this.setState('reconnecting'),
         onFail: (error) => this.fail(error),
         modelTurnOpen: () => this.router.modelTurnOpen,
+        socketWorker: () => this.loadWorker(),
       },
       this.store,
     );
@@ -124,8 +131,32 @@ export class LiveSession {
     if (value === this.muted) return;
     this.mutedBeforeEngine = value;
     if (this.engine) this.engine.muted = value;
+    this.updateGate();
     // Lets the service's activity detection close the user's turn instead of waiting for more audio.
     if (value && this.options.mode === 'auto') this.outbox.audioStreamEnd();
+  }
+
+  /** The level meter can be drawn in the socket worker ({@link attachMeter}): it runs, and has the levels. */
+  get meterOffPage(): boolean {
+    return Boolean(this.worker?.usable && this.engine && typeof HTMLCanvasElement !== 'undefined' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype);
+  }
+
+  /**
+   * Hands `canvas` (`width`×`height` CSS pixels) to the socket worker, which draws the level meter in it from
+   * now on. Only while {@link meterOffPage}; a canvas can be handed over once.
+   */
+  attachMeter(canvas: HTMLCanvasElement, width: number, height: number, look: MeterLook): boolean {
+    if (!this.meterOffPage || this.disposed) return false;
+    this.worker!.attachMeter(canvas, width, height, look);
+    return true;
+  }
+
+  meterLook(look: MeterLook): void {
+    this.worker?.meterLook(look);
+  }
+
+  meterVisible(visible: boolean): void {
+    this.worker?.meterVisible(visible);
   }
 
   get inputLevel(): number {
@@ -207,12 +238,15 @@ export class LiveSession {
 
   /** Push-to-talk: the user holds the talk control. */
   activityStart(): void {
-    if (!this.disposed) this.outbox.activityStart();
+    if (this.disposed) return;
+    this.outbox.activityStart();
+    this.updateGate();
   }
 
   /** Push-to-talk: the user let go. */
   activityEnd(): void {
     this.outbox.activityEnd();
+    this.updateGate();
   }
 
   async startVideo(source: VideoSource): Promise<void> {
@@ -287,9 +321,34 @@ export class LiveSession {
     return engine;
   }
 
+  /** The socket worker, started once; `undefined` where it cannot run (or is not wanted). */
+  private loadWorker(): Promise<SocketWorkerHost | undefined> {
+    this.workerLoading ??= (this.options.socketWorker === false ? Promise.resolve(undefined) : SocketWorkerHost.load()).then(async (worker) => {
+      if (!worker) return undefined;
+      if (this.disposed) {
+        await worker.shutdown();
+        return undefined;
+      }
+      this.worker = worker;
+      this.updateGate();
+      // The microphone's chunks and the levels go to the worker once both it and the engine exist.
+      void this.engineLoading?.then((engine) => {
+        if (!this.disposed) engine.relayTo(worker);
+      }, () => undefined);
+      return worker;
+    });
+    return this.workerLoading;
+  }
+
+  /** Tells the socket worker whether microphone audio may go out. */
+  private updateGate(): void {
+    this.worker?.gate(this.muted, this.options.mode === 'push-to-talk', this.outbox.isTalking);
+  }
+
   /** The engine, then the microphone; resolves once audio flows. */
   private async startAudio(): Promise<void> {
     this.engineLoading = this.loadEngine();
+    void this.loadWorker();
     const engine = await this.engineLoading;
     if (this.disposed) return;
     engine.muted = this.mutedBeforeEngine;
@@ -360,6 +419,10 @@ export class LiveSession {
     this.outbox.clear();
     this.video?.dispose();
     this.engine = undefined;
+    // The sockets in the worker close with the codes just given; the worker ends once they have.
+    const worker = this.worker ?? (await this.workerLoading?.catch(() => undefined));
+    this.worker = undefined;
+    await worker?.shutdown();
     // An engine still loading disposes itself as it arrives; either way the context is closed when this resolves.
     const engine = await this.engineLoading?.catch(() => undefined);
     await engine?.dispose().catch(() => undefined);

@@ -36,6 +36,11 @@ export interface LiveSessionOptions {
   reconnectDelayMs?: number;
   /** Storage key for `resume`; defaults to one derived from the model and the page path. */
   resumeKey?: string;
+  /**
+   * Sockets, microphone chunks and the level meter in a worker, off the page's main thread (default true; the
+   * session falls back to the page by itself where a worker cannot run).
+   */
+  socketWorker?: boolean;
 }
 
 /** How a session reports back to its owner (the element's controller). */

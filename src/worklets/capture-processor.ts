@@ -19,6 +19,8 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   private readonly pipeline: CapturePipeline;
   private running = true;
   private pendingLevel: InputLevel | undefined;
+  // Where chunks and levels go: the main thread, or the socket worker once it takes them.
+  private out: MessagePort = this.port;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -54,15 +56,19 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
         this.pipeline.gate = command.muted;
         this.pendingLevel = undefined;
         break;
+      case 'sink':
+        this.out = command.port;
+        break;
       case 'stop':
         this.running = false;
+        if (this.out !== this.port) this.out.close();
         this.port.onmessage = null;
         break;
     }
   }
 
   private post(event: CaptureEvent, transfer: Transferable[] = []): void {
-    this.port.postMessage(event, transfer);
+    this.out.postMessage(event, transfer);
   }
 }
 

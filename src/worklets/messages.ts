@@ -20,6 +20,11 @@ export interface CaptureProcessorOptions {
 export type CaptureCommand =
   /** Stop (true) or resume (false) emitting chunks; levels keep coming. */
   | { type: 'mute'; muted: boolean }
+  /**
+   * From now on, chunks and levels go to `port` (the socket worker's) instead of the main thread, which then
+   * gets nothing from this processor.
+   */
+  | { type: 'sink'; port: MessagePort }
   /** Let the processor end: it returns false from `process` and can be collected. */
   | { type: 'stop' };
 
@@ -62,6 +67,11 @@ export type PlaybackCommand =
    * number `turn`.
    */
   | { type: 'flush'; turn: number }
+  /**
+   * From now on the voice's levels go to `port` (the socket worker's meter) as {@link OutputLevelEvent}s, 20 a
+   * second while audio plays; the main thread's status reports, which then need not feed a meter, come 5 a second.
+   */
+  | { type: 'levels'; port: MessagePort }
   /** Let the processor end. */
   | { type: 'stop' };
 
@@ -90,3 +100,9 @@ export type PlaybackEvent =
       underruns: number;
       leadMs: number;
     };
+
+/** Playback processor → the port given by a `levels` command: the voice's level, each 0..1; 0 once it stops. */
+export interface OutputLevelEvent {
+  rms: number;
+  peak: number;
+}

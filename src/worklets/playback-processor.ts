@@ -4,12 +4,16 @@ import {
   type PlaybackCommand,
   type PlaybackEvent,
   type PlaybackProcessorOptions,
+  type OutputLevelEvent,
 } from './messages.js';
 import { worklet } from './worklet-scope.js';
 
 // Each report is a task on the page's main thread: 20 a second feed a level meter and the played-time estimate
 // (which extrapolates between reports) without keeping that thread busy.
 const STATUS_INTERVAL_SECONDS = 1 / 20;
+// Once the levels go to the socket worker's meter, the main thread's reports only carry the played time, which
+// it extrapolates between them.
+const QUIET_STATUS_INTERVAL_SECONDS = 1 / 5;
 
 /**
  * Model audio queue → speakers. The jitter buffer, resampling and flush logic live in {@link PlaybackBuffer};
@@ -22,7 +26,10 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
   private lastSeq = 0;
   private turn = 0;
   private framesSinceStatus = 0;
-  private readonly statusFrames: number;
+  private statusFrames: number;
+  private framesSinceLevel = 0;
+  private readonly levelFrames: number;
+  private levelPort: MessagePort | null = null;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -36,8 +43,10 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
       fadeMs: settings.fadeMs,
     });
     this.statusFrames = Math.ceil(worklet.sampleRate * STATUS_INTERVAL_SECONDS);
+    this.levelFrames = this.statusFrames;
     this.buffer.onStart = () => this.post({ type: 'started' });
     this.buffer.onDrain = () => {
+      this.reportLevel();
       this.reportStatus(worklet.currentTime);
       this.post({ type: 'drained', seq: this.lastSeq });
     };
@@ -52,6 +61,8 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
     // Any further channels (if a caller forces more) carry the same mono signal.
     for (let c = 1; c < output.length; c++) output[c].set(channel);
     if (this.buffer.playing) {
+      this.framesSinceLevel += channel.length;
+      if (this.levelPort && this.framesSinceLevel >= this.levelFrames) this.reportLevel();
       this.framesSinceStatus += channel.length;
       if (this.framesSinceStatus >= this.statusFrames) {
         this.reportStatus(worklet.currentTime + channel.length / worklet.sampleRate);
@@ -75,13 +86,29 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
         this.post({ type: 'flushed', turn: command.turn, ...this.buffer.flush() });
         // The level so far is that of the flushed audio: the next report measures only what follows.
         this.buffer.level.reset();
+        this.reportLevel();
         this.reportStatus(worklet.currentTime);
+        break;
+      case 'levels':
+        this.levelPort = command.port;
+        this.statusFrames = Math.ceil(worklet.sampleRate * QUIET_STATUS_INTERVAL_SECONDS);
         break;
       case 'stop':
         this.running = false;
+        this.levelPort?.close();
         this.port.onmessage = null;
         break;
     }
+  }
+
+  // The level since the last report, to the meter (while one listens); the next reading starts afresh.
+  private reportLevel(): void {
+    if (!this.levelPort) return;
+    const level = this.buffer.level;
+    const playing = this.buffer.playing;
+    this.levelPort.postMessage({ rms: playing ? level.rms : 0, peak: playing ? level.peak : 0 } satisfies OutputLevelEvent);
+    level.reset();
+    this.framesSinceLevel = 0;
   }
 
   // `time`: the context time up to which the buffer has rendered.

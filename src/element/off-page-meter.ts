@@ -1,0 +1,106 @@
+import type { MeterLook } from '../workers/socket-messages.js';
+
+/** A session that can draw the level meter in its socket worker. */
+export interface OffPageMeterSource {
+  /** The session the meter would belong to (a new one needs a new canvas), or null. */
+  readonly meterSession: object | null;
+  /** The session's worker runs and has the levels. */
+  readonly meterOffPage: boolean;
+  attachMeter(canvas: HTMLCanvasElement, width: number, height: number, look: MeterLook): boolean;
+  meterLook(look: MeterLook): void;
+  meterVisible(visible: boolean): void;
+}
+
+// The five bars of the page's own meter: 4 px wide, 3 px apart.
+const METER_WIDTH = 5 * 4 + 4 * 3;
+
+/**
+ * The visualizer's canvas while a session draws the meter in its worker: created in the visualizer (whose bars
+ * then hide), handed over once, told when it cannot be seen and when its look changes; removed when the session
+ * ends, so the page's own bars show the idle state again.
+ */
+export class OffPageMeter {
+  private canvas: HTMLCanvasElement | null = null;
+  private session: object | null = null;
+  private container: HTMLElement | null = null;
+  private lastLook = '';
+  private lookKey = '';
+  private shownVisible = true;
+
+  constructor(private readonly source: OffPageMeterSource) {}
+
+  /** True while a canvas is handed to the current session. */
+  get attached(): boolean {
+    return this.canvas !== null;
+  }
+
+  /**
+   * Hands a canvas in `visualizer` to the session if it has none yet (a new session, or a new visualizer), or
+   * brings its look up to date when `lookKey` (what it depends on: the host's state, reduced motion) changed.
+   * False where the meter cannot be drawn off the page.
+   */
+  sync(visualizer: HTMLElement, reducedMotion: boolean, lookKey: string): boolean {
+    const session = this.source.meterSession;
+    if (!session || !this.source.meterOffPage) {
+      this.detach();
+      return false;
+    }
+    if (this.canvas && session === this.session && visualizer === this.container && this.canvas.isConnected) {
+      // Reading the computed colour costs a style recalculation: only when something it depends on changed.
+      if (lookKey !== this.lookKey) {
+        this.lookKey = lookKey;
+        this.updateLook(visualizer, reducedMotion);
+      }
+      return true;
+    }
+    this.detach();
+    const canvas = document.createElement('canvas');
+    visualizer.append(canvas);
+    visualizer.classList.add('off-page');
+    const look = this.look(visualizer, reducedMotion);
+    if (!this.source.attachMeter(canvas, METER_WIDTH, visualizer.clientHeight || 24, look)) {
+      canvas.remove();
+      visualizer.classList.remove('off-page');
+      return false;
+    }
+    this.canvas = canvas;
+    this.session = session;
+    this.container = visualizer;
+    this.lastLook = JSON.stringify(look);
+    this.lookKey = lookKey;
+    return true;
+  }
+
+  /** Whether the meter can be seen; the worker hears of changes only. */
+  visible(visible: boolean): void {
+    if (!this.canvas || visible === this.shownVisible) return;
+    this.shownVisible = visible;
+    this.source.meterVisible(visible);
+  }
+
+  /** The session ended (or the host left): back to the page's own bars. */
+  detach(): void {
+    this.canvas?.remove();
+    this.container?.classList.remove('off-page');
+    this.canvas = null;
+    this.session = null;
+    this.container = null;
+    this.lastLook = '';
+    this.shownVisible = true;
+  }
+
+  private updateLook(visualizer: HTMLElement, reducedMotion: boolean): void {
+    const look = this.look(visualizer, reducedMotion);
+    const key = JSON.stringify(look);
+    if (key === this.lastLook) return;
+    this.lastLook = key;
+    this.source.meterLook(look);
+  }
+
+  // The bars' colour is whatever the page's own bars would have (`--gemini-live-accent`, or the host's styles).
+  private look(visualizer: HTMLElement, reducedMotion: boolean): MeterLook {
+    const bar = visualizer.querySelector('span');
+    const color = bar ? getComputedStyle(bar).backgroundColor : getComputedStyle(visualizer).color;
+    return { color, scale: globalThis.devicePixelRatio || 1, reducedMotion };
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Messages between the page and the socket worker (`socket-worker.ts`), which owns a session's WebSockets, sends
+ * the microphone's chunks straight from the capture worklet and draws the level meter, so that a conversation
+ * keeps the page's main thread free.
+ */
+import type { DroppedFrame } from '../live/guarded-socket.js';
+
+/** How the meter looks; read from the visualizer's computed style. */
+export interface MeterLook {
+  /** The bars' colour (any CSS colour). */
+  color: string;
+  /** Device pixels per CSS pixel. */
+  scale: number;
+  /** Fade the bars instead of moving them. */
+  reducedMotion: boolean;
+}
+
+/** Page → worker. */
+export type SocketCommand =
+  /** Open socket `id` to `url`. */
+  | { type: 'open'; id: number; url: string }
+  | { type: 'send'; id: number; text: string }
+  | { type: 'close'; id: number; code: number; reason: string }
+  /**
+   * Microphone chunks go to socket `id` once it is open (and to every later one it names); `null`, or a socket
+   * that is not open, keeps them in a bounded backlog that goes first to the next socket named.
+   */
+  | { type: 'route'; id: number | null }
+  /**
+   * Whether chunks go out: not while `muted`, and in push-to-talk only while `talking`. Input levels show unless
+   * muted.
+   */
+  | { type: 'gate'; muted: boolean; pushToTalk: boolean; talking: boolean }
+  /** Drop the backlog (the session ends). */
+  | { type: 'clear' }
+  /** A port on which a capture worklet posts its chunks and levels (`CaptureEvent`s). */
+  | { type: 'capture'; port: MessagePort }
+  /** A port on which the playback worklet posts the model voice's levels (`OutputLevelEvent`s). */
+  | { type: 'output-levels'; port: MessagePort }
+  /** Draw the level meter into `canvas` (transferred), `width`×`height` CSS pixels. */
+  | { type: 'meter'; canvas: OffscreenCanvas; width: number; height: number; look: MeterLook }
+  | { type: 'meter-look'; look: MeterLook }
+  /** Whether the meter can be seen (not hidden, not scrolled away); it does not draw while not. */
+  | { type: 'meter-visible'; visible: boolean }
+  /** The meter's session is over: the bars fall to rest. */
+  | { type: 'meter-idle' }
+  /** Close every socket with `code` and `reason`, then end: answered by `shut`. */
+  | { type: 'shutdown'; code: number; reason: string };
+
+/** Worker → page. */
+export type SocketEvent =
+  | { type: 'ready' }
+  | { type: 'opened'; id: number }
+  /** A frame that passed screening: the text of a JSON object. */
+  | { type: 'message'; id: number; text: string }
+  | { type: 'dropped'; id: number; frame: DroppedFrame }
+  | { type: 'error'; id: number }
+  | { type: 'closed'; id: number; code: number; reason: string; wasClean: boolean }
+  /** Bytes still queued on socket `id`; reported while it is above zero, and once when it gets back to zero. */
+  | { type: 'buffered'; id: number; bytes: number }
+  | { type: 'shut' };

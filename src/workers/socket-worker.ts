@@ -1,0 +1,191 @@
+/// <reference lib="webworker" />
+/**
+ * A session's network side, off the page's main thread: its WebSockets (each frame screened before the page sees
+ * it), the microphone's chunks straight from the capture worklet to the socket in use, and the level meter drawn
+ * from the worklets' levels. The page keeps the SDK and the conversation's logic; per second of conversation it
+ * handles only what the server says, not 50 chunks and 40 level reports.
+ */
+import { screenFrame } from '../live/guarded-socket.js';
+import type { CaptureEvent, OutputLevelEvent } from '../worklets/messages.js';
+import { AudioRelay, type RelayTarget } from './audio-relay.js';
+import { MeterPainter, meterLevel } from './meter-painter.js';
+import type { SocketCommand, SocketEvent } from './socket-messages.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+// While bytes are queued on a socket, how often the page hears how many.
+const BUFFERED_POLL_MS = 100;
+// A shutdown waits this long for the sockets' closing handshakes.
+const SHUTDOWN_WAIT_MS = 1000;
+
+function post(event: SocketEvent): void {
+  self.postMessage(event);
+}
+
+class RelaySocket implements RelayTarget {
+  private polling = 0;
+
+  constructor(
+    readonly id: number,
+    readonly ws: WebSocket,
+  ) {}
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(text: string): void {
+    // Sending on a closing socket is a no-op in browsers; only CONNECTING throws, which the SDK never does.
+    if (!this.open) return;
+    this.ws.send(text);
+    if (this.ws.bufferedAmount > 0 && !this.polling) this.pollBuffered();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.CLOSING || this.ws.readyState === WebSocket.CLOSED) return;
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.close();
+    }
+  }
+
+  private pollBuffered(): void {
+    const bytes = this.ws.bufferedAmount;
+    post({ type: 'buffered', id: this.id, bytes });
+    this.polling = bytes > 0 && this.ws.readyState === WebSocket.OPEN ? self.setTimeout(() => this.pollBuffered(), BUFFERED_POLL_MS) : 0;
+  }
+}
+
+const sockets = new Map<number, RelaySocket>();
+const relay = new AudioRelay();
+let routed: number | null = null;
+let meter: MeterPainter | undefined;
+let inputLevel = 0;
+let outputLevel = 0;
+
+function showLevels(): void {
+  meter?.level(meterLevel(relay.levelsShow ? inputLevel : 0, outputLevel));
+}
+
+function open(id: number, url: string): void {
+  let ws: WebSocket;
+  try {
+    ws = new WebSocket(url);
+  } catch {
+    post({ type: 'error', id });
+    post({ type: 'closed', id, code: 1006, reason: '', wasClean: false });
+    return;
+  }
+  ws.binaryType = 'arraybuffer';
+  const socket = new RelaySocket(id, ws);
+  sockets.set(id, socket);
+  ws.onopen = () => {
+    post({ type: 'opened', id });
+    if (routed === id) relay.route(socket);
+  };
+  ws.onerror = () => post({ type: 'error', id });
+  ws.onclose = (event) => {
+    sockets.delete(id);
+    post({ type: 'closed', id, code: event.code, reason: event.reason, wasClean: event.wasClean });
+  };
+  ws.onmessage = (event) => {
+    const screened = screenFrame(event.data);
+    if (typeof screened === 'string') post({ type: 'message', id, text: screened });
+    else post({ type: 'dropped', id, frame: screened });
+  };
+}
+
+function listenToCapture(port: MessagePort): void {
+  port.onmessage = (event: MessageEvent<CaptureEvent>) => {
+    const message = event.data;
+    if (message.type === 'chunk') relay.chunk(message.pcm);
+    const level = message.type === 'level' ? message : message.level;
+    if (level) {
+      inputLevel = level.rms;
+      showLevels();
+    }
+  };
+}
+
+function listenToOutputLevels(port: MessagePort): void {
+  port.onmessage = (event: MessageEvent<OutputLevelEvent>) => {
+    outputLevel = event.data.rms;
+    showLevels();
+  };
+}
+
+function shutdown(code: number, reason: string): void {
+  relay.clear();
+  meter = undefined;
+  const pending = [...sockets.values()];
+  const done = () => {
+    post({ type: 'shut' });
+    self.close();
+  };
+  if (!pending.length) return done();
+  const timer = self.setTimeout(done, SHUTDOWN_WAIT_MS);
+  let left = pending.length;
+  for (const socket of pending) {
+    socket.ws.addEventListener('close', () => {
+      left -= 1;
+      if (left === 0) {
+        clearTimeout(timer);
+        done();
+      }
+    });
+    socket.close(code, reason);
+  }
+}
+
+self.onmessage = (event: MessageEvent<SocketCommand>) => {
+  const command = event.data;
+  switch (command.type) {
+    case 'open':
+      open(command.id, command.url);
+      break;
+    case 'send':
+      sockets.get(command.id)?.send(command.text);
+      break;
+    case 'close':
+      sockets.get(command.id)?.close(command.code, command.reason);
+      break;
+    case 'route':
+      routed = command.id;
+      relay.route(command.id === null ? undefined : sockets.get(command.id));
+      break;
+    case 'gate':
+      relay.gate(command.muted, command.pushToTalk, command.talking);
+      showLevels();
+      break;
+    case 'clear':
+      relay.clear();
+      break;
+    case 'capture':
+      listenToCapture(command.port);
+      break;
+    case 'output-levels':
+      listenToOutputLevels(command.port);
+      break;
+    case 'meter':
+      meter = new MeterPainter(command.canvas, command.width, command.height, command.look);
+      showLevels();
+      break;
+    case 'meter-look':
+      meter?.setLook(command.look);
+      break;
+    case 'meter-visible':
+      meter?.setVisible(command.visible);
+      break;
+    case 'meter-idle':
+      inputLevel = 0;
+      outputLevel = 0;
+      meter?.level(0);
+      break;
+    case 'shutdown':
+      shutdown(command.code, command.reason);
+      break;
+  }
+};
+
+post({ type: 'ready' });
