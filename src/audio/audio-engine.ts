@@ -3,6 +3,7 @@ import { keepContextRunning } from './context-recovery.js';
 import { openMicrophone, stopStream, type MicrophoneOptions } from './microphone.js';
 import { PlaybackQueue, type PlaybackQueueOptions, type PlayedTime } from './playback-queue.js';
 import { loadAudioWorklets } from './worklet-loader.js';
+import type { PlaybackCommand } from '../worklets/messages.js';
 
 export type { PlayedTime } from './playback-queue.js';
 
@@ -35,8 +36,10 @@ export interface AudioEngineOptions extends Omit<AudioContextOptions, 'sampleRat
 export interface WorkletRelay {
   /** A new port for a capture worklet's chunks and levels (`CaptureEvent`s). */
   capturePort(): MessagePort;
-  /** A new port for the playback worklet's levels (`OutputLevelEvent`s). */
-  outputLevelPort(): MessagePort;
+  /** A new port for the playback worklet: its levels out, commands (the relay's own enqueues among them) in. */
+  playbackPort(): MessagePort;
+  /** Passes a command of the playback queue on to the worklet, in order with the relay's own. */
+  playbackCommand(command: PlaybackCommand, transfer: Transferable[]): void;
 }
 
 /** The open microphone and the nodes it feeds. */
@@ -151,13 +154,14 @@ export class AudioEngine {
   /**
    * From now on the microphone's chunks and levels, and the voice's levels, go to `relay`'s ports instead of the
    * main thread: {@link onChunk} is no longer called and {@link inputLevel} stays 0; {@link outputLevel} is read
-   * 5 times a second instead of 20. Once per engine.
+   * 5 times a second instead of 20. Playback commands go through the relay, which may queue model audio on the
+   * worklet itself (see {@link noteRelayedAudio}). Once per engine.
    */
   relayTo(relay: WorkletRelay): void {
     if (this.relay || this.disposal) return;
     this.relay = relay;
     this.input?.capture.sendTo(relay.capturePort());
-    this.playback?.sendLevelsTo(relay.outputLevelPort());
+    if (this.playback) this.relayPlayback(this.playback, relay);
   }
 
   /** Stops the microphone (its tracks end) and the capture node; playback is unaffected. */
@@ -229,6 +233,11 @@ export class AudioEngine {
     const kept = transfer ? pcm : ArrayBuffer.isView(pcm) ? new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength).slice() : pcm.slice(0);
     this.pendingPlaying = true;
     this.pendingPlayback.push((queue) => queue.enqueue(kept, sampleRate, { transfer: true }));
+  }
+
+  /** Model audio the relay queued on the playback worklet itself, the last of it as enqueue `seq`. */
+  noteRelayedAudio(seq: number): void {
+    this.playback?.noteEnqueued(seq);
   }
 
   /** Marks the start of a model turn; {@link flush} reports played time from here. Call before its audio. */
@@ -309,11 +318,15 @@ export class AudioEngine {
     playback.onPlaybackEnd = () => this.onPlaybackEnd?.();
     playback.node.connect(this.context.destination);
     playback.node.connect(this.streamDestination);
-    if (this.relay) playback.sendLevelsTo(this.relay.outputLevelPort());
+    if (this.relay) this.relayPlayback(playback, this.relay);
     this.playback = playback;
     for (const call of this.pendingPlayback) call(playback);
     this.pendingPlayback = [];
     this.pendingPlaying = false;
+  }
+
+  private relayPlayback(playback: PlaybackQueue, relay: WorkletRelay): void {
+    playback.relayTo(relay.playbackPort(), (command, transfer) => relay.playbackCommand(command, transfer));
   }
 
   private assertUsable(): void {

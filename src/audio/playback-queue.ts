@@ -54,6 +54,8 @@ export class PlaybackQueue {
     leadMs: 0,
   };
   private disposed = false;
+  private drainedSeq = -1;
+  private relaySend: ((command: PlaybackCommand, transfer: Transferable[]) => void) | null = null;
 
   /** Loads the worklet modules into `context` if needed, then creates the node. */
   static async create(context: BaseAudioContext, options: PlaybackQueueOptions = {}): Promise<PlaybackQueue> {
@@ -190,15 +192,36 @@ export class PlaybackQueue {
   }
 
   /**
-   * Sends the voice's levels to `port` (transferred; `OutputLevelEvent`s, 20 a second while audio plays) for a
-   * meter off the main thread. The status reports here then come 5 a second, so {@link level} moves less often.
+   * Hands the processor a second port, `port` (transferred), held by the socket worker: the voice's levels go out
+   * on it (`OutputLevelEvent`s, 20 a second while audio plays) and commands come in on it, the worker's own
+   * enqueues of model audio among them. From now on this queue's commands go through `send` (to the worker,
+   * which passes them on in order with its own), and the status reports here come 5 a second.
    */
-  sendLevelsTo(port: MessagePort): void {
+  relayTo(port: MessagePort, send: (command: PlaybackCommand, transfer: Transferable[]) => void): void {
     if (this.disposed) {
       port.close();
       return;
     }
-    this.send({ type: 'levels', port }, [port]);
+    this.send({ type: 'relay', port }, [port]);
+    this.relaySend = send;
+  }
+
+  /**
+   * Model audio the socket worker queued on the processor itself, the last of it as enqueue `seq`: playing from
+   * here, unless the processor already reported that it drained after it.
+   */
+  noteEnqueued(seq: number): void {
+    if (this.disposed) return;
+    this.seq = seq;
+    this.oddByte = -1;
+    if (seq !== this.drainedSeq) {
+      this.isPlaying = true;
+      return;
+    }
+    if (this.isPlaying) {
+      this.isPlaying = false;
+      this.onPlaybackEnd?.();
+    }
   }
 
   /** Disconnects the node, ends the processor and closes the port. Safe to call twice. */
@@ -230,6 +253,7 @@ export class PlaybackQueue {
         this.onPlaybackStart?.();
         break;
       case 'drained':
+        this.drainedSeq = event.seq;
         this.status.rms = 0;
         this.status.peak = 0;
         // Audio queued after the processor drained is still to come: not the end yet.
@@ -246,7 +270,9 @@ export class PlaybackQueue {
   }
 
   private send(command: PlaybackCommand, transfer: Transferable[] = []): void {
-    this.node.port.postMessage(command, transfer);
+    // `stop` goes straight to the processor: the worker may be gone by then.
+    if (this.relaySend && command.type !== 'stop' && command.type !== 'relay') this.relaySend(command, transfer);
+    else this.node.port.postMessage(command, transfer);
   }
 }
 

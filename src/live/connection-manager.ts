@@ -20,6 +20,8 @@ const DEFAULT_RECONNECT_DELAY_MS = 300;
 export interface ConnectionEvents {
   onMessage(from: Connection, message: LiveServerMessage): void;
   onDroppedFrame(frame: DroppedFrame): void;
+  /** `ms` of model audio from `from` went straight to the playback worklet, the last of it as enqueue `seq`. */
+  onModelAudio(from: Connection, ms: number, seq: number): void;
   /** `conn` is now the one input goes to. */
   onActivate(conn: Connection): void;
   /** The current connection dropped; a new one is being opened. */
@@ -223,7 +225,13 @@ export class ConnectionManager {
   private async open(sdk: Sdk, credential: Credential, worker: SocketWorkerHost | undefined): Promise<Connection> {
     if (this.signal.aborted) throw stopped();
     const onDropped = (frame: DroppedFrame) => this.events.onDroppedFrame(frame);
-    const conn = new Connection(worker ? worker.socketFactory(onDropped) : new GuardedSocketFactory(onDropped));
+    const sockets = worker ? worker.socketFactory(onDropped) : new GuardedSocketFactory(onDropped);
+    const conn = new Connection(sockets);
+    if ('onModelAudio' in sockets) {
+      sockets.onModelAudio = (ms, seq) => {
+        if (this.owns(conn)) this.events.onModelAudio(conn, ms, seq);
+      };
+    }
     this.connections.add(conn);
 
     const live = sdk.createLive(

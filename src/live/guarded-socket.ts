@@ -64,16 +64,22 @@ export class GuardedSocket {
 
   private screen(event: MessageEvent): void {
     const screened = screenFrame(event.data);
-    if (typeof screened === 'string') this.callbacks.onmessage(new MessageEvent('message', { data: screened }));
+    if ('text' in screened) this.callbacks.onmessage(new MessageEvent('message', { data: screened.text }));
     else this.onDropped(screened);
   }
+}
+
+/** A frame that passed screening: its text, and the object it holds. */
+export interface ScreenedFrame {
+  text: string;
+  message: Record<string, unknown>;
 }
 
 /**
  * One incoming frame as the SDK may see it: the text of a JSON object, or why it was dropped. Shared by the
  * socket on the page and the one in the socket worker.
  */
-export function screenFrame(data: unknown): string | DroppedFrame {
+export function screenFrame(data: unknown): ScreenedFrame | DroppedFrame {
   let text: string;
   if (typeof data === 'string') {
     if (data.length > MAX_FRAME_BYTES) return { reason: 'too-large', bytes: data.length };
@@ -93,7 +99,7 @@ export function screenFrame(data: unknown): string | DroppedFrame {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { reason: 'not-an-object', bytes: text.length };
   }
-  return text;
+  return { text, message: parsed as Record<string, unknown> };
 }
 
 /** The SDK's side of a socket. */

@@ -87,6 +87,7 @@ export class LiveSession {
       {
         onMessage: (from, message) => this.router.route(from, message),
         onDroppedFrame: (frame) => this.router.dropped(frame),
+        onModelAudio: (_from, ms, seq) => this.router.relayedAudio(ms, () => this.engine?.noteRelayedAudio(seq)),
         onActivate: (conn) => {
           // Microphone audio from the worker's backlog follows what waited on the page.
           const route = () => this.worker?.route(this.worker.usable ? (conn.sockets as WorkerSocketFactory) : undefined);
@@ -333,7 +334,10 @@ export class LiveSession {
       this.updateGate();
       // The microphone's chunks and the levels go to the worker once both it and the engine exist.
       void this.engineLoading?.then((engine) => {
-        if (!this.disposed) engine.relayTo(worker);
+        if (this.disposed) return;
+        engine.relayTo(worker);
+        // Text answers are never played: their audio, if any, stays with the page, which ignores it.
+        worker.tap(this.options.responseModality !== 'text');
       }, () => undefined);
       return worker;
     });

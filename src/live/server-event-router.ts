@@ -67,6 +67,21 @@ export class ServerEventRouter {
     }
   }
 
+  /**
+   * `ms` of model audio that the socket worker queued on the playback worklet itself: the answer is
+   * under way as if the audio had come in a message; `queued` tells the engine, once the turn is open.
+   */
+  relayedAudio(ms: number, queued: () => void): void {
+    try {
+      this.openTurn();
+      this.turnReceivedMs += ms;
+      queued();
+      this.session.onActivity();
+    } catch {
+      this.dropped({ reason: 'unreadable', bytes: 0 });
+    }
+  }
+
   /** A frame or a piece of one could not be read: warned about once, then ignored silently. */
   dropped(frame: DroppedFrame): void {
     this.droppedFrames += 1;
@@ -86,13 +101,7 @@ export class ServerEventRouter {
     if (event.inputFinished) transcript.finish('user');
 
     const modelOutput = event.audio.length > 0 || event.text.length > 0 || Boolean(event.outputTranscription);
-    if (modelOutput && !this.turnOpen) {
-      this.turnOpen = true;
-      this.turnId = undefined;
-      this.turnReceivedMs = 0;
-      transcript.finish('user');
-      if (!this.textResponses) this.session.engine()?.startTurn();
-    }
+    if (modelOutput) this.openTurn();
     // Text answers from a model that speaks them: the words are its transcription, the sound is never played.
     if (!this.textResponses) for (const piece of event.audio) this.play(piece.data, piece.sampleRate);
     if (this.textResponses) {
@@ -117,6 +126,16 @@ export class ServerEventRouter {
     }
     if (event.toolCancellations.length) this.tools.cancel(event.toolCancellations);
     this.session.onActivity();
+  }
+
+  /** The model's first output of an answer: the user's turn is over, and the played time counts from here. */
+  private openTurn(): void {
+    if (this.turnOpen) return;
+    this.turnOpen = true;
+    this.turnId = undefined;
+    this.turnReceivedMs = 0;
+    this.transcript.finish('user');
+    if (!this.textResponses) this.session.engine()?.startTurn();
   }
 
   /** A turn the service ended for another reason than a normal end keeps that reason, shown with the turn. */

@@ -1,6 +1,7 @@
 import type { WorkletRelay } from '../audio/audio-engine.js';
 import type { DroppedFrame, SdkSocket, SocketCallbacks, SocketFactory } from './guarded-socket.js';
 import type { MeterLook, SocketCommand, SocketEvent } from '../workers/socket-messages.js';
+import type { PlaybackCommand } from '../worklets/messages.js';
 import { socketWorkerUrl } from '../worker-urls.js';
 
 // A worker that has not said it is ready by then is given up on: the session uses sockets on the page instead.
@@ -11,6 +12,8 @@ const SHUTDOWN_TIMEOUT_MS = 1500;
 /** The page's side of one socket in the worker, as the SDK sees it. */
 class WorkerSocket implements SdkSocket {
   bufferedAmount = 0;
+  /** Model audio from this socket went to the playback worklet: `ms` of it, the last as enqueue `seq`. */
+  onModelAudio: ((ms: number, seq: number) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -42,8 +45,12 @@ export class WorkerSocketFactory implements SocketFactory {
     private readonly onDropped: (frame: DroppedFrame) => void,
   ) {}
 
+  /** Model audio from this connection's socket went straight to the playback worklet (see `ModelAudioTap`). */
+  onModelAudio: ((ms: number, seq: number) => void) | null = null;
+
   create(url: string, _headers: Record<string, string>, callbacks: SocketCallbacks): WorkerSocket {
     const socket = this.host.socket(url, callbacks, this.onDropped);
+    socket.onModelAudio = (ms, seq) => this.onModelAudio?.(ms, seq);
     this.sockets.push(socket);
     return socket;
   }
@@ -134,8 +141,17 @@ export class SocketWorkerHost implements WorkletRelay {
     return this.channel('capture');
   }
 
-  outputLevelPort(): MessagePort {
-    return this.channel('output-levels');
+  playbackPort(): MessagePort {
+    return this.channel('playback-port');
+  }
+
+  playbackCommand(command: PlaybackCommand, transfer: Transferable[]): void {
+    this.post({ type: 'playback', command }, transfer);
+  }
+
+  /** Whether the model's audio goes from the socket straight to the playback worklet. */
+  tap(enabled: boolean): void {
+    this.post({ type: 'tap', enabled });
   }
 
   /** Hands `canvas` to the worker, which draws the level meter in it from now on. */
@@ -177,7 +193,7 @@ export class SocketWorkerHost implements WorkletRelay {
     this.worker.postMessage(command, transfer);
   }
 
-  private channel(type: 'capture' | 'output-levels'): MessagePort {
+  private channel(type: 'capture' | 'playback-port'): MessagePort {
     const channel = new MessageChannel();
     this.post({ type, port: channel.port2 }, [channel.port2]);
     return channel.port1;
@@ -192,6 +208,7 @@ export class SocketWorkerHost implements WorkletRelay {
         socket.callbacks.onopen();
         break;
       case 'message':
+        if (event.audio) socket.onModelAudio?.(event.audio.ms, event.audio.seq);
         socket.callbacks.onmessage(new MessageEvent('message', { data: event.text }));
         break;
       case 'dropped':
@@ -199,6 +216,9 @@ export class SocketWorkerHost implements WorkletRelay {
         break;
       case 'error':
         socket.callbacks.onerror(new Event('error'));
+        break;
+      case 'audio':
+        socket.onModelAudio?.(event.ms, event.seq);
         break;
       case 'buffered':
         socket.bufferedAmount = event.bytes;

@@ -4,6 +4,7 @@
  * keeps the page's main thread free.
  */
 import type { DroppedFrame } from '../live/guarded-socket.js';
+import type { PlaybackCommand } from '../worklets/messages.js';
 
 /** How the meter looks; read from the visualizer's computed style. */
 export interface MeterLook {
@@ -35,8 +36,15 @@ export type SocketCommand =
   | { type: 'clear' }
   /** A port on which a capture worklet posts its chunks and levels (`CaptureEvent`s). */
   | { type: 'capture'; port: MessagePort }
-  /** A port on which the playback worklet posts the model voice's levels (`OutputLevelEvent`s). */
-  | { type: 'output-levels'; port: MessagePort }
+  /**
+   * The playback worklet's port: it posts the voice's levels (`OutputLevelEvent`s) there and takes commands from
+   * it, the model's audio queued here among them.
+   */
+  | { type: 'playback-port'; port: MessagePort }
+  /** A command of the page's `PlaybackQueue`, passed on to the worklet in order with the audio queued here. */
+  | { type: 'playback'; command: PlaybackCommand }
+  /** Whether the model's audio goes from the socket straight to the playback worklet (see `ModelAudioTap`). */
+  | { type: 'tap'; enabled: boolean }
   /** Draw the level meter into `canvas` (transferred), `width`×`height` CSS pixels. */
   | { type: 'meter'; canvas: OffscreenCanvas; width: number; height: number; look: MeterLook }
   | { type: 'meter-look'; look: MeterLook }
@@ -51,11 +59,16 @@ export type SocketCommand =
 export type SocketEvent =
   | { type: 'ready' }
   | { type: 'opened'; id: number }
-  /** A frame that passed screening: the text of a JSON object. */
-  | { type: 'message'; id: number; text: string }
+  /**
+   * A frame that passed screening: the text of a JSON object (without the model audio the worker queued itself);
+   * `audio`: audio queued before it and not yet noticed, as in an `audio` event, to be read first.
+   */
+  | { type: 'message'; id: number; text: string; audio?: { ms: number; seq: number } }
   | { type: 'dropped'; id: number; frame: DroppedFrame }
   | { type: 'error'; id: number }
   | { type: 'closed'; id: number; code: number; reason: string; wasClean: boolean }
+  /** `ms` of model audio from socket `id` went to the playback worklet, the last of it as enqueue `seq`. */
+  | { type: 'audio'; id: number; ms: number; seq: number }
   /** Bytes still queued on socket `id`; reported while it is above zero, and once when it gets back to zero. */
   | { type: 'buffered'; id: number; bytes: number }
   | { type: 'shut' };

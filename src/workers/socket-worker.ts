@@ -1,20 +1,23 @@
 /// <reference lib="webworker" />
 /**
  * A session's network side, off the page's main thread: its WebSockets (each frame screened before the page sees
- * it), the microphone's chunks straight from the capture worklet to the socket in use, and the level meter drawn
- * from the worklets' levels. The page keeps the SDK and the conversation's logic; per second of conversation it
- * handles only what the server says, not 50 chunks and 40 level reports.
+ * it), the microphone's chunks straight from the capture worklet to the socket in use, the model's voice straight
+ * from the socket to the playback worklet, and the level meter drawn from the worklets' levels. The page keeps
+ * the SDK and the conversation's logic; per second of conversation it handles what the server says besides audio
+ * and a few notices, not 50 microphone chunks, 25 audio messages and 40 level reports.
  */
 import { screenFrame } from '../live/guarded-socket.js';
 import type { CaptureEvent, OutputLevelEvent } from '../worklets/messages.js';
 import { AudioRelay, type RelayTarget } from './audio-relay.js';
 import { MeterPainter, meterLevel } from './meter-painter.js';
+import { ModelAudioTap } from './model-audio-tap.js';
 import type { SocketCommand, SocketEvent } from './socket-messages.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-// While bytes are queued on a socket, how often the page hears how many.
+// While bytes are queued on a socket, how often the page hears how many; and from how many on.
 const BUFFERED_POLL_MS = 100;
+const BUFFERED_REPORT_BYTES = 16 * 1024;
 // A shutdown waits this long for the sockets' closing handshakes.
 const SHUTDOWN_WAIT_MS = 1000;
 
@@ -24,6 +27,7 @@ function post(event: SocketEvent): void {
 
 class RelaySocket implements RelayTarget {
   private polling = 0;
+  private reported = 0;
 
   constructor(
     readonly id: number,
@@ -38,7 +42,7 @@ class RelaySocket implements RelayTarget {
     // Sending on a closing socket is a no-op in browsers; only CONNECTING throws, which the SDK never does.
     if (!this.open) return;
     this.ws.send(text);
-    if (this.ws.bufferedAmount > 0 && !this.polling) this.pollBuffered();
+    if (this.ws.bufferedAmount >= BUFFERED_REPORT_BYTES && !this.polling) this.pollBuffered();
   }
 
   close(code: number, reason: string): void {
@@ -50,15 +54,20 @@ class RelaySocket implements RelayTarget {
     }
   }
 
+  // Every send queues its bytes for a moment: only a backlog worth skipping a video frame for is reported (and
+  // then its end), not each microphone chunk's.
   private pollBuffered(): void {
     const bytes = this.ws.bufferedAmount;
-    post({ type: 'buffered', id: this.id, bytes });
+    const worth = bytes >= BUFFERED_REPORT_BYTES ? bytes : 0;
+    if (worth !== this.reported) post({ type: 'buffered', id: this.id, bytes: worth });
+    this.reported = worth;
     this.polling = bytes > 0 && this.ws.readyState === WebSocket.OPEN ? self.setTimeout(() => this.pollBuffered(), BUFFERED_POLL_MS) : 0;
   }
 }
 
 const sockets = new Map<number, RelaySocket>();
 const relay = new AudioRelay();
+const tap = new ModelAudioTap((id, ms, seq) => post({ type: 'audio', id, ms, seq }));
 let routed: number | null = null;
 let meter: MeterPainter | undefined;
 let inputLevel = 0;
@@ -91,8 +100,15 @@ function open(id: number, url: string): void {
   };
   ws.onmessage = (event) => {
     const screened = screenFrame(event.data);
-    if (typeof screened === 'string') post({ type: 'message', id, text: screened });
-    else post({ type: 'dropped', id, frame: screened });
+    if (!('text' in screened)) {
+      post({ type: 'dropped', id, frame: screened });
+      return;
+    }
+    const text = tap.take(id, screened.message, screened.text);
+    if (text === null) return;
+    // The audio that came before this message is noticed with it, in one message to the page.
+    const audio = tap.takeNotice(id);
+    post(audio ? { type: 'message', id, text, audio } : { type: 'message', id, text });
   };
 }
 
@@ -108,7 +124,8 @@ function listenToCapture(port: MessagePort): void {
   };
 }
 
-function listenToOutputLevels(port: MessagePort): void {
+function listenToPlayback(port: MessagePort): void {
+  tap.attach(port);
   port.onmessage = (event: MessageEvent<OutputLevelEvent>) => {
     outputLevel = event.data.rms;
     showLevels();
@@ -164,8 +181,14 @@ self.onmessage = (event: MessageEvent<SocketCommand>) => {
     case 'capture':
       listenToCapture(command.port);
       break;
-    case 'output-levels':
-      listenToOutputLevels(command.port);
+    case 'playback-port':
+      listenToPlayback(command.port);
+      break;
+    case 'playback':
+      tap.command(command.command, command.command.type === 'enqueue' ? [command.command.pcm] : []);
+      break;
+    case 'tap':
+      tap.enable(command.enabled);
       break;
     case 'meter':
       meter = new MeterPainter(command.canvas, command.width, command.height, command.look);

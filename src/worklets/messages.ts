@@ -68,10 +68,11 @@ export type PlaybackCommand =
    */
   | { type: 'flush'; turn: number }
   /**
-   * From now on the voice's levels go to `port` (the socket worker's meter) as {@link OutputLevelEvent}s, 20 a
-   * second while audio plays; the main thread's status reports, which then need not feed a meter, come 5 a second.
+   * A second port, the socket worker's: the voice's levels go out on it as {@link OutputLevelEvent}s, 20 a second
+   * while audio plays, and commands come in on it as on `port` (the worker queues the model's audio itself). The
+   * main thread's status reports, which then need not feed a meter, come 5 a second.
    */
-  | { type: 'levels'; port: MessagePort }
+  | { type: 'relay'; port: MessagePort }
   /** Let the processor end. */
   | { type: 'stop' };
 

@@ -89,8 +89,9 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
         this.reportLevel();
         this.reportStatus(worklet.currentTime);
         break;
-      case 'levels':
+      case 'relay':
         this.levelPort = command.port;
+        this.levelPort.onmessage = (event: MessageEvent<PlaybackCommand>) => this.handle(event.data);
         this.statusFrames = Math.ceil(worklet.sampleRate * QUIET_STATUS_INTERVAL_SECONDS);
         break;
       case 'stop':
