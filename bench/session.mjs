@@ -63,27 +63,117 @@ function instrument() {
     outputOnsets: [],
   };
   window.__bench = bench;
-  const QUIET = 0.01;
-  const LOUD = 0.05;
-  // Onsets in the PCM16 (16 kHz) sent to the server, by the probe's rule.
-  let quietRun = 0;
-  let armed = false;
-  const scanSent = (base64, at) => {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const samples = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
-    for (let i = 0; i < samples.length; i++) {
-      const v = Math.abs(samples[i]) / 32768;
-      if (v < QUIET) {
-        if (++quietRun >= 1600) armed = true;
-      } else {
-        quietRun = 0;
-        if (v > LOUD && armed) {
-          armed = false;
-          bench.sends.push(at);
-        }
+  // The socket, with its hooks: on the page, or (by default) in the element's socket worker, which gets the same
+  // hooks and reports through a BroadcastChannel, in the page's time.
+  const hooks = {
+    now: () => performance.now(),
+    onset: (at) => bench.sends.push(at),
+    firstAudio: (at) => {
+      bench.firstAudioAt = at;
+      bench.awaitFirstAudio = false;
+    },
+  };
+  socketHooks({ ...hooks, watching: () => bench.watchSend, awaiting: () => bench.awaitFirstAudio });
+  const channel = new BroadcastChannel('gemini-live-bench');
+  channel.onmessage = ({ data }) => {
+    if (data.onset !== undefined) hooks.onset(data.onset - performance.timeOrigin);
+    if (data.firstAudio !== undefined) hooks.firstAudio(data.firstAudio - performance.timeOrigin);
+  };
+  for (const key of ['watchSend', 'awaitFirstAudio']) {
+    let value = bench[key];
+    Object.defineProperty(bench, key, {
+      get: () => value,
+      set: (next) => {
+        value = next;
+        channel.postMessage({ [key]: next });
+      },
+    });
+  }
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      // Only where the page's CSP is bypassed (the latency section): a blob: module that hooks, then runs the worker.
+      if (!bench.probing || !String(url).includes('socket-worker')) {
+        super(url, options);
+        return;
       }
+      const code = `
+        const channel = new BroadcastChannel('gemini-live-bench');
+        let watching = false;
+        let awaiting = false;
+        channel.onmessage = ({ data }) => {
+          if ('watchSend' in data) watching = data.watchSend;
+          if ('awaitFirstAudio' in data) awaiting = data.awaitFirstAudio;
+        };
+        (${socketHooks.toString()})({
+          watching: () => watching,
+          awaiting: () => awaiting,
+          now: () => performance.timeOrigin + performance.now(),
+          onset: (at) => channel.postMessage({ onset: at }),
+          firstAudio: (at) => {
+            awaiting = false;
+            channel.postMessage({ firstAudio: at });
+          },
+        });
+        await import(${JSON.stringify(new URL(String(url), location.href).href)});`;
+      super(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), options);
     }
   };
+
+  // Watches the sends and arrivals of WebSocket (in whichever scope it runs): onsets in the PCM16 (16 kHz) sent
+  // to the server, by the probe's rule, and the first message carrying model audio once asked to.
+  function socketHooks(env) {
+    const QUIET = 0.01;
+    const LOUD = 0.05;
+    let quietRun = 0;
+    let armed = false;
+    const scanSent = (base64, at) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const samples = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
+      for (let i = 0; i < samples.length; i++) {
+        const v = Math.abs(samples[i]) / 32768;
+        if (v < QUIET) {
+          if (++quietRun >= 1600) armed = true;
+        } else {
+          quietRun = 0;
+          if (v > LOUD && armed) {
+            armed = false;
+            env.onset(at);
+          }
+        }
+      }
+    };
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      if (env.watching() && typeof data === 'string' && data.includes('"realtimeInput"')) {
+        const at = env.now();
+        const audio = JSON.parse(data).realtimeInput?.audio?.data;
+        if (audio) scanSent(audio, at);
+      }
+      return send.call(this, data);
+    };
+    const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+    Object.defineProperty(WebSocket.prototype, 'onmessage', {
+      configurable: true,
+      get() {
+        return onmessage.get.call(this);
+      },
+      set(handler) {
+        onmessage.set.call(
+          this,
+          typeof handler === 'function'
+            ? function (event) {
+                if (env.awaiting()) {
+                  const text = typeof event.data === 'string' ? event.data : new TextDecoder().decode(event.data);
+                  if (text.includes('"inlineData"')) env.firstAudio(env.now());
+                }
+                return handler.call(this, event);
+              }
+            : handler,
+        );
+      },
+    });
+  }
   const probeReady = new WeakMap();
   const probe = (context, source) => {
     if (!probeReady.has(context)) probeReady.set(context, context.audioWorklet.addModule(bench.probeUrl));
@@ -127,40 +217,6 @@ function instrument() {
       }
     }
   };
-
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    if (bench.watchSend && typeof data === 'string' && data.includes('"realtimeInput"')) {
-      const at = performance.now();
-      const audio = JSON.parse(data).realtimeInput?.audio?.data;
-      if (audio) scanSent(audio, at);
-    }
-    return send.call(this, data);
-  };
-  const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
-  Object.defineProperty(WebSocket.prototype, 'onmessage', {
-    configurable: true,
-    get() {
-      return onmessage.get.call(this);
-    },
-    set(handler) {
-      onmessage.set.call(
-        this,
-        typeof handler === 'function'
-          ? function (event) {
-              if (bench.awaitFirstAudio) {
-                const text = typeof event.data === 'string' ? event.data : new TextDecoder().decode(event.data);
-                if (text.includes('"inlineData"')) {
-                  bench.firstAudioAt = performance.now();
-                  bench.awaitFirstAudio = false;
-                }
-              }
-              return handler.call(this, event);
-            }
-          : handler,
-      );
-    },
-  });
 }
 
 // Posts once per onset: the first sample above -26 dBFS after 100 ms below -40 dBFS.

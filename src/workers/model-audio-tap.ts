@@ -12,8 +12,9 @@ import { base64ToBytes } from '../audio/base64.js';
 import { pcmRate } from '../live/server-message.js';
 import type { PlaybackCommand } from '../worklets/messages.js';
 
-// A page that does not answer (it should, at once) does not keep the voice waiting longer than this.
-export const HOLD_LIMIT_MS = 500;
+// A page that does not answer (it does at once, unless its main thread is blocked, or the message came from a
+// connection it no longer reads) does not keep the voice waiting longer than this.
+export const HOLD_LIMIT_MS = 2000;
 // Notices of audio that arrived are gathered for this long, unless another message goes to the page first.
 const NOTICE_INTERVAL_MS = 200;
 // The worklet's `drained` names the last enqueue it had; the tap's enqueues are numbered apart from the page's.
