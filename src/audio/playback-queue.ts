@@ -256,8 +256,9 @@ export class PlaybackQueue {
         this.drainedSeq = event.seq;
         this.status.rms = 0;
         this.status.peak = 0;
-        // Audio queued after the processor drained is still to come: not the end yet.
-        if (event.seq === this.seq && this.isPlaying) {
+        // Audio queued after the processor drained is still to come: not the end yet. (A later `seq` than the
+        // last one known is audio the socket worker queued and has not noticed yet: all known audio is done.)
+        if (event.seq >= this.seq && this.isPlaying) {
           this.isPlaying = false;
           this.onPlaybackEnd?.();
         }

@@ -20,8 +20,11 @@ const DEFAULT_RECONNECT_DELAY_MS = 300;
 export interface ConnectionEvents {
   onMessage(from: Connection, message: LiveServerMessage): void;
   onDroppedFrame(frame: DroppedFrame): void;
-  /** `ms` of model audio from `from` went straight to the playback worklet, the last of it as enqueue `seq`. */
-  onModelAudio(from: Connection, ms: number, seq: number): void;
+  /**
+   * `ms` of model audio from `from` went straight to the playback worklet, the last of it as enqueue `seq`;
+   * `owned`: `from` still counts (see {@link ConnectionManager.owns}), so the audio belongs to the conversation.
+   */
+  onModelAudio(from: Connection, ms: number, seq: number, owned: boolean): void;
   /** `conn` is now the one input goes to. */
   onActivate(conn: Connection): void;
   /** The current connection dropped; a new one is being opened. */
@@ -228,9 +231,8 @@ export class ConnectionManager {
     const sockets = worker ? worker.socketFactory(onDropped) : new GuardedSocketFactory(onDropped);
     const conn = new Connection(sockets);
     if ('onModelAudio' in sockets) {
-      sockets.onModelAudio = (ms, seq) => {
-        if (this.owns(conn)) this.events.onModelAudio(conn, ms, seq);
-      };
+      // The worker queued this audio whoever owns the connection now: the engine hears of it either way.
+      sockets.onModelAudio = (ms, seq) => this.events.onModelAudio(conn, ms, seq, this.owns(conn));
     }
     this.connections.add(conn);
 

@@ -87,7 +87,13 @@ export class LiveSession {
       {
         onMessage: (from, message) => this.router.route(from, message),
         onDroppedFrame: (frame) => this.router.dropped(frame),
-        onModelAudio: (_from, ms, seq) => this.router.relayedAudio(ms, () => this.engine?.noteRelayedAudio(seq)),
+        onModelAudio: (_from, ms, seq, owned) => {
+          const queued = () => this.engine?.noteRelayedAudio(seq);
+          // Audio from a connection that no longer counts still plays out (the worklet has it): only the engine
+          // needs to know, so that playback is seen to end.
+          if (owned) this.router.relayedAudio(ms, queued);
+          else queued();
+        },
         onActivate: (conn) => {
           // Microphone audio from the worker's backlog follows what waited on the page.
           const route = () => this.worker?.route(this.worker.usable ? (conn.sockets as WorkerSocketFactory) : undefined);

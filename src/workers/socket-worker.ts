@@ -96,6 +96,8 @@ function open(id: number, url: string): void {
   ws.onerror = () => post({ type: 'error', id });
   ws.onclose = (event) => {
     sockets.delete(id);
+    // The page forgets a socket once it has closed: what its audio left unnoticed goes first.
+    tap.sendNotice();
     post({ type: 'closed', id, code: event.code, reason: event.reason, wasClean: event.wasClean });
   };
   ws.onmessage = (event) => {
