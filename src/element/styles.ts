@@ -242,9 +242,8 @@ export const styles = css`
     list-style: none;
     margin: 0;
     padding: 0;
-    display: flex;
-    flex-direction: column;
-    gap: 8px;
+    /* Block layout, not a flex column: a growing caption then lays out its own turn, not all of them again. */
+    display: block;
     overflow-y: auto;
     max-height: var(--gemini-live-transcript-max-height);
     overscroll-behavior: contain;
@@ -256,25 +255,34 @@ export const styles = css`
   }
 
   [part~='turn'] {
+    display: block;
+    width: fit-content;
+    box-sizing: border-box;
+    margin-top: 8px;
     padding: 8px 12px;
     border-radius: var(--gemini-live-radius);
     max-width: 85%;
     white-space: pre-wrap;
     overflow-wrap: anywhere;
-    /* A caption growing one turn lays out that turn only, and turns scrolled out of view cost nothing. */
+    /*
+     * A caption growing one turn lays out that turn only. (No content-visibility: auto: with hundreds of turns,
+     * its per-turn visibility checks cost more each frame than painting turns out of view, which are clipped.)
+     */
     contain: layout paint style;
-    content-visibility: auto;
-    contain-intrinsic-size: auto 12em auto 2.5em;
+  }
+
+  [part~='turn']:first-child {
+    margin-top: 0;
   }
 
   [part~='turn-user'] {
-    align-self: flex-end;
+    margin-left: auto;
     background: var(--gemini-live-user-background);
     color: var(--gemini-live-user-foreground);
   }
 
   [part~='turn-model'] {
-    align-self: flex-start;
+    margin-right: auto;
     background: var(--gemini-live-model-background);
     color: var(--gemini-live-model-foreground);
   }

@@ -15,8 +15,9 @@ const REST = 0.15;
 // Changes smaller than this are not worth a frame.
 const STEP = 0.02;
 // Each frame the canvas shows costs the page's main thread a small task (the browser hands the image to the
-// canvas element there): 25 frames a second move the bars smoothly enough.
+// canvas element there): 25 frames a second move the bars smoothly enough, and 10 fade them.
 const FRAME_MS = 40;
+const REDUCED_MOTION_FRAME_MS = 100;
 
 type FrameScheduler = (draw: () => void) => void;
 
@@ -96,7 +97,7 @@ export class MeterPainter {
     this.scheduled = false;
     if (!this.visible) return;
     const now = performance.now();
-    if (now - this.paintedAt < FRAME_MS - 4) {
+    if (now - this.paintedAt < (this.look.reducedMotion ? REDUCED_MOTION_FRAME_MS : FRAME_MS) - 4) {
       this.schedule();
       return;
     }

@@ -60,6 +60,20 @@ describe('MeterPainter', () => {
     expect(column(canvas, TALL).height).to.be.within(23, 24);
   });
 
+  it('draws fewer frames with reduced motion than with full motion, for the same levels', async () => {
+    const full = new MeterPainter(new OffscreenCanvas(1, 1), 32, 24, look);
+    const reduced = new MeterPainter(new OffscreenCanvas(1, 1), 32, 24, { ...look, reducedMotion: true });
+    for (let i = 0; i < 20; i++) {
+      const level = i % 2 ? 0.2 : 0.8;
+      full.level(level);
+      reduced.level(level);
+      await sleep(50);
+    }
+    await sleep(300);
+    expect(reduced.frames).to.be.above(1);
+    expect(reduced.frames).to.be.below(full.frames);
+  });
+
   it('fades instead of moving with reduced motion, and follows a new colour and scale', async () => {
     const canvas = new OffscreenCanvas(1, 1);
     const painter = new MeterPainter(canvas, 32, 24, { ...look, reducedMotion: true });
