@@ -48,13 +48,7 @@ export class GuardedSocket {
   }
 
   close(code?: number, reason?: string): void {
-    if (!this.ws) return;
-    if (this.ws.readyState === WebSocket.CLOSING || this.ws.readyState === WebSocket.CLOSED) return;
-    try {
-      this.ws.close(code, reason);
-    } catch {
-      this.ws.close();
-    }
+    if (this.ws) closeSocket(this.ws, code, reason);
   }
 
   /** Bytes queued for sending: lets video frames be skipped while the socket is backed up. */
@@ -66,6 +60,16 @@ export class GuardedSocket {
     const screened = screenFrame(event.data);
     if ('text' in screened) this.callbacks.onmessage(new MessageEvent('message', { data: screened.text }));
     else this.onDropped(screened);
+  }
+}
+
+/** Closes `ws` with `code` and `reason` unless it is closing already; a code the browser refuses closes it plainly. */
+export function closeSocket(ws: WebSocket, code?: number, reason?: string): void {
+  if (ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED) return;
+  try {
+    ws.close(code, reason);
+  } catch {
+    ws.close();
   }
 }
 

@@ -6,7 +6,7 @@
  * the SDK and the conversation's logic; per second of conversation it handles what the server says besides audio
  * and a few notices, not 50 microphone chunks, 25 audio messages and 40 level reports.
  */
-import { screenFrame } from '../live/guarded-socket.js';
+import { closeSocket, screenFrame } from '../live/guarded-socket.js';
 import type { CaptureEvent, OutputLevelEvent } from '../worklets/messages.js';
 import { AudioRelay, type RelayTarget } from './audio-relay.js';
 import { MeterPainter, meterLevel } from './meter-painter.js';
@@ -46,12 +46,7 @@ class RelaySocket implements RelayTarget {
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === WebSocket.CLOSING || this.ws.readyState === WebSocket.CLOSED) return;
-    try {
-      this.ws.close(code, reason);
-    } catch {
-      this.ws.close();
-    }
+    closeSocket(this.ws, code, reason);
   }
 
   // Every send queues its bytes for a moment: only a backlog worth skipping a video frame for is reported (and

@@ -4,7 +4,7 @@ import { TranscriptModel } from '../../src/live/transcript.js';
 import type { LiveSessionOptions } from '../../src/live/options.js';
 import type { GeminiLiveToolCallDetail } from '../../src/events/tool-call-event.js';
 import type { LiveErrorDetail, LiveState, LiveUsage } from '../../src/live/types.js';
-import { mintToken, simulatorUrl, waitFor } from './simulator.js';
+import { connections, mintToken, simulatorUrl, waitFor, type ConnectionRecord } from './simulator.js';
 
 export interface SessionProbe {
   session: LiveSession;
@@ -93,4 +93,10 @@ export function createSession(overrides: Partial<LiveSessionOptions> = {}, onToo
 export function lastModelText(transcript: TranscriptModel): string | undefined {
   const turns = transcript.snapshot.filter((turn) => turn.role === 'model' && turn.final);
   return turns[turns.length - 1]?.text;
+}
+
+/** The simulator's records of `probe`'s connections, oldest first: those opened with the tokens it fetched. */
+export async function connectionsOf(probe: SessionProbe | undefined): Promise<ConnectionRecord[]> {
+  const tokens = new Set(probe?.tokens ?? []);
+  return (await connections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
 }

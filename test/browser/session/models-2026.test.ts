@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { connections as allConnections, control, resetSimulator, waitFor } from '../../support/simulator.js';
-import { createSession, lastModelText, type SessionProbe } from '../../support/session.js';
+import { control, resetSimulator, waitFor } from '../../support/simulator.js';
+import { connectionsOf, createSession, lastModelText, type SessionProbe } from '../../support/session.js';
 import type { LiveTool } from '../../../src/live/types.js';
 
 const LIVE = 'gemini-3.8-live';
@@ -8,10 +8,7 @@ const LIVE = 'gemini-3.8-live';
 describe('LiveSession on the Live API of late 2026', () => {
   let probe: SessionProbe | undefined;
 
-  const connections = async () => {
-    const tokens = new Set(probe?.tokens ?? []);
-    return (await allConnections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
-  };
+  const connections = () => connectionsOf(probe);
   const latest = async () => {
     const list = await connections();
     return list[list.length - 1];

@@ -1,16 +1,13 @@
 import { expect } from '@open-wc/testing';
-import { connections as allConnections, control, openConnectionCount, resetSimulator, waitFor } from '../../support/simulator.js';
-import { SIM_MODEL, createSession, lastModelText, type SessionProbe } from '../../support/session.js';
+import { control, openConnectionCount, resetSimulator, waitFor } from '../../support/simulator.js';
+import { SIM_MODEL, connectionsOf, createSession, lastModelText, type SessionProbe } from '../../support/session.js';
 import { recordUserMedia } from '../../support/media.js';
 
 describe('LiveSession against the simulator', () => {
   let probe: SessionProbe | undefined;
 
-  /** This test's connections, oldest first: those opened with the tokens this test's session fetched. */
-  const connections = async () => {
-    const tokens = new Set(probe?.tokens ?? []);
-    return (await allConnections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
-  };
+  /** This test's connections, oldest first. */
+  const connections = () => connectionsOf(probe);
 
   beforeEach(async () => {
     await resetSimulator();

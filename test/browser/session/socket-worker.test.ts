@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { connections as allConnections, control, resetSimulator, waitFor } from '../../support/simulator.js';
-import { createSession, lastModelText, type SessionProbe } from '../../support/session.js';
+import { control, resetSimulator, waitFor } from '../../support/simulator.js';
+import { connectionsOf, createSession, lastModelText, type SessionProbe } from '../../support/session.js';
 import { SocketWorkerHost } from '../../../src/live/socket-worker-host.js';
 import { audioMessage } from '../../../src/workers/audio-relay.js';
 import { createLive } from '../../../src/live/sdk-live.js';
@@ -51,10 +51,8 @@ function countPortMessages(node: AudioWorkletNode) {
 
 describe('The socket worker', () => {
   let probe: SessionProbe | undefined;
-  const connections = async () => {
-    const tokens = new Set(probe?.tokens ?? []);
-    return (await allConnections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
-  };
+  /** This test's connections, oldest first. */
+  const connections = () => connectionsOf(probe);
 
   beforeEach(async () => {
     await resetSimulator();
