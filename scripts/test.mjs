@@ -204,7 +204,11 @@ function benchTable() {
 }
 
 const line = (r) => `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
-const seconds = (ms) => `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+// Rounded to whole seconds first, so that 8 min 59.6 s reads 9m00s, not 8m60s.
+const seconds = (ms) => {
+  const total = Math.round(ms / 1000);
+  return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
+};
 
 const results = [];
 const started = Date.now();
