@@ -114,27 +114,29 @@ export class ModelAudioTap {
    * page reads after it). Audio from another socket is noticed on its own first.
    */
   takeNotice(id: number): { ms: number; seq: number } | undefined {
-    if (this.noticeId < 0) return undefined;
-    if (this.noticeId !== id) {
+    if (this.noticeId >= 0 && this.noticeId !== id) {
       this.sendNotice();
       return undefined;
     }
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    const notice = { ms: this.noticeMs, seq: this.seq };
-    this.noticeTimer = 0;
-    this.noticeId = -1;
-    this.noticeMs = 0;
-    return notice;
+    const notice = this.takePending();
+    return notice && { ms: notice.ms, seq: notice.seq };
   }
 
   /** Audio still to be noticed goes to the page now. */
   sendNotice(): void {
+    const notice = this.takePending();
+    if (notice) this.notify(notice.id, notice.ms, notice.seq);
+  }
+
+  /** The audio not yet noticed (from socket `id`, `ms` of it, the last as `seq`), which is noticed from here on. */
+  private takePending(): { id: number; ms: number; seq: number } | undefined {
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.noticeTimer = 0;
-    if (this.noticeId < 0) return;
-    this.notify(this.noticeId, this.noticeMs, this.seq);
+    if (this.noticeId < 0) return undefined;
+    const notice = { id: this.noticeId, ms: this.noticeMs, seq: this.seq };
     this.noticeId = -1;
     this.noticeMs = 0;
+    return notice;
   }
 
   private audio(id: number, base64: string, rate: number): boolean {

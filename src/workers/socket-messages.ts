@@ -32,8 +32,6 @@ export type SocketCommand =
    * muted.
    */
   | { type: 'gate'; muted: boolean; pushToTalk: boolean; talking: boolean }
-  /** Drop the backlog (the session ends). */
-  | { type: 'clear' }
   /** A port on which a capture worklet posts its chunks and levels (`CaptureEvent`s). */
   | { type: 'capture'; port: MessagePort }
   /**
@@ -50,8 +48,6 @@ export type SocketCommand =
   | { type: 'meter-look'; look: MeterLook }
   /** Whether the meter can be seen (not hidden, not scrolled away); it does not draw while not. */
   | { type: 'meter-visible'; visible: boolean }
-  /** The meter's session is over: the bars fall to rest. */
-  | { type: 'meter-idle' }
   /** Close every socket with `code` and `reason`, then end: answered by `shut`. */
   | { type: 'shutdown'; code: number; reason: string };
 

@@ -172,9 +172,6 @@ self.onmessage = (event: MessageEvent<SocketCommand>) => {
       relay.gate(command.muted, command.pushToTalk, command.talking);
       showLevels();
       break;
-    case 'clear':
-      relay.clear();
-      break;
     case 'capture':
       listenToCapture(command.port);
       break;
@@ -196,11 +193,6 @@ self.onmessage = (event: MessageEvent<SocketCommand>) => {
       break;
     case 'meter-visible':
       meter?.setVisible(command.visible);
-      break;
-    case 'meter-idle':
-      inputLevel = 0;
-      outputLevel = 0;
-      meter?.level(0);
       break;
     case 'shutdown':
       shutdown(command.code, command.reason);

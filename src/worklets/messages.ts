@@ -102,7 +102,7 @@ export type PlaybackEvent =
       leadMs: number;
     };
 
-/** Playback processor → the port given by a `levels` command: the voice's level, each 0..1; 0 once it stops. */
+/** Playback processor → the port given by a `relay` command: the voice's level, each 0..1; 0 once it stops. */
 export interface OutputLevelEvent {
   rms: number;
   peak: number;

@@ -29,7 +29,7 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
   private statusFrames: number;
   private framesSinceLevel = 0;
   private readonly levelFrames: number;
-  private levelPort: MessagePort | null = null;
+  private relayPort: MessagePort | null = null;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -62,7 +62,7 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
     for (let c = 1; c < output.length; c++) output[c].set(channel);
     if (this.buffer.playing) {
       this.framesSinceLevel += channel.length;
-      if (this.levelPort && this.framesSinceLevel >= this.levelFrames) this.reportLevel();
+      if (this.relayPort && this.framesSinceLevel >= this.levelFrames) this.reportLevel();
       this.framesSinceStatus += channel.length;
       if (this.framesSinceStatus >= this.statusFrames) {
         this.reportStatus(worklet.currentTime + channel.length / worklet.sampleRate);
@@ -90,24 +90,24 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
         this.reportStatus(worklet.currentTime);
         break;
       case 'relay':
-        this.levelPort = command.port;
-        this.levelPort.onmessage = (event: MessageEvent<PlaybackCommand>) => this.handle(event.data);
+        this.relayPort = command.port;
+        this.relayPort.onmessage = (event: MessageEvent<PlaybackCommand>) => this.handle(event.data);
         this.statusFrames = Math.ceil(worklet.sampleRate * QUIET_STATUS_INTERVAL_SECONDS);
         break;
       case 'stop':
         this.running = false;
-        this.levelPort?.close();
+        this.relayPort?.close();
         this.port.onmessage = null;
         break;
     }
   }
 
-  // The level since the last report, to the meter (while one listens); the next reading starts afresh.
+  // The level since the last report, to the socket worker's meter (once it relays); the next reading starts afresh.
   private reportLevel(): void {
-    if (!this.levelPort) return;
+    if (!this.relayPort) return;
     const level = this.buffer.level;
     const playing = this.buffer.playing;
-    this.levelPort.postMessage({ rms: playing ? level.rms : 0, peak: playing ? level.peak : 0 } satisfies OutputLevelEvent);
+    this.relayPort.postMessage({ rms: playing ? level.rms : 0, peak: playing ? level.peak : 0 } satisfies OutputLevelEvent);
     level.reset();
     this.framesSinceLevel = 0;
   }
