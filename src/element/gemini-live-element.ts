@@ -4,7 +4,6 @@ import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionOptions, VideoSource } from '../live/options.js';
 import { sessionOptions } from '../live/session-options.js';
-import type { MeterLook } from '../workers/socket-messages.js';
 import { SessionController } from './session-controller.js';
 import { PushToTalkController } from './push-to-talk-controller.js';
 import { LevelAnimationController, type LevelSource } from './level-animation-controller.js';
@@ -185,11 +184,6 @@ export class GeminiLiveElement extends LitElement {
     active: { get: () => this.session.active },
     inputLevel: { get: () => (this.muted ? 0 : this.session.inputLevel) },
     outputLevel: { get: () => this.session.outputLevel },
-    meterSession: { get: () => this.session.meterSession },
-    meterOffPage: { get: () => this.session.meterOffPage },
-    attachMeter: { value: (...args: Parameters<SessionController['attachMeter']>) => this.session.attachMeter(...args) },
-    meterLook: { value: (look: MeterLook) => this.session.meterLook(look) },
-    meterVisible: { value: (visible: boolean) => this.session.meterVisible(visible) },
   });
 
   private readonly session = new SessionController(this, () => this.sessionOptions());
@@ -198,7 +192,7 @@ export class GeminiLiveElement extends LitElement {
 
   constructor() {
     super();
-    new LevelAnimationController(this, this.levels, () => this.visualizerEl);
+    new LevelAnimationController(this, this.levels, () => this.visualizerEl, this.session);
   }
 
   /** Where the conversation is: `idle`, `connecting`, `listening`, `speaking`, `reconnecting` or `error`. Read-only, reflected. */

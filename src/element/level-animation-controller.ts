@@ -3,11 +3,8 @@ import { OffPageMeter, type OffPageMeterSource } from './off-page-meter.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-/**
- * Where the levels come from: the session's microphone and voice meters; or, where the session can draw the
- * meter in its worker, a canvas handed to it.
- */
-export interface LevelSource extends Partial<OffPageMeterSource> {
+/** Where the levels come from: the session's microphone and voice meters. */
+export interface LevelSource {
   readonly active: boolean;
   readonly inputLevel: number;
   readonly outputLevel: number;
@@ -41,14 +38,11 @@ export class LevelAnimationController implements ReactiveController {
     private readonly host: Host,
     private readonly source: LevelSource,
     private readonly visualizer: () => HTMLElement | null | undefined,
+    /** The session, where it can draw the meter in its worker (a canvas is handed to it then). */
+    meter?: OffPageMeterSource,
   ) {
     host.addController(this);
-    this.offPage = 'attachMeter' in source ? new OffPageMeter(source as OffPageMeterSource) : null;
-  }
-
-  /** The meter is drawn in the session's worker. */
-  get offPageMeter(): boolean {
-    return this.offPage?.attached ?? false;
+    this.offPage = meter ? new OffPageMeter(meter) : null;
   }
 
   /** The level is being sampled. */

@@ -29,11 +29,6 @@ export class OffPageMeter {
 
   constructor(private readonly source: OffPageMeterSource) {}
 
-  /** True while a canvas is handed to the current session. */
-  get attached(): boolean {
-    return this.canvas !== null;
-  }
-
   /**
    * Hands a canvas in `visualizer` to the session if it has none yet (a new session, or a new visualizer), or
    * brings its look up to date when `lookKey` (what it depends on: the host's state, reduced motion) changed.

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
 import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from '../live/options.js';
 import type { MeterLook } from '../workers/socket-messages.js';
+import type { OffPageMeterSource } from './off-page-meter.js';
 import type { LiveSession } from '../live/live-session.js';
 import { TranscriptModel } from '../live/transcript.js';
 import { PendingTexts, typedText } from '../live/pending-texts.js';
@@ -30,7 +31,7 @@ export const loadSessionModule: () => Promise<SessionModule> = cachedImport(() =
  * Glues a lazily loaded `LiveSession` to the element: starts and stops it, turns its callbacks into DOM events
  * and re-renders the host. The transcript outlives sessions, so an ended conversation stays readable.
  */
-export class SessionController implements ReactiveController {
+export class SessionController implements ReactiveController, OffPageMeterSource {
   private session: LiveSession | null = null;
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;

@@ -228,12 +228,9 @@ export class ConnectionManager {
   private async open(sdk: Sdk, credential: Credential, worker: SocketWorkerHost | undefined): Promise<Connection> {
     if (this.signal.aborted) throw stopped();
     const onDropped = (frame: DroppedFrame) => this.events.onDroppedFrame(frame);
-    const sockets = worker ? worker.socketFactory(onDropped) : new GuardedSocketFactory(onDropped);
-    const conn = new Connection(sockets);
-    if ('onModelAudio' in sockets) {
-      // The worker queued this audio whoever owns the connection now: the engine hears of it either way.
-      sockets.onModelAudio = (ms, seq) => this.events.onModelAudio(conn, ms, seq, this.owns(conn));
-    }
+    // The worker queued this audio whoever owns the connection now: the engine hears of it either way.
+    const onModelAudio = (ms: number, seq: number) => this.events.onModelAudio(conn, ms, seq, this.owns(conn));
+    const conn = new Connection(worker ? worker.socketFactory(onDropped, onModelAudio) : new GuardedSocketFactory(onDropped));
     this.connections.add(conn);
 
     const live = sdk.createLive(

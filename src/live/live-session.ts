@@ -13,7 +13,7 @@ import { LiveError, microphoneError, toLiveError } from './errors.js';
 import { typedText } from './pending-texts.js';
 import { ResumptionStore, defaultResumeKey } from './resumption-store.js';
 import { ServerEventRouter } from './server-event-router.js';
-import { SocketWorkerHost, type WorkerSocketFactory } from './socket-worker-host.js';
+import { SocketWorkerHost, WorkerSocketFactory } from './socket-worker-host.js';
 import type { MeterLook } from '../workers/socket-messages.js';
 import { TokenSource } from './token-source.js';
 import { ToolDispatcher } from './tool-dispatcher.js';
@@ -96,7 +96,7 @@ export class LiveSession {
         },
         onActivate: (conn) => {
           // Microphone audio from the worker's backlog follows what waited on the page.
-          const route = () => this.worker?.route(this.worker.usable ? (conn.sockets as WorkerSocketFactory) : undefined);
+          const route = () => this.worker?.route(conn.sockets instanceof WorkerSocketFactory ? conn.sockets : undefined);
           if (conn.session) this.outbox.flush(conn.session, route);
           this.updateActivityState();
         },

@@ -9,11 +9,12 @@ const LOAD_TIMEOUT_MS = 5000;
 // How long a shutdown waits for the worker to close its sockets before it is terminated.
 const SHUTDOWN_TIMEOUT_MS = 1500;
 
+/** Model audio from a socket went straight to the playback worklet: `ms` of it, the last as enqueue `seq`. */
+export type ModelAudioNotice = (ms: number, seq: number) => void;
+
 /** The page's side of one socket in the worker, as the SDK sees it. */
 class WorkerSocket implements SdkSocket {
   bufferedAmount = 0;
-  /** Model audio from this socket went to the playback worklet: `ms` of it, the last as enqueue `seq`. */
-  onModelAudio: ((ms: number, seq: number) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -21,6 +22,7 @@ class WorkerSocket implements SdkSocket {
     readonly callbacks: SocketCallbacks,
     private readonly host: SocketWorkerHost,
     readonly onDropped: (frame: DroppedFrame) => void,
+    readonly onModelAudio: ModelAudioNotice,
   ) {}
 
   connect(): void {
@@ -43,14 +45,11 @@ export class WorkerSocketFactory implements SocketFactory {
   constructor(
     private readonly host: SocketWorkerHost,
     private readonly onDropped: (frame: DroppedFrame) => void,
+    private readonly onModelAudio: ModelAudioNotice,
   ) {}
 
-  /** Model audio from this connection's socket went straight to the playback worklet (see `ModelAudioTap`). */
-  onModelAudio: ((ms: number, seq: number) => void) | null = null;
-
   create(url: string, _headers: Record<string, string>, callbacks: SocketCallbacks): WorkerSocket {
-    const socket = this.host.socket(url, callbacks, this.onDropped);
-    socket.onModelAudio = (ms, seq) => this.onModelAudio?.(ms, seq);
+    const socket = this.host.socket(url, callbacks, this.onDropped, this.onModelAudio);
     this.sockets.push(socket);
     return socket;
   }
@@ -115,14 +114,17 @@ export class SocketWorkerHost implements WorkletRelay {
     worker.onerror = () => this.lost();
   }
 
-  /** The SDK's WebSocket factory for one connection. */
-  socketFactory(onDropped: (frame: DroppedFrame) => void): WorkerSocketFactory {
-    return new WorkerSocketFactory(this, onDropped);
+  /**
+   * The SDK's WebSocket factory for one connection; `onModelAudio` hears of the model audio the worker queued
+   * from its socket (see `ModelAudioTap`).
+   */
+  socketFactory(onDropped: (frame: DroppedFrame) => void, onModelAudio: ModelAudioNotice): WorkerSocketFactory {
+    return new WorkerSocketFactory(this, onDropped, onModelAudio);
   }
 
   /** A new socket (not yet open) for `create`. */
-  socket(url: string, callbacks: SocketCallbacks, onDropped: (frame: DroppedFrame) => void): WorkerSocket {
-    const socket = new WorkerSocket(this.nextId++, url, callbacks, this, onDropped);
+  socket(url: string, callbacks: SocketCallbacks, onDropped: (frame: DroppedFrame) => void, onModelAudio: ModelAudioNotice): WorkerSocket {
+    const socket = new WorkerSocket(this.nextId++, url, callbacks, this, onDropped, onModelAudio);
     this.sockets.set(socket.id, socket);
     return socket;
   }
@@ -208,7 +210,7 @@ export class SocketWorkerHost implements WorkletRelay {
         socket.callbacks.onopen();
         break;
       case 'message':
-        if (event.audio) socket.onModelAudio?.(event.audio.ms, event.audio.seq);
+        if (event.audio) socket.onModelAudio(event.audio.ms, event.audio.seq);
         socket.callbacks.onmessage(new MessageEvent('message', { data: event.text }));
         break;
       case 'dropped':
@@ -218,7 +220,7 @@ export class SocketWorkerHost implements WorkletRelay {
         socket.callbacks.onerror(new Event('error'));
         break;
       case 'audio':
-        socket.onModelAudio?.(event.ms, event.seq);
+        socket.onModelAudio(event.ms, event.seq);
         break;
       case 'buffered':
         socket.bufferedAmount = event.bytes;
