@@ -7,15 +7,14 @@
  *
  * @packageDocumentation
  */
-export {
-  createTokenHandler,
-  defaultClientKey,
-  type ClientInfo,
-  type FetchHandler,
-  type TokenHandlerOptions,
-  type TokenRequestContext,
-  type TokenResponseBody,
-} from './token-handler.js';
+export { createTokenHandler, defaultClientKey } from './token-handler.js';
+export type {
+  ClientInfo,
+  FetchHandler,
+  TokenHandlerOptions,
+  TokenRequestContext,
+  TokenResponseBody,
+} from './token-handler-types.js';
 export { toNodeHandler, type NodeHandler } from './node-adapter.js';
 export {
   createMemoryRateLimiter,
@@ -25,12 +24,8 @@ export {
   type RateLimiter,
 } from './rate-limit.js';
 export { createRedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limit.js';
-export {
-  createVertexProxy,
-  type VertexProxy,
-  type VertexProxyOptions,
-  type VertexProxyServer,
-} from './vertex-proxy.js';
+export { createVertexProxy } from './vertex-proxy.js';
+export type { VertexProxy, VertexProxyOptions, VertexProxyServer } from './vertex-proxy-types.js';
 export type { TrustProxy } from './client-address.js';
 export { DEFAULT_LIVE_MODEL } from './models.js';
 export type { TokenErrorBody, TokenErrorCode } from './errors.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FetchHandler } from './token-handler.js';
+import type { FetchHandler } from './token-handler-types.js';
 
 /** A Node `http` / Express / Connect style request listener. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;

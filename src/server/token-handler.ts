@@ -7,14 +7,6 @@ import type { ClientInfo, FetchHandler, TokenHandlerOptions, TokenResponseBody }
 import { canonicalOrigin } from './origins.js';
 import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimitDecision, type RateLimiter } from './rate-limit.js';
 
-export type {
-  ClientInfo,
-  FetchHandler,
-  TokenHandlerOptions,
-  TokenRequestContext,
-  TokenResponseBody,
-} from './token-handler-types.js';
-
 const MAX_BODY_BYTES = 8 * 1024;
 const MAX_EXPIRE_SECONDS = 20 * 60 * 60;
 

@@ -10,8 +10,6 @@ import { canonicalOrigin } from './origins.js';
 import type { VertexProxy, VertexProxyOptions } from './vertex-proxy-types.js';
 import { VertexRelay, type RelayContext } from './vertex-relay.js';
 
-export type { VertexProxy, VertexProxyOptions, VertexProxyServer } from './vertex-proxy-types.js';
-
 type WsModule = typeof import('ws');
 
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
