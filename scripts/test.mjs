@@ -32,7 +32,7 @@ for (const engine of engines) {
 const bench = args.includes('--bench');
 const onlyNode = args.includes('--node');
 const onlyBrowser = args.includes('--browser') || Boolean(engineArg) || bench;
-const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', '--serial', engineArg].includes(arg));
+const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', engineArg].includes(arg));
 const work = mkdtempSync(path.join(tmpdir(), 'gemini-live-test-'));
 
 // Services still running when this process ends (an error, Ctrl-C) are stopped here, by their process ids.
