@@ -1,6 +1,5 @@
-import { DEFAULT_MODEL } from '../shared/default-model.js';
-
-export { bareModelId } from '../shared/default-model.js';
-
-/** The Live model a token is minted for when neither the handler options nor the request name one. */
-export const DEFAULT_LIVE_MODEL = DEFAULT_MODEL;
+/**
+ * `DEFAULT_LIVE_MODEL` is the package entry's `DEFAULT_MODEL` under the name `gemini-live/server` has always
+ * exported: one constant, defined once, for the element's `model` default and the token server's.
+ */
+export { bareModelId, DEFAULT_MODEL as DEFAULT_LIVE_MODEL } from '../shared/default-model.js';
