@@ -3,7 +3,7 @@ import { AudioEngine } from '../../../src/audio/audio-engine.js';
 import { CaptureNode } from '../../../src/audio/capture-node.js';
 import { PlaybackQueue } from '../../../src/audio/playback-queue.js';
 import { loadAudioWorklets } from '../../../src/audio/worklet-loader.js';
-import { decibels, peak, toneAmplitude } from '../../fixtures/signal.js';
+import { decibels, peak, rms, toneAmplitude } from '../../fixtures/signal.js';
 import { engine as browserEngine, fakeMicrophone } from '../../support/engine.js';
 import { recordUserMedia } from '../../support/media.js';
 import { joinPcm, recordChunks, sinePcm, sleep, waitFor } from './helpers.js';
@@ -49,10 +49,13 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     engine = new AudioEngine();
     const { chunks, arrivals } = recordChunks(engine);
     const audioTimes: number[] = [];
+    // The input level as it reads when each chunk arrives.
+    const levels: number[] = [];
     const record = engine.onChunk!;
     engine.onChunk = (pcm) => {
       record(pcm);
       audioTimes.push(engine!.context.currentTime);
+      levels.push(engine!.inputLevel);
     };
     await engine.startCapture();
     await waitFor(() => chunks.length >= 100, { timeout: 10_000, message: '100 chunks' });
@@ -70,7 +73,30 @@ describe('AudioEngine (real AudioContext, fake microphone)', () => {
     const quietest = Math.min(...chunks.slice(20).map((chunk) => peak(joinPcm([chunk]))));
     if (fakeMicrophone.continuous) expect(quietest).to.be.above(0.01);
     else expect(quietest).to.be.below(0.01);
-    expect(engine.inputLevel).to.be.within(0, 1);
+
+    // The level follows the same signal. A new reading, the RMS of the last 50 ms of input, rides on the next
+    // chunk; the chunks trail it by the resampler's delay (a few ms). So the reading that arrives with chunk i
+    // covers all of chunk i-1 and nothing outside chunks i-3..i+1, and together the readings carry the energy of
+    // the chunks they cover. Energies are mean squares times milliseconds; readings from 50 to 54 ms (48 and
+    // 44.1 kHz contexts round the 50 ms up to whole render quanta).
+    const energy = (from: number, to: number) =>
+      chunks.slice(Math.max(0, from), to + 1).reduce((sum, chunk) => sum + rms(joinPcm([chunk])) ** 2 * 20, 0);
+    const readings = levels.flatMap((level, i) => (i > 20 && i < levels.length - 1 && level !== levels[i - 1] ? [i] : []));
+    // A small allowance for the PCM16 quantisation of the chunks.
+    const floor = 0.001;
+    for (const i of readings) {
+      const at = `reading ${levels[i].toFixed(4)} with chunk ${i}`;
+      expect(levels[i], `${at}: quieter than the chunk before`).to.be.at.least(Math.sqrt(energy(i - 1, i - 1) / 54) * 0.9 - floor);
+      expect(levels[i], `${at}: louder than the chunks around it`).to.be.at.most(Math.sqrt(energy(i - 3, i + 1) / 50) * 1.1 + floor);
+    }
+    const carried = readings.reduce((sum, i) => sum + levels[i] ** 2 * 50, 0);
+    const [first, last] = [readings[0], readings[readings.length - 1]];
+    expect(carried, 'the energy the readings carry').to.be.within(energy(first - 1, last - 1) * 0.8, energy(first - 3, last + 1) * 1.25);
+    // Chromium's silences between beeps read as silence, and its beeps as sound.
+    if (!fakeMicrophone.continuous) {
+      expect(Math.min(...readings.map((i) => levels[i]))).to.be.below(floor);
+      expect(Math.max(...readings.map((i) => levels[i]))).to.be.above(fakeMicrophone.peak * 0.5);
+    }
   });
 
   if (browserEngine === 'firefox') {
