@@ -21,18 +21,68 @@ function column(canvas: OffscreenCanvas, x: number): { height: number; alpha: nu
   return { height, alpha };
 }
 
+/**
+ * The painter's clock, driven by hand: `performance.now()` reads simulated time, and `requestAnimationFrame`
+ * callbacks run only when {@link FrameClock.run} plays display frames, 60 a second. Frame counts are then
+ * counts per simulated second, the same on any machine.
+ */
+class FrameClock {
+  static readonly FRAME_MS = 1000 / 60;
+  now = 1000;
+  private callbacks: FrameRequestCallback[] = [];
+  private readonly requestFrame = window.requestAnimationFrame;
+
+  constructor() {
+    Object.defineProperty(performance, 'now', { configurable: true, value: () => this.now });
+    window.requestAnimationFrame = (callback) => this.callbacks.push(callback);
+  }
+
+  /** Frames asked for and not yet run. */
+  get requested(): number {
+    return this.callbacks.length;
+  }
+
+  /** Plays `ms` of display frames; `beforeFrame` runs at the start of each (to change the level, say). */
+  run(ms: number, beforeFrame?: () => void): void {
+    for (let frame = Math.round(ms / FrameClock.FRAME_MS); frame > 0; frame--) {
+      this.now += FrameClock.FRAME_MS;
+      beforeFrame?.();
+      const due = this.callbacks;
+      this.callbacks = [];
+      for (const callback of due) callback(this.now);
+    }
+  }
+
+  restore(): void {
+    // The stub is the performance object's own property; the real `now` lives on its prototype.
+    delete (performance as { now?: unknown }).now;
+    window.requestAnimationFrame = this.requestFrame;
+  }
+}
+
 describe('MeterPainter', () => {
   // The tall bars are the 2nd and 4th: x 7..10 of 32.
   const TALL = 8;
+  let clock: FrameClock;
 
-  it('draws five bars at rest, and eases them to the level within the 100 ms transition', async () => {
+  beforeEach(() => {
+    clock = new FrameClock();
+  });
+
+  afterEach(() => {
+    clock.restore();
+  });
+
+  it('draws five bars at rest, and eases them to the level within the 100 ms transition', () => {
     const canvas = new OffscreenCanvas(1, 1);
     const painter = new MeterPainter(canvas, 32, 24, look);
     expect([canvas.width, canvas.height]).to.deep.equal([32, 24]);
     const rest = column(canvas, TALL).height;
     expect(rest).to.be.within(3, 5);
     painter.level(1);
-    await sleep(250);
+    clock.run(70);
+    expect(column(canvas, TALL).height, 'on the way').to.be.within(rest + 3, 23);
+    clock.run(50);
     expect(column(canvas, TALL).height).to.equal(24);
     // The short bars reach 0.15 + 0.6 of the height.
     expect(column(canvas, 1).height).to.be.within(17, 19);
@@ -40,49 +90,64 @@ describe('MeterPainter', () => {
     expect(meterLevel(0.5, 0)).to.equal(1);
   });
 
-  it('draws nothing while the level holds still or the meter is out of sight', async () => {
+  it('draws nothing while the level holds still or the meter is out of sight', () => {
     const canvas = new OffscreenCanvas(1, 1);
     const painter = new MeterPainter(canvas, 32, 24, look);
+    expect(painter.frames, 'the bars at rest').to.equal(1);
     painter.level(0.5);
-    await sleep(250);
+    clock.run(250);
     const frames = painter.frames;
-    expect(frames, 'a few frames at most 25 a second').to.be.within(2, 8);
+    // 100 ms of transition at most 25 frames a second: 2 to 4 frames, the last one at the level itself.
+    expect(frames - 1, 'frames of one transition').to.be.within(2, 4);
+    expect(clock.requested, 'no frame asked for once the bars stand still').to.equal(0);
+    clock.run(1000);
+    expect(painter.frames).to.equal(frames);
     painter.level(0.505);
-    await sleep(200);
+    clock.run(200);
     expect(painter.frames, 'a change too small to see').to.equal(frames);
     painter.setVisible(false);
     painter.level(0.9);
-    await sleep(200);
+    expect(clock.requested, 'no frame asked for out of sight').to.equal(0);
+    clock.run(200);
     expect(painter.frames).to.equal(frames);
     painter.setVisible(true);
-    await sleep(250);
-    expect(painter.frames).to.be.above(frames);
-    expect(column(canvas, TALL).height).to.be.within(23, 24);
+    clock.run(250);
+    // The transition ended out of sight: one frame shows where it ended.
+    expect(painter.frames).to.equal(frames + 1);
+    expect(column(canvas, TALL).height).to.equal(24);
   });
 
-  it('draws fewer frames with reduced motion than with full motion, for the same levels', async () => {
+  it('draws at most 25 frames a second with full motion and 10 with reduced motion, for the same levels', () => {
     const full = new MeterPainter(new OffscreenCanvas(1, 1), 32, 24, look);
     const reduced = new MeterPainter(new OffscreenCanvas(1, 1), 32, 24, { ...look, reducedMotion: true });
-    for (let i = 0; i < 20; i++) {
-      const level = i % 2 ? 0.2 : 0.8;
+    const [fullAtStart, reducedAtStart] = [full.frames, reduced.frames];
+    // A new level every 50 ms for one simulated second: the bars never stand still.
+    let frame = 0;
+    clock.run(1000, () => {
+      if (frame++ % 3 !== 0) return;
+      const level = frame % 2 ? 0.2 : 0.8;
       full.level(level);
       reduced.level(level);
-      await sleep(50);
-    }
-    await sleep(300);
-    expect(reduced.frames).to.be.above(1);
-    expect(reduced.frames).to.be.below(full.frames);
+    });
+    const fullPerSecond = full.frames - fullAtStart;
+    const reducedPerSecond = reduced.frames - reducedAtStart;
+    expect(fullPerSecond, 'full motion, frames a second').to.be.within(15, 25);
+    expect(reducedPerSecond, 'reduced motion, frames a second').to.be.within(5, 10);
+    expect(reducedPerSecond).to.be.below(fullPerSecond);
   });
 
-  it('fades instead of moving with reduced motion, and follows a new colour and scale', async () => {
+  it('fades instead of moving with reduced motion, and follows a new colour and scale', () => {
     const canvas = new OffscreenCanvas(1, 1);
     const painter = new MeterPainter(canvas, 32, 24, { ...look, reducedMotion: true });
     expect(column(canvas, TALL).height).to.equal(24);
     const faint = column(canvas, TALL).alpha;
     expect(faint).to.be.within(80, 100);
     painter.level(0.5);
-    await sleep(350);
+    clock.run(150);
+    expect(column(canvas, TALL).alpha, 'during the 200 ms fade').to.be.within(faint + 20, 200);
+    clock.run(200);
     expect(column(canvas, TALL).alpha).to.be.above(200);
+    expect(column(canvas, TALL).height, 'the bars do not move').to.equal(24);
     painter.setLook({ color: 'rgb(0, 0, 255)', scale: 2, reducedMotion: false });
     expect([canvas.width, canvas.height]).to.deep.equal([64, 48]);
   });
