@@ -1,8 +1,11 @@
-// custom-elements.json describes what the package entry exports and nothing behind it.
+// custom-elements.json describes what the package entry exports and nothing behind it, as the sources say it now.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import ts from 'typescript';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -70,4 +73,22 @@ test('custom-elements.json lists only public modules, declarations and members',
   const element = manifest.modules.find((mod) => mod.path === 'src/element/gemini-live-element.ts');
   assert.ok(element?.declarations?.some((d) => d.name === 'GeminiLiveElement'), 'the element is documented');
   assert.ok(listed.includes('src/events/error-event.ts'), 'its events are documented');
+});
+
+test('custom-elements.json is what the analyzer makes of the sources now', async () => {
+  // The build's own command (`cem analyze --litelement`, with the project's config), run on a copy: the analyzer
+  // writes its manifest, and may rewrite package.json, in the directory it runs in.
+  const work = mkdtempSync(path.join(tmpdir(), 'gemini-live-manifest-'));
+  try {
+    for (const entry of ['src', 'custom-elements-manifest.config.mjs', 'package.json']) {
+      cpSync(path.join(root, entry), path.join(work, entry), { recursive: true });
+    }
+    const cli = path.join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js');
+    await promisify(execFile)(process.execPath, [cli, 'analyze', '--litelement', '--quiet'], { cwd: work });
+    const fresh: unknown = JSON.parse(readFileSync(path.join(work, 'custom-elements.json'), 'utf8'));
+    const committed: unknown = JSON.parse(readFileSync(path.join(root, 'custom-elements.json'), 'utf8'));
+    assert.deepEqual(committed, fresh, 'custom-elements.json is out of date: regenerate it with `npx cem analyze --litelement` (npm run build does)');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
