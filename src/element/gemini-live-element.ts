@@ -230,7 +230,7 @@ export class GeminiLiveElement extends LitElement {
     return this.session.stop();
   }
 
-  /** Sends typed text as a user turn (`clientContent` with `turnComplete: true`). */
+  /** Sends typed text as a user turn (`realtimeInput.text`, where the service takes user input). */
   sendText(text: string): void {
     this.session.sendText(text);
   }
