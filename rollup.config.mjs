@@ -38,7 +38,7 @@ const minify = terser({ ecma, module: true, compress: { passes: 3, pure_getters:
 
 // AudioWorklet processors and workers are loaded by URL (src/worklet-urls.ts, src/worker-urls.ts), so each
 // becomes one self-contained module file at the path those URLs name.
-const standalone = ['worklets/capture-processor', 'worklets/playback-processor', 'workers/jpeg-encoder', 'workers/socket-worker'].map((name) => ({
+const standalone = ['worklets/capture-processor', 'worklets/playback-processor', 'workers/jpeg-encoder', 'pipeline/socket-worker'].map((name) => ({
   input: `src/${name}.ts`,
   file: `dist/${name}.js`,
 }));

@@ -10,7 +10,7 @@ export { DEFAULT_MODEL } from './shared/default-model.js';
 export * from './events/index.js';
 export type { GeminiLiveStrings, GeminiLiveStringsOverride } from './element/strings.js';
 export type { LiveErrorCode, LiveErrorDetail, LiveState, LiveTool, LiveUsage, Turn } from './live/types.js';
-export type { VideoSource } from './live/options.js';
+export type { VideoSource } from './live/live-session-options.js';
 
 if (!customElements.get('gemini-live')) {
   customElements.define('gemini-live', GeminiLiveElement);

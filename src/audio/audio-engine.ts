@@ -3,9 +3,7 @@ import { keepContextRunning } from './context-recovery.js';
 import { openMicrophone, stopStream, type MicrophoneOptions } from './microphone.js';
 import { PlaybackQueue, type PlaybackQueueOptions, type PlayedTime } from './playback-queue.js';
 import { loadAudioWorklets } from './worklet-loader.js';
-import type { PlaybackCommand } from '../worklets/messages.js';
-
-export type { PlayedTime } from './playback-queue.js';
+import type { PipelinePorts } from './worklet-messages.js';
 
 /** How {@link AudioEngine.startCapture} opens the microphone. */
 export interface CaptureOptions extends MicrophoneOptions {
@@ -27,19 +25,6 @@ export interface AudioEngineOptions extends Omit<AudioContextOptions, 'sampleRat
   context?: AudioContext;
   /** Jitter-buffer and fade settings of the playback queue. */
   playback?: Omit<PlaybackQueueOptions, 'inputRate'>;
-}
-
-/**
- * Where the worklets send what the page's main thread need not handle: the microphone's chunks and levels, and the
- * voice's levels (the socket worker's ports; see `SocketWorkerHost`).
- */
-export interface WorkletRelay {
-  /** A new port for a capture worklet's chunks and levels (`CaptureEvent`s). */
-  capturePort(): MessagePort;
-  /** A new port for the playback worklet: its levels out, commands (the relay's own enqueues among them) in. */
-  playbackPort(): MessagePort;
-  /** Passes a command of the playback queue on to the worklet, in order with the relay's own. */
-  playbackCommand(command: PlaybackCommand, transfer: Transferable[]): void;
 }
 
 /** The open microphone and the nodes it feeds. */
@@ -84,7 +69,8 @@ export class AudioEngine {
   private openingMicrophone: Promise<MediaStream> | null = null;
   private isMuted = false;
   private disposal: Promise<void> | null = null;
-  private relay: WorkletRelay | null = null;
+  private pipeline: PipelinePorts | null = null;
+  private capturePortFree = false;
 
   /**
    * Creates the `AudioContext` and asks it to start, synchronously, so that a call from a user gesture unlocks
@@ -139,7 +125,9 @@ export class AudioEngine {
     this.stopCapture();
     const capture = new CaptureNode(this.context, { chunkMs, muted: this.isMuted });
     capture.onChunk = (pcm) => this.onChunk?.(pcm);
-    if (this.relay) capture.sendTo(this.relay.capturePort());
+    // A port goes to one capture worklet: the first one started after connectPipeline() (nothing to send again).
+    if (this.pipeline && this.capturePortFree) capture.connectPipeline(this.pipeline.capture, this.pipeline.keepMs);
+    this.capturePortFree = false;
     const source = this.context.createMediaStreamSource(stream);
     capture.connectSource(source);
     for (const track of stream.getAudioTracks()) {
@@ -152,16 +140,23 @@ export class AudioEngine {
   }
 
   /**
-   * From now on the microphone's chunks and levels, and the voice's levels, go to `relay`'s ports instead of the
-   * main thread: {@link onChunk} is no longer called and {@link inputLevel} stays 0; {@link outputLevel} is read
-   * 5 times a second instead of 20. Playback commands go through the relay, which may queue model audio on the
-   * worklet itself (see {@link noteRelayedAudio}). Once per engine.
+   * From now on the microphone's chunks and levels, and the voice's levels, go to the session's pipeline through
+   * `ports` instead of the main thread: {@link onChunk} is no longer called and {@link inputLevel} stays 0;
+   * {@link outputLevel} is read 5 times a second instead of 20. The pipeline queues the model's audio on the
+   * playback worklet itself, with its turns and flushes (see {@link noteVoiceQueued} and {@link flushed}). Called
+   * again (the pipeline moved), the worklets move to the new ports; a capture worklet then sends again what it
+   * kept after `ports.resendAfter`.
    */
-  relayTo(relay: WorkletRelay): void {
-    if (this.relay || this.disposal) return;
-    this.relay = relay;
-    this.input?.capture.sendTo(relay.capturePort());
-    if (this.playback) this.relayPlayback(this.playback, relay);
+  connectPipeline(ports: PipelinePorts): void {
+    if (this.disposal) {
+      ports.capture.close();
+      ports.playback.close();
+      return;
+    }
+    this.pipeline = ports;
+    this.capturePortFree = !this.input;
+    if (this.input) this.input.capture.connectPipeline(ports.capture, ports.keepMs, ports.resendAfter);
+    if (this.playback) this.playback.connectPipeline(ports.playback);
   }
 
   /** Stops the microphone (its tracks end) and the capture node; playback is unaffected. */
@@ -235,9 +230,17 @@ export class AudioEngine {
     this.pendingPlayback.push((queue) => queue.enqueue(kept, sampleRate, { transfer: true }));
   }
 
-  /** Model audio the relay queued on the playback worklet itself, the last of it as enqueue `seq`. */
-  noteRelayedAudio(seq: number): void {
+  /** Model audio the pipeline queued on the playback worklet itself, the last of it as enqueue `seq`. */
+  noteVoiceQueued(seq: number): void {
     this.playback?.noteEnqueued(seq);
+  }
+
+  /**
+   * How much of the interrupted answer had been heard when the pipeline's flush that started turn `turn` reached
+   * the playback worklet (see {@link PlaybackQueue.flushed}).
+   */
+  flushed(turn: number): Promise<PlayedTime> {
+    return this.playback?.flushed(turn) ?? Promise.resolve({ playedMs: 0, playedSamples: 0 });
   }
 
   /** Marks the start of a model turn; {@link flush} reports played time from here. Call before its audio. */
@@ -318,15 +321,11 @@ export class AudioEngine {
     playback.onPlaybackEnd = () => this.onPlaybackEnd?.();
     playback.node.connect(this.context.destination);
     playback.node.connect(this.streamDestination);
-    if (this.relay) this.relayPlayback(playback, this.relay);
+    if (this.pipeline) playback.connectPipeline(this.pipeline.playback);
     this.playback = playback;
     for (const call of this.pendingPlayback) call(playback);
     this.pendingPlayback = [];
     this.pendingPlaying = false;
-  }
-
-  private relayPlayback(playback: PlaybackQueue, relay: WorkletRelay): void {
-    playback.relayTo(relay.playbackPort(), (command, transfer) => relay.playbackCommand(command, transfer));
   }
 
   private assertUsable(): void {

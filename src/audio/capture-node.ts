@@ -6,7 +6,7 @@ import {
   type CaptureEvent,
   type CaptureProcessorOptions,
   type InputLevel,
-} from '../worklets/messages.js';
+} from './worklet-messages.js';
 
 /** Settings of a {@link CaptureNode}. */
 export interface CaptureNodeOptions {
@@ -89,16 +89,17 @@ export class CaptureNode {
 
   /**
    * Sends the chunks and levels to `port` (transferred) instead of {@link onChunk} and {@link onLevel}: the
-   * socket worker takes them there, off the main thread. {@link level} then stays 0.
+   * session's pipeline takes them there. {@link level} then stays 0. Copies of the chunks of the last `keepMs` are
+   * kept, and those after `resendAfter` (kept for an earlier port) are sent again to this one.
    */
-  sendTo(port: MessagePort): void {
+  connectPipeline(port: MessagePort, keepMs = 0, resendAfter?: number): void {
     if (this.disposed) {
       port.close();
       return;
     }
     this.rmsLevel = 0;
     this.peakLevel = 0;
-    this.node.port.postMessage({ type: 'sink', port } satisfies CaptureCommand, [port]);
+    this.node.port.postMessage({ type: 'pipeline', port, keepMs, resendAfter } satisfies CaptureCommand, [port]);
   }
 
   /** Connects `source` (replacing the previous one). */

@@ -5,7 +5,7 @@ import {
   type PlaybackCommand,
   type PlaybackEvent,
   type PlaybackProcessorOptions,
-} from '../worklets/messages.js';
+} from './worklet-messages.js';
 
 export type { PlayedTime } from './playback-buffer.js';
 
@@ -55,7 +55,10 @@ export class PlaybackQueue {
   };
   private disposed = false;
   private drainedSeq = -1;
-  private relaySend: ((command: PlaybackCommand, transfer: Transferable[]) => void) | null = null;
+  // The session's pipeline sends the processor its audio, turns and flushes: this queue follows its numbering.
+  private pipelined = false;
+  // `flushed` answers no flush() waited for (the pipeline's flushes), by turn, until asked for with flushed().
+  private readonly unclaimedFlushes = new Map<number, PlayedTime>();
 
   /** Loads the worklet modules into `context` if needed, then creates the node. */
   static async create(context: BaseAudioContext, options: PlaybackQueueOptions = {}): Promise<PlaybackQueue> {
@@ -176,39 +179,31 @@ export class PlaybackQueue {
     // The meter drops at once: what it showed is being silenced, however late the audio thread renders next.
     this.status = { ...this.status, rms: 0, peak: 0 };
     const turn = ++this.turn;
-    const answer = new Promise<PlayedTime>((resolve) => {
-      const timer = setTimeout(() => {
-        this.flushAnswers.delete(turn);
-        resolve(estimate);
-      }, FLUSH_ANSWER_TIMEOUT_MS);
-      this.flushAnswers.set(turn, (played) => {
-        clearTimeout(timer);
-        resolve(played ?? estimate);
-      });
-    });
+    const answer = this.awaitFlush(turn, estimate);
     this.send({ type: 'flush', turn });
     if (wasPlaying) this.onPlaybackEnd?.();
     return answer;
   }
 
   /**
-   * Hands the processor a second port, `port` (transferred), held by the socket worker: the voice's levels go out
-   * on it (`OutputLevelEvent`s, 20 a second while audio plays) and commands come in on it, the worker's own
-   * enqueues of model audio among them. From now on this queue's commands go through `send` (to the worker,
-   * which passes them on in order with its own), and the status reports here come 5 a second.
+   * Hands the processor a second port, `port` (transferred), held by the session's pipeline: the voice's levels go
+   * out on it (`OutputLevelEvent`s, 20 a second while audio plays) and the pipeline's commands come in on it: its
+   * enqueues of model audio, turns and flushes. The status reports here then come 5 a second and follow the
+   * pipeline's turns; {@link noteEnqueued} and {@link flushed} tell this queue what the pipeline did. Called again,
+   * the new port replaces the old one.
    */
-  relayTo(port: MessagePort, send: (command: PlaybackCommand, transfer: Transferable[]) => void): void {
+  connectPipeline(port: MessagePort): void {
     if (this.disposed) {
       port.close();
       return;
     }
-    this.send({ type: 'relay', port }, [port]);
-    this.relaySend = send;
+    this.pipelined = true;
+    this.send({ type: 'pipeline', port }, [port]);
   }
 
   /**
-   * Model audio the socket worker queued on the processor itself, the last of it as enqueue `seq`: playing from
-   * here, unless the processor already reported that it drained after it.
+   * Model audio the pipeline queued on the processor itself, the last of it as enqueue `seq`: playing from here,
+   * unless the processor already reported that it drained after it.
    */
   noteEnqueued(seq: number): void {
     if (this.disposed) return;
@@ -222,6 +217,19 @@ export class PlaybackQueue {
       this.isPlaying = false;
       this.onPlaybackEnd?.();
     }
+  }
+
+  /**
+   * How much of the interrupted turn had been heard when the pipeline's flush that started turn `turn` reached
+   * the processor (or, if it cannot answer within 250 ms, {@link played}'s estimate now).
+   */
+  flushed(turn: number): Promise<PlayedTime> {
+    const known = this.unclaimedFlushes.get(turn);
+    if (known) {
+      this.unclaimedFlushes.delete(turn);
+      return Promise.resolve(known);
+    }
+    return this.awaitFlush(turn, this.played());
   }
 
   /** Disconnects the node, ends the processor and closes the port. Safe to call twice. */
@@ -240,11 +248,26 @@ export class PlaybackQueue {
     this.onPlaybackEnd = null;
   }
 
+  private awaitFlush(turn: number, estimate: PlayedTime): Promise<PlayedTime> {
+    return new Promise<PlayedTime>((resolve) => {
+      const timer = setTimeout(() => {
+        this.flushAnswers.delete(turn);
+        resolve(estimate);
+      }, FLUSH_ANSWER_TIMEOUT_MS);
+      this.flushAnswers.set(turn, (played) => {
+        clearTimeout(timer);
+        resolve(played ?? estimate);
+      });
+    });
+  }
+
   private handle(event: PlaybackEvent): void {
     if (this.disposed) return;
     switch (event.type) {
       case 'status': {
         const { type: _type, ...report } = event;
+        // The pipeline numbers the turns: its latest is the current one.
+        if (this.pipelined) this.turn = Math.max(this.turn, report.turn);
         // A report sent before the last flush arrived carries the level of audio that is no longer playing.
         this.status = report.turn === this.turn ? report : { ...report, rms: 0, peak: 0 };
         break;
@@ -257,23 +280,35 @@ export class PlaybackQueue {
         this.status.rms = 0;
         this.status.peak = 0;
         // Audio queued after the processor drained is still to come: not the end yet. (A later `seq` than the
-        // last one known is audio the socket worker queued and has not noticed yet: all known audio is done.)
+        // last one known is audio the pipeline queued and has not reported yet: all known audio is done.)
         if (event.seq >= this.seq && this.isPlaying) {
           this.isPlaying = false;
           this.onPlaybackEnd?.();
         }
         break;
-      case 'flushed':
-        this.flushAnswers.get(event.turn)?.({ playedMs: event.playedMs, playedSamples: event.playedSamples });
+      case 'flushed': {
+        const played = { playedMs: event.playedMs, playedSamples: event.playedSamples };
+        if (this.pipelined) this.turn = Math.max(this.turn, event.turn);
+        const answer = this.flushAnswers.get(event.turn);
         this.flushAnswers.delete(event.turn);
+        if (answer) answer(played);
+        else if (this.pipelined) this.keepFlush(event.turn, played);
         break;
+      }
+    }
+  }
+
+  // An answer the page has not asked for yet; a few are kept (the page asks at once, or not at all).
+  private keepFlush(turn: number, played: PlayedTime): void {
+    this.unclaimedFlushes.set(turn, played);
+    for (const old of this.unclaimedFlushes.keys()) {
+      if (this.unclaimedFlushes.size <= 8) break;
+      this.unclaimedFlushes.delete(old);
     }
   }
 
   private send(command: PlaybackCommand, transfer: Transferable[] = []): void {
-    // `stop` goes straight to the processor: the worker may be gone by then.
-    if (this.relaySend && command.type !== 'stop' && command.type !== 'relay') this.relaySend(command, transfer);
-    else this.node.port.postMessage(command, transfer);
+    this.node.port.postMessage(command, transfer);
   }
 }
 

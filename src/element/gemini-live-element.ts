@@ -2,8 +2,8 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, query, state } from 'lit/decorators.js';
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
-import type { LiveSessionOptions, VideoSource } from '../live/options.js';
-import { sessionOptions } from '../live/session-options.js';
+import type { LiveSessionOptions, VideoSource } from '../live/live-session-options.js';
+import { sessionOptions } from '../live/element-settings.js';
 import { SessionController } from './session-controller.js';
 import { PushToTalkController } from './push-to-talk-controller.js';
 import { LevelAnimationController, type LevelSource } from './level-animation-controller.js';
@@ -12,14 +12,15 @@ import { followPanelFocus } from './panel-focus.js';
 import { uiLanguage } from './language.js';
 import { resolveStrings, type GeminiLiveStrings, type GeminiLiveStringsOverride } from './strings.js';
 import { styles } from './styles.js';
-import { closeIcon, micIcon, stopIcon } from './icons.js';
 import {
+  closeButtonTemplate,
   errorTemplate,
-  icon,
+  launcherTemplate,
   muteButtonTemplate,
   statusText,
   talkButtonTemplate,
   textFormTemplate,
+  toggleButtonTemplate,
   transcriptTemplate,
   videoButtonTemplate,
   visualizerTemplate,
@@ -361,26 +362,13 @@ export class GeminiLiveElement extends LitElement {
       ?hidden=${floating && !this.open}
     >
       <div class="controls">
-        <button
-          part="toggle"
-          type="button"
-          aria-pressed=${active ? 'true' : 'false'}
-          @click=${this.onToggleClick}
-          @pointerenter=${this.onTogglePointerEnter}
-          @focus=${this.onTogglePointerEnter}
-        >
-          ${icon(active ? stopIcon : micIcon)}<span>${active ? strings.stop : strings.start}</span>
-        </button>
+        ${toggleButtonTemplate(active, strings, this.onToggleClick, this.onTogglePointerEnter)}
         ${pushToTalk ? talkButtonTemplate(this.talk, connected, strings) : nothing}
         ${muteButtonTemplate(this.muted, strings, this.onMuteClick)}
         ${offeredVideo
           ? videoButtonTemplate(offeredVideo, videoSource, connected, strings, this.onVideoClick)
           : nothing}
-        ${floating
-          ? html`<button type="button" class="close" aria-label=${strings.closePanel} @click=${() => (this.open = false)}>
-              ${icon(closeIcon)}
-            </button>`
-          : nothing}
+        ${floating ? closeButtonTemplate(strings, () => (this.open = false)) : nothing}
       </div>
       <div class="status-row">
         ${visualizerTemplate}
@@ -400,19 +388,7 @@ export class GeminiLiveElement extends LitElement {
     const strings = this.uiStrings;
     const floating = this.layout === 'floating';
     return html`<div part="base" @keydown=${this.onBaseKeyDown}>
-      ${floating
-        ? html`<button
-            part="launcher"
-            type="button"
-            aria-expanded=${this.open ? 'true' : 'false'}
-            aria-controls="panel"
-            aria-label=${this.open ? strings.closePanel : strings.openPanel}
-            @click=${this.onLauncherClick}
-            @pointerenter=${this.onTogglePointerEnter}
-          >
-            <slot name="launcher-icon">${icon(this.open ? closeIcon : micIcon)}</slot>
-          </button>`
-        : nothing}
+      ${floating ? launcherTemplate(this.open, strings, this.onLauncherClick, this.onTogglePointerEnter) : nothing}
       ${this.renderPanel(strings)}
     </div>`;
   }

@@ -1,12 +1,13 @@
-import type { MeterLook } from '../workers/socket-messages.js';
+import type { MeterLook } from '../pipeline/messages.js';
 
 /** A session that can draw the level meter in its socket worker. */
 export interface OffPageMeterSource {
   /** The session the meter would belong to (a new one needs a new canvas), or null. */
   readonly meterSession: object | null;
-  /** The session's worker runs and has the levels. */
-  readonly meterOffPage: boolean;
-  attachMeter(canvas: HTMLCanvasElement, width: number, height: number, look: MeterLook): boolean;
+  /** The session's socket worker runs and has the levels. */
+  readonly meterInWorker: boolean;
+  /** Hands `canvas` to the session's socket worker, which draws the meter in it from now on. */
+  drawMeter(canvas: OffscreenCanvas, width: number, height: number, look: MeterLook): boolean;
   meterLook(look: MeterLook): void;
   meterVisible(visible: boolean): void;
 }
@@ -36,7 +37,7 @@ export class OffPageMeter {
    */
   sync(visualizer: HTMLElement, reducedMotion: boolean, lookKey: string): boolean {
     const session = this.source.meterSession;
-    if (!session || !this.source.meterOffPage) {
+    if (!session || !this.source.meterInWorker || !canHandOver()) {
       this.detach();
       return false;
     }
@@ -53,7 +54,7 @@ export class OffPageMeter {
     visualizer.append(canvas);
     visualizer.classList.add('off-page');
     const look = this.look(visualizer, reducedMotion);
-    if (!this.source.attachMeter(canvas, METER_WIDTH, visualizer.clientHeight || 24, look)) {
+    if (!this.source.drawMeter(canvas.transferControlToOffscreen(), METER_WIDTH, visualizer.clientHeight || 24, look)) {
       canvas.remove();
       visualizer.classList.remove('off-page');
       return false;
@@ -98,4 +99,9 @@ export class OffPageMeter {
     const color = bar ? getComputedStyle(bar).backgroundColor : getComputedStyle(visualizer).color;
     return { color, scale: globalThis.devicePixelRatio || 1, reducedMotion };
   }
+}
+
+/** A canvas can be handed to a worker (`transferControlToOffscreen`). */
+function canHandOver(): boolean {
+  return typeof HTMLCanvasElement !== 'undefined' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype;
 }

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
-import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from '../live/options.js';
-import type { MeterLook } from '../workers/socket-messages.js';
+import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from '../live/live-session-options.js';
+import type { MeterLook } from '../pipeline/messages.js';
 import type { OffPageMeterSource } from './off-page-meter.js';
 import type { LiveSession } from '../live/live-session.js';
 import { TranscriptModel } from '../live/transcript.js';
@@ -91,12 +91,12 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     return this.session;
   }
 
-  get meterOffPage(): boolean {
-    return this.session?.meterOffPage ?? false;
+  get meterInWorker(): boolean {
+    return this.session?.meterInWorker ?? false;
   }
 
-  attachMeter(canvas: HTMLCanvasElement, width: number, height: number, look: MeterLook): boolean {
-    return this.session?.attachMeter(canvas, width, height, look) ?? false;
+  drawMeter(canvas: OffscreenCanvas, width: number, height: number, look: MeterLook): boolean {
+    return this.session?.drawMeter(canvas, width, height, look) ?? false;
   }
 
   meterLook(look: MeterLook): void {

@@ -3,9 +3,9 @@ import { classMap } from 'lit/directives/class-map.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
-import type { VideoSource } from '../live/options.js';
+import type { VideoSource } from '../live/live-session-options.js';
 import type { GeminiLiveStrings } from './strings.js';
-import { cameraIcon, micIcon, micOffIcon, screenIcon, sendIcon } from './icons.js';
+import { cameraIcon, closeIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
 
 // Stateless parts of the element's shadow DOM: each renders from what it is given and calls back on input.
 
@@ -144,4 +144,38 @@ export function transcriptTemplate(transcript: readonly Turn[], strings: GeminiL
         )
       : html`<li class="empty"><slot name="empty">${strings.emptyTranscript}</slot></li>`}
   </ol>`;
+}
+
+/** The button that starts and ends the conversation; `onPrefetch` as the pointer or focus comes near it. */
+export function toggleButtonTemplate(active: boolean, strings: GeminiLiveStrings, onClick: () => void, onPrefetch: () => void): TemplateResult {
+  return html`<button
+    part="toggle"
+    type="button"
+    aria-pressed=${active ? 'true' : 'false'}
+    @click=${onClick}
+    @pointerenter=${onPrefetch}
+    @focus=${onPrefetch}
+  >
+    ${icon(active ? stopIcon : micIcon)}<span>${active ? strings.stop : strings.start}</span>
+  </button>`;
+}
+
+/** The floating panel's close button. */
+export function closeButtonTemplate(strings: GeminiLiveStrings, onClick: () => void): TemplateResult {
+  return html`<button type="button" class="close" aria-label=${strings.closePanel} @click=${onClick}>${icon(closeIcon)}</button>`;
+}
+
+/** The floating layout's launcher, which opens and closes the panel. */
+export function launcherTemplate(open: boolean, strings: GeminiLiveStrings, onClick: () => void, onPrefetch: () => void): TemplateResult {
+  return html`<button
+    part="launcher"
+    type="button"
+    aria-expanded=${open ? 'true' : 'false'}
+    aria-controls="panel"
+    aria-label=${open ? strings.closePanel : strings.openPanel}
+    @click=${onClick}
+    @pointerenter=${onPrefetch}
+  >
+    <slot name="launcher-icon">${icon(open ? closeIcon : micIcon)}</slot>
+  </button>`;
 }

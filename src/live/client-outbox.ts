@@ -1,10 +1,7 @@
 import type { LiveClientContextUpdate, LiveSendRealtimeInputParameters, Session } from '@google/genai';
 import type { FunctionResponse } from './tool-dispatcher.js';
-import { AudioBacklog } from './audio-backlog.js';
 import { PendingTexts } from './pending-texts.js';
-import { bytesToBase64 } from '../audio/base64.js';
 
-const INPUT_MIME = 'audio/pcm;rate=16000';
 /** Video frames are skipped while this much is still queued on the socket. */
 const MAX_VIDEO_BACKLOG_BYTES = 256 * 1024;
 
@@ -15,28 +12,16 @@ export interface OutboxTarget {
 }
 
 /**
- * What the client sends, whichever connection is current: microphone audio (kept in a bounded backlog while no
- * connection can take it), typed text (kept until one can), push-to-talk activity, video frames and tool
- * responses. Sends that throw belong to a connection going away; its close handler takes over.
+ * What the page sends through the SDK, whichever connection is current: typed text (kept until a connection can
+ * take it), push-to-talk activity, video frames, context updates and tool responses. (Microphone audio goes from
+ * the capture worklet to the session's pipeline, which sends it itself.) Sends that throw belong to a connection
+ * going away; its close handler takes over.
  */
 export class ClientOutbox {
-  private readonly backlog = new AudioBacklog(5000);
   private readonly texts = new PendingTexts();
   private talking = false;
 
-  constructor(
-    private readonly target: () => OutboxTarget | undefined,
-    private readonly pushToTalk: boolean,
-  ) {}
-
-  /** A microphone chunk: sent now, or kept for the next connection. */
-  audio(pcm: ArrayBuffer): void {
-    // Push-to-talk sends audio only while the talk control is held.
-    if (this.pushToTalk && !this.talking) return;
-    const target = this.target();
-    if (target) this.sendAudio(target.session, pcm);
-    else this.backlog.push(pcm);
-  }
+  constructor(private readonly target: () => OutboxTarget | undefined) {}
 
   /** Typed text (already trimmed): sent now, or once a connection is up. */
   text(text: string): void {
@@ -96,19 +81,13 @@ export class ClientOutbox {
     return this.talking;
   }
 
-  /**
-   * A connection just became current: sends what waited for one. `beforeTheRest` runs after the microphone's
-   * backlog went out and before the rest (where the socket worker sends the audio that waited there).
-   */
-  flush(session: Session, beforeTheRest?: () => void): void {
-    for (const chunk of this.backlog.drain()) this.sendAudio(session, chunk);
-    beforeTheRest?.();
+  /** A connection just became current (and the pipeline sent it the microphone's backlog): sends what waited. */
+  flush(session: Session): void {
     if (this.talking) this.realtime({ activityStart: {} });
     for (const text of this.texts.take()) this.sendText(session, text);
   }
 
   clear(): void {
-    this.backlog.clear();
     this.texts.clear();
   }
 
@@ -117,14 +96,6 @@ export class ClientOutbox {
       this.target()?.session.sendRealtimeInput(input);
     } catch {
       // The connection is going away; its close handler takes over.
-    }
-  }
-
-  private sendAudio(session: Session, pcm: ArrayBuffer): void {
-    try {
-      session.sendRealtimeInput({ audio: { data: bytesToBase64(new Uint8Array(pcm)), mimeType: INPUT_MIME } });
-    } catch {
-      this.backlog.push(pcm);
     }
   }
 

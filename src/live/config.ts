@@ -1,10 +1,10 @@
 import type { LiveConnectConfig } from '@google/genai';
-import type { LiveSessionOptions } from './options.js';
+import type { LiveSessionOptions } from './live-session-options.js';
 import { fitConfigToModel } from './model-config.js';
 import { modelProfile, type ModelProfile } from './models.js';
 import { toolDeclarations } from './tool-schema.js';
+import type { Json } from '../shared/json.js';
 
-type Json = Record<string, unknown>;
 
 function isPlainObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,7 +1,8 @@
 import type { LiveServerMessage } from '@google/genai';
-import type { LiveSessionOptions } from './options.js';
-import { GuardedSocketFactory, type DroppedFrame } from './guarded-socket.js';
-import type { SocketWorkerHost } from './socket-worker-host.js';
+import type { LiveSessionOptions } from './live-session-options.js';
+import type { DroppedFrame } from '../pipeline/frames.js';
+import type { VoiceQueued } from '../pipeline/messages.js';
+import type { PageSocketFactory, SocketListener } from '../pipeline/sdk-sockets.js';
 import type { OutboxTarget } from './client-outbox.js';
 import type { ResumptionStore } from './resumption-store.js';
 import type { Credential, TokenSource } from './token-source.js';
@@ -21,10 +22,12 @@ export interface ConnectionEvents {
   onMessage(from: Connection, message: LiveServerMessage): void;
   onDroppedFrame(frame: DroppedFrame): void;
   /**
-   * `ms` of model audio from `from` went straight to the playback worklet, the last of it as enqueue `seq`;
-   * `owned`: `from` still counts (see {@link ConnectionManager.owns}), so the audio belongs to the conversation.
+   * The pipeline queued voice from `from` on the playback worklet; `counts`: `from` still counts (see
+   * {@link ConnectionManager.counts}), so the voice belongs to the conversation.
    */
-  onModelAudio(from: Connection, ms: number, seq: number, owned: boolean): void;
+  onVoice(from: Connection, queued: VoiceQueued, counts: boolean): void;
+  /** The next message from `from` interrupted the model: the pipeline flushed the voice, starting turn `turn`. */
+  onFlushed(from: Connection, turn: number): void;
   /** `conn` is now the one input goes to. */
   onActivate(conn: Connection): void;
   /** The current connection dropped; a new one is being opened. */
@@ -35,8 +38,8 @@ export interface ConnectionEvents {
   onFail(error: LiveError): void;
   /** The model is speaking on the current connection (a handover lets it finish). */
   modelTurnOpen(): boolean;
-  /** The socket worker, once it runs (or `undefined` where it cannot): connections open their sockets there. */
-  socketWorker(): Promise<SocketWorkerHost | undefined>;
+  /** The SDK's WebSocket factory for a new connection, with its sockets in the session's pipeline. */
+  socketFactory(listener: SocketListener): PageSocketFactory;
 }
 
 const stopped = () => new LiveError('connection-failed', 'Stopped.', true);
@@ -82,11 +85,11 @@ export class ConnectionManager {
   /** The current connection while it can take input (not between connections). */
   target(): OutboxTarget | undefined {
     const session = this.reconnecting ? undefined : this.current?.writable;
-    return session && this.current ? { session, bufferedAmount: this.current.sockets.bufferedAmount } : undefined;
+    return session && this.current ? { session, bufferedAmount: this.current.socketFactory.bufferedAmount } : undefined;
   }
 
   /** Every message of `from` still counts (the session is running and `from` is not closed by us). */
-  owns(from: Connection): boolean {
+  counts(from: Connection): boolean {
     return !this.signal.aborted && this.connections.has(from);
   }
 
@@ -174,12 +177,8 @@ export class ConnectionManager {
 
   /** A fresh token, a new connection set up with the newest handle, and a check that the session still runs. */
   private async openFresh(): Promise<Connection> {
-    const [sdk, credential, worker] = await Promise.all([
-      this.loadSdk(),
-      this.tokens.next(this.options.model, this.signal),
-      this.events.socketWorker(),
-    ]);
-    const conn = await this.open(sdk, credential, worker?.usable ? worker : undefined);
+    const [sdk, credential] = await Promise.all([this.loadSdk(), this.tokens.next(this.options.model, this.signal)]);
+    const conn = await this.open(sdk, credential);
     if (this.signal.aborted) {
       this.close(conn);
       throw stopped();
@@ -225,17 +224,21 @@ export class ConnectionManager {
   }
 
   /** Opens one connection and waits for `setupComplete`, with our own timeout (the SDK has none). */
-  private async open(sdk: Sdk, credential: Credential, worker: SocketWorkerHost | undefined): Promise<Connection> {
+  private async open(sdk: Sdk, credential: Credential): Promise<Connection> {
     if (this.signal.aborted) throw stopped();
-    const onDropped = (frame: DroppedFrame) => this.events.onDroppedFrame(frame);
-    // The worker queued this audio whoever owns the connection now: the engine hears of it either way.
-    const onModelAudio = (ms: number, seq: number) => this.events.onModelAudio(conn, ms, seq, this.owns(conn));
-    const conn = new Connection(worker ? worker.socketFactory(onDropped, onModelAudio) : new GuardedSocketFactory(onDropped));
+    const conn = new Connection(
+      this.events.socketFactory({
+        dropped: (frame) => this.events.onDroppedFrame(frame),
+        // The pipeline queued this voice whether or not the connection still counts: the engine hears of it either way.
+        voice: (queued) => this.events.onVoice(conn, queued, this.counts(conn)),
+        flushed: (turn) => this.counts(conn) && this.events.onFlushed(conn, turn),
+      }),
+    );
     this.connections.add(conn);
 
     const live = sdk.createLive(
       { apiKey: credential.value, baseUrl: this.baseUrl(), apiVersion: this.apiVersionFor(credential) },
-      conn.sockets,
+      conn.socketFactory,
     );
 
     const config = buildLiveConfig(this.options, this.handle);
@@ -259,7 +262,7 @@ export class ConnectionManager {
       config,
       callbacks: {
         onmessage: (message: LiveServerMessage) => {
-          if (this.owns(conn)) this.events.onMessage(conn, message);
+          if (this.counts(conn)) this.events.onMessage(conn, message);
         },
         onerror: () => undefined,
         onclose: (event: CloseEvent) => this.onClosed(conn, event),

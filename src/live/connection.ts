@@ -1,9 +1,10 @@
 import type { Session } from '@google/genai';
-import type { SocketFactory } from './guarded-socket.js';
+import type { PageSocketFactory } from '../pipeline/sdk-sockets.js';
 
 /** One WebSocket connection to the Live service. A session spans several (goAway handovers, reconnects). */
 export class Connection {
-  readonly sockets: SocketFactory;
+  /** The SDK's WebSocket factory for this connection (its sockets are in the session's pipeline). */
+  readonly socketFactory: PageSocketFactory;
   session?: Session;
   /** `setupComplete` arrived. */
   ready = false;
@@ -18,9 +19,8 @@ export class Connection {
   closeReason?: string;
   private readonly timers: number[] = [];
 
-  /** `sockets`: the SDK's WebSocket factory for this connection (on the page, or in the socket worker). */
-  constructor(sockets: SocketFactory) {
-    this.sockets = sockets;
+  constructor(socketFactory: PageSocketFactory) {
+    this.socketFactory = socketFactory;
   }
 
   /** The SDK session, while input can be sent on it. */
@@ -45,7 +45,7 @@ export class Connection {
     this.closedByUs = true;
     this.clearTimers();
     // Our own close first, with a normal code (the SDK's close() sends none).
-    this.sockets.closeAll(1000, 'client closed');
+    this.socketFactory.closeAll(1000, 'client closed');
     try {
       this.session?.close();
     } catch {

@@ -29,6 +29,15 @@ export function microphoneError(cause: unknown): LiveError {
   return new LiveError('mic-failed', `The microphone could not be opened: ${text}`, true, { cause });
 }
 
+/** What a failure to share the camera or the screen means (a `LiveError` stays as it is). */
+export function videoError(cause: unknown): LiveError {
+  if (cause instanceof LiveError) return cause;
+  if (cause instanceof DOMException && (cause.name === 'NotAllowedError' || cause.name === 'SecurityError')) {
+    return new LiveError('video-denied', `Sharing was not allowed (${cause.name}).`, true);
+  }
+  return new LiveError('video-failed', `Video could not be shared: ${errorMessage(cause)}`, true);
+}
+
 /** Reasons that say the credentials themselves were refused (as opposed to some other invalid argument). */
 const CREDENTIALS_REASON = /api key|access token|auth_?token|credential|unauthenticated|permission denied|expired/i;
 /** Reasons that say a quota or the concurrent-session limit was hit. */

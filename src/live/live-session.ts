@@ -1,7 +1,7 @@
 import type { AudioEngine } from '../audio/audio-engine.js';
 import type { VideoCapture } from './video-capture.js';
 import type { LiveErrorDetail, LiveState } from './types.js';
-import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from './options.js';
+import type { LiveSessionCallbacks, LiveSessionOptions, LiveSessionResources, VideoSource } from './live-session-options.js';
 import type { TranscriptModel } from './transcript.js';
 import type { LiveClientContextUpdate } from '@google/genai';
 import type { LiveTool } from './types.js';
@@ -9,25 +9,15 @@ import { ClientOutbox } from './client-outbox.js';
 import { buildTools } from './config.js';
 import { modelProfile, runsNonBlocking } from './models.js';
 import { ConnectionManager } from './connection-manager.js';
-import { LiveError, microphoneError, toLiveError } from './errors.js';
+import { LiveError, toLiveError, videoError } from './errors.js';
+import { loadAudioEngine, startMicrophone } from './session-audio.js';
 import { typedText } from './pending-texts.js';
 import { ResumptionStore, defaultResumeKey } from './resumption-store.js';
 import { ServerEventRouter } from './server-event-router.js';
-import { SocketWorkerHost, WorkerSocketFactory } from './socket-worker-host.js';
-import type { MeterLook } from '../workers/socket-messages.js';
+import type { MeterLook } from '../pipeline/messages.js';
+import { PipelineClient } from '../pipeline/pipeline-client.js';
 import { TokenSource } from './token-source.js';
 import { ToolDispatcher } from './tool-dispatcher.js';
-import { errorMessage } from '../shared/error-message.js';
-
-export interface LiveSessionResources {
-  /**
-   * Created (or resumed) by the caller inside the user's gesture. The session hands it to its `AudioEngine`, which
-   * owns it from then on (resumes it when the system suspends it, closes it on dispose).
-   */
-  audioContext: AudioContext;
-  /** Shared with the caller, so the transcript outlives the session. */
-  transcript: TranscriptModel;
-}
 
 /**
  * Starts loading what a session needs besides this chunk (the SDK's Live module and the audio engine), so that a
@@ -41,9 +31,10 @@ export function prefetchSessionDependencies(): void {
 /**
  * One conversation with the Live API over the SDK's browser build: credentials, setup, microphone audio out,
  * model audio and transcripts in, interruptions, tools, resumption across goAway and dropped connections.
- * Plain TypeScript (no Lit); the element's SessionController drives it. A facade: connections are the
- * {@link ConnectionManager}'s, what goes out the {@link ClientOutbox}'s, what comes in the
- * {@link ServerEventRouter}'s, and audio the {@link AudioEngine}'s.
+ * Plain TypeScript (no Lit, no DOM); the element's SessionController drives it. A facade: connections are the
+ * {@link ConnectionManager}'s, what the page sends the {@link ClientOutbox}'s, what comes in the
+ * {@link ServerEventRouter}'s, the sockets, the microphone's chunks and the model's voice the
+ * {@link PipelineClient}'s (in the socket worker, or on the page), and the worklets the {@link AudioEngine}'s.
  */
 export class LiveSession {
   /** The error that ended the session or its start, if any. */
@@ -67,8 +58,7 @@ export class LiveSession {
   private started = false;
   private disposing?: Promise<void>;
   private engineLoading?: Promise<AudioEngine>;
-  private workerLoading?: Promise<SocketWorkerHost | undefined>;
-  private worker?: SocketWorkerHost;
+  private pipeline?: PipelineClient;
   /** Until the engine exists, mute is kept here and handed to it. */
   private mutedBeforeEngine: boolean;
 
@@ -87,17 +77,18 @@ export class LiveSession {
       {
         onMessage: (from, message) => this.router.route(from, message),
         onDroppedFrame: (frame) => this.router.dropped(frame),
-        onModelAudio: (_from, ms, seq, owned) => {
-          const queued = () => this.engine?.noteRelayedAudio(seq);
-          // Audio from a connection that no longer counts still plays out (the worklet has it): only the engine
+        onVoice: (_from, { ms, seq }, counts) => {
+          const queued = () => this.engine?.noteVoiceQueued(seq);
+          // Voice from a connection that no longer counts still plays out (the worklet has it): only the engine
           // needs to know, so that playback is seen to end.
-          if (owned) this.router.relayedAudio(ms, queued);
+          if (counts) this.router.voiceQueued(ms, queued);
           else queued();
         },
+        onFlushed: (_from, turn) => this.router.flushed(turn),
         onActivate: (conn) => {
-          // Microphone audio from the worker's backlog follows what waited on the page.
-          const route = () => this.worker?.route(conn.sockets instanceof WorkerSocketFactory ? conn.sockets : undefined);
-          if (conn.session) this.outbox.flush(conn.session, route);
+          // The microphone's backlog goes first (the pipeline sends it), then what waited on the page.
+          this.pipeline?.setCurrent(conn.socketFactory);
+          if (conn.session) this.outbox.flush(conn.session);
           this.updateActivityState();
         },
         onLost: () => {
@@ -107,11 +98,11 @@ export class LiveSession {
         onRecovering: () => this.setState('reconnecting'),
         onFail: (error) => this.fail(error),
         modelTurnOpen: () => this.router.modelTurnOpen,
-        socketWorker: () => this.loadWorker(),
+        socketFactory: (listener) => this.startPipeline().socketFactory(listener),
       },
       this.store,
     );
-    this.outbox = new ClientOutbox(() => this.connections.target(), options.mode === 'push-to-talk');
+    this.outbox = new ClientOutbox(() => this.connections.target());
     this.dispatcher = new ToolDispatcher(
       () => this.options.tools,
       (response) => this.outbox.toolResponse(response),
@@ -138,40 +129,42 @@ export class LiveSession {
     if (value === this.muted) return;
     this.mutedBeforeEngine = value;
     if (this.engine) this.engine.muted = value;
-    this.updateGate();
+    this.updateMicrophone();
     // Lets the service's activity detection close the user's turn instead of waiting for more audio.
     if (value && this.options.mode === 'auto') this.outbox.audioStreamEnd();
   }
 
-  /** The level meter can be drawn in the socket worker ({@link attachMeter}): it runs, and has the levels. */
-  get meterOffPage(): boolean {
-    return Boolean(this.worker?.usable && this.engine && typeof HTMLCanvasElement !== 'undefined' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype);
+  /** The level meter can be drawn in the socket worker ({@link drawMeter}): it runs, and has the levels. */
+  get meterInWorker(): boolean {
+    return Boolean(this.pipeline?.inWorker && this.engine && !this.disposed);
   }
 
   /**
    * Hands `canvas` (`width`×`height` CSS pixels) to the socket worker, which draws the level meter in it from
-   * now on. Only while {@link meterOffPage}; a canvas can be handed over once.
+   * now on. Only while {@link meterInWorker}.
    */
-  attachMeter(canvas: HTMLCanvasElement, width: number, height: number, look: MeterLook): boolean {
-    if (!this.meterOffPage || this.disposed) return false;
-    this.worker!.attachMeter(canvas, width, height, look);
+  drawMeter(canvas: OffscreenCanvas, width: number, height: number, look: MeterLook): boolean {
+    if (!this.meterInWorker) return false;
+    this.pipeline!.drawMeter(canvas, width, height, look);
     return true;
   }
 
   meterLook(look: MeterLook): void {
-    this.worker?.meterLook(look);
+    this.pipeline?.meterLook(look);
   }
 
   meterVisible(visible: boolean): void {
-    this.worker?.meterVisible(visible);
+    this.pipeline?.meterVisible(visible);
   }
 
+  /** The microphone's level, 0..1, where the page has it (not while the socket worker draws the meter). */
   get inputLevel(): number {
-    return this.engine?.inputLevel ?? 0;
+    return this.pipeline?.inputLevel ?? 0;
   }
 
+  /** The voice's level, 0..1. */
   get outputLevel(): number {
-    return this.engine?.outputLevel ?? 0;
+    return this.pipeline?.inWorker === false ? this.pipeline.outputLevel : (this.engine?.outputLevel ?? 0);
   }
 
   get outputStream(): MediaStream | null {
@@ -247,13 +240,13 @@ export class LiveSession {
   activityStart(): void {
     if (this.disposed) return;
     this.outbox.activityStart();
-    this.updateGate();
+    this.updateMicrophone();
   }
 
   /** Push-to-talk: the user let go. */
   activityEnd(): void {
     this.outbox.activityEnd();
-    this.updateGate();
+    this.updateMicrophone();
   }
 
   async startVideo(source: VideoSource): Promise<void> {
@@ -274,12 +267,7 @@ export class LiveSession {
       await this.video.start(source);
       this.callbacks.onVideoChange();
     } catch (error) {
-      const liveError =
-        error instanceof LiveError
-          ? error
-          : error instanceof DOMException && (error.name === 'NotAllowedError' || error.name === 'SecurityError')
-            ? new LiveError('video-denied', `Sharing was not allowed (${error.name}).`, true)
-            : new LiveError('video-failed', `Video could not be shared: ${errorMessage(error)}`, true);
+      const liveError = videoError(error);
       if (!this.disposed) {
         this.callbacks.onError(liveError.detail);
         this.callbacks.onVideoChange();
@@ -313,56 +301,44 @@ export class LiveSession {
 
   /** Loads the audio engine and hands it the context: from here on the engine owns the context. */
   private async loadEngine(): Promise<AudioEngine> {
-    let engineModule: typeof import('../audio/audio-engine.js');
-    try {
-      engineModule = await import('../audio/audio-engine.js');
-    } catch (cause) {
-      // No engine will own the context: it ends here.
-      await this.context.close().catch(() => undefined);
-      throw new LiveError('audio-failed', `The audio engine could not be loaded: ${String(cause)}`, true, { cause });
-    }
-    const engine = new engineModule.AudioEngine({ context: this.context });
+    const engine = await loadAudioEngine(this.context);
     // Created even when the session was disposed meanwhile, so that the context is closed by its owner.
     if (this.disposed) await engine.dispose();
     else this.engine = engine;
     return engine;
   }
 
-  /** The socket worker, started once; `undefined` where it cannot run (or is not wanted). */
-  private loadWorker(): Promise<SocketWorkerHost | undefined> {
-    this.workerLoading ??= (this.options.socketWorker === false ? Promise.resolve(undefined) : SocketWorkerHost.load()).then(async (worker) => {
-      if (!worker) return undefined;
-      if (this.disposed) {
-        await worker.shutdown();
-        return undefined;
-      }
-      this.worker = worker;
-      this.updateGate();
-      // The microphone's chunks and the levels go to the worker once both it and the engine exist.
-      void this.engineLoading?.then((engine) => {
-        if (this.disposed) return;
-        engine.relayTo(worker);
-        // Text answers are never played: their audio, if any, stays with the page, which ignores it.
-        worker.tap(this.options.responseModality !== 'text');
-      }, () => undefined);
-      return worker;
+  /**
+   * The pipeline, started once: in the socket worker, or on the page where none can run (or none is wanted).
+   * The worklets reach it through ports the engine gets as soon as both exist.
+   */
+  private startPipeline(): PipelineClient {
+    if (this.pipeline) return this.pipeline;
+    const pipeline = new PipelineClient({
+      worker: this.options.socketWorker !== false,
+      plays: this.options.responseModality !== 'text',
+      onWorklets: (ports) => this.engine?.connectPipeline(ports),
     });
-    return this.workerLoading;
+    this.pipeline = pipeline;
+    this.updateMicrophone();
+    void this.engineLoading?.then((engine) => {
+      if (!this.disposed) engine.connectPipeline(pipeline.worklets);
+    }, () => undefined);
+    return pipeline;
   }
 
-  /** Tells the socket worker whether microphone audio may go out. */
-  private updateGate(): void {
-    this.worker?.gate(this.muted, this.options.mode === 'push-to-talk', this.outbox.isTalking);
+  /** Tells the pipeline whether microphone audio may go out. */
+  private updateMicrophone(): void {
+    this.pipeline?.setMicrophone({ muted: this.muted, pushToTalk: this.options.mode === 'push-to-talk', talking: this.outbox.isTalking });
   }
 
   /** The engine, then the microphone; resolves once audio flows. */
   private async startAudio(): Promise<void> {
     this.engineLoading = this.loadEngine();
-    void this.loadWorker();
+    this.startPipeline();
     const engine = await this.engineLoading;
     if (this.disposed) return;
     engine.muted = this.mutedBeforeEngine;
-    engine.onChunk = (pcm) => this.outbox.audio(pcm);
     engine.onPlaybackStart = () => this.updateActivityState();
     engine.onPlaybackEnd = () => this.updateActivityState();
     engine.onCaptureEnded = () => {
@@ -370,29 +346,7 @@ export class LiveSession {
       // Typed text still works; the user can start again once a microphone is back.
       this.callbacks.onError({ code: 'mic-missing', message: 'The microphone stopped (unplugged, or permission withdrawn).', recoverable: true });
     };
-    // Worklets load while the microphone is being opened; a worklet failure is an audio failure, not a mic one.
-    const ready = engine.ready().then(
-      () => undefined,
-      (cause: unknown) => {
-        throw new LiveError('audio-failed', `The audio worklets could not be loaded: ${errorMessage(cause)}`, true, {
-          cause,
-        });
-      },
-    );
-    ready.catch(() => undefined);
-    try {
-      await engine.startCapture({
-        chunkMs: clamp(this.options.chunkMs, 10, 100, 20),
-        audioProcessing: this.options.audioProcessing,
-        constraints: this.options.audioConstraints,
-        signal: this.abort.signal,
-      });
-    } catch (cause) {
-      await ready;
-      if (cause instanceof LiveError) throw cause;
-      throw microphoneError(cause);
-    }
-    await ready;
+    await startMicrophone(engine, this.options, this.abort.signal);
   }
 
   private updateActivityState(): void {
@@ -429,16 +383,10 @@ export class LiveSession {
     this.outbox.clear();
     this.video?.dispose();
     this.engine = undefined;
-    // The sockets in the worker close with the codes just given; the worker ends once they have.
-    const worker = this.worker ?? (await this.workerLoading?.catch(() => undefined));
-    this.worker = undefined;
-    await worker?.shutdown();
+    // The pipeline's sockets close with the codes just given; the worker ends once they have.
+    await this.pipeline?.shutdown();
     // An engine still loading disposes itself as it arrives; either way the context is closed when this resolves.
     const engine = await this.engineLoading?.catch(() => undefined);
     await engine?.dispose().catch(() => undefined);
   }
-}
-
-function clamp(value: number, min: number, max: number, fallback: number): number {
-  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }

@@ -1,9 +1,8 @@
 import type { LiveConnectConfig } from '@google/genai';
 import type { ModelProfile } from './models.js';
+import { isObject, type Json } from '../shared/json.js';
 
-type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** One warning per model and setting for the page's lifetime: a console that repeats itself is not read. */
 const warned = new Set<string>();

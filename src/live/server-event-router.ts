@@ -1,12 +1,11 @@
 import type { AudioEngine } from '../audio/audio-engine.js';
-import type { LiveSessionCallbacks } from './options.js';
+import type { LiveSessionCallbacks } from './live-session-options.js';
 import type { ConnectionManager } from './connection-manager.js';
-import type { DroppedFrame } from './guarded-socket.js';
+import type { DroppedFrame } from '../pipeline/frames.js';
 import type { Connection } from './connection.js';
 import type { TranscriptModel } from './transcript.js';
 import type { ToolDispatcher } from './tool-dispatcher.js';
 import { readServerMessage, type ServerEvent } from './server-message.js';
-import { base64ToBytes } from '../audio/base64.js';
 
 /** `turnCompleteReason` values that mean the answer ended as it should. */
 const NORMAL_ENDS = new Set(['TURN_COMPLETE_REASON_UNSPECIFIED', 'NEED_MORE_INPUT']);
@@ -20,9 +19,9 @@ export interface RouterContext {
 }
 
 /**
- * What the server says, read from one message at a time: the transcript, model audio to the engine, the model
- * turn (open, complete, interrupted — with the caption trimmed to what was heard), tool calls, usage, resumption
- * handles and goAway.
+ * What the server says, read from one message at a time: the transcript, the model turn (open, complete,
+ * interrupted — with the caption trimmed to what was heard), tool calls, usage, resumption handles and goAway.
+ * The model's voice never comes here: the session's pipeline queues it for playback and reports how much.
  */
 export class ServerEventRouter {
   private turnOpen = false;
@@ -30,6 +29,8 @@ export class ServerEventRouter {
   private turnId?: string;
   private turnReceivedMs = 0;
   private droppedFrames = 0;
+  /** The turn number of the pipeline's flush for the message being read, if it interrupted the model. */
+  private flushTurn?: number;
 
   constructor(
     private readonly transcript: TranscriptModel,
@@ -53,6 +54,8 @@ export class ServerEventRouter {
 
   /** Handles one message from the server. Nothing a message contains may throw into the page. */
   route(from: Connection, message: unknown): void {
+    const flushTurn = this.flushTurn;
+    this.flushTurn = undefined;
     let event: ServerEvent;
     try {
       event = readServerMessage(message);
@@ -60,7 +63,7 @@ export class ServerEventRouter {
       return;
     }
     try {
-      this.handle(from, event);
+      this.handle(from, event, flushTurn);
     } catch {
       // Reported (once) like a malformed frame.
       this.dropped({ reason: 'unreadable', bytes: 0 });
@@ -68,10 +71,10 @@ export class ServerEventRouter {
   }
 
   /**
-   * `ms` of model audio that the socket worker queued on the playback worklet itself: the answer is
-   * under way as if the audio had come in a message; `queued` tells the engine, once the turn is open.
+   * `ms` of the model's voice that the pipeline queued on the playback worklet: the answer is under way; `queued`
+   * tells the engine, once the turn is open.
    */
-  relayedAudio(ms: number, queued: () => void): void {
+  voiceQueued(ms: number, queued: () => void): void {
     try {
       this.openTurn();
       this.turnReceivedMs += ms;
@@ -82,6 +85,11 @@ export class ServerEventRouter {
     }
   }
 
+  /** The next message interrupted the model, and the pipeline flushed the voice, starting turn `turn`. */
+  flushed(turn: number): void {
+    this.flushTurn = turn;
+  }
+
   /** A frame or a piece of one could not be read: warned about once, then ignored silently. */
   dropped(frame: DroppedFrame): void {
     this.droppedFrames += 1;
@@ -90,7 +98,7 @@ export class ServerEventRouter {
     }
   }
 
-  private handle(from: Connection, event: ServerEvent): void {
+  private handle(from: Connection, event: ServerEvent, flushTurn: number | undefined): void {
     const { transcript, connections } = this;
     if (event.resumption?.resumable) connections.saveHandle(event.resumption.handle);
     if (event.goAway) connections.beginHandover(from, event.goAway.timeLeftMs);
@@ -100,17 +108,16 @@ export class ServerEventRouter {
     if (event.inputTranscription) transcript.append('user', event.inputTranscription);
     if (event.inputFinished) transcript.finish('user');
 
-    const modelOutput = event.audio.length > 0 || event.text.length > 0 || Boolean(event.outputTranscription);
+    const modelOutput = event.text.length > 0 || Boolean(event.outputTranscription);
     if (modelOutput) this.openTurn();
     // Text answers from a model that speaks them: the words are its transcription, the sound is never played.
-    if (!this.textResponses) for (const piece of event.audio) this.play(piece.data, piece.sampleRate);
     if (this.textResponses) {
       for (const text of event.text) this.turnId = transcript.append('model', text) ?? this.turnId;
     }
     if (event.outputTranscription) this.turnId = transcript.append('model', event.outputTranscription) ?? this.turnId;
     if (event.outputFinished) transcript.finish('model');
 
-    if (event.interrupted) this.interrupted();
+    if (event.interrupted) this.interrupted(flushTurn);
     if (event.turnComplete) {
       transcript.finish('user');
       transcript.finish('model');
@@ -135,7 +142,6 @@ export class ServerEventRouter {
     this.turnId = undefined;
     this.turnReceivedMs = 0;
     this.transcript.finish('user');
-    if (!this.textResponses) this.session.engine()?.startTurn();
   }
 
   /** A turn the service ended for another reason than a normal end keeps that reason, shown with the turn. */
@@ -145,33 +151,16 @@ export class ServerEventRouter {
     this.transcript.markEnded(id, reason);
   }
 
-  private play(base64: string, sampleRate: number): void {
-    let bytes: Uint8Array;
-    try {
-      bytes = base64ToBytes(base64);
-    } catch {
-      // Not base64: drop this piece only; the rest of the message (transcripts, turnComplete) still counts.
-      this.dropped({ reason: 'unreadable', bytes: base64.length });
-      return;
-    }
-    // A stray odd byte is dropped, not carried into the next piece.
-    const even = bytes.byteLength - (bytes.byteLength % 2);
-    if (!even) return;
-    this.turnReceivedMs += (even / 2 / sampleRate) * 1000;
-    // The decoded bytes are ours alone: handed over, not copied.
-    this.session.engine()?.enqueue(bytes.subarray(0, even), sampleRate, { transfer: true });
-  }
-
-  private interrupted(): void {
+  private interrupted(flushTurn: number | undefined): void {
     const received = this.turnReceivedMs;
     const turnId = this.transcript.interrupt(this.turnId);
     this.turnOpen = false;
     this.turnId = undefined;
     this.callbacks.onInterrupted();
     const engine = this.session.engine();
-    if (!engine) return;
-    // Silence first; the share of the turn that was heard arrives a moment later and trims the caption.
-    void engine.flush().then(
+    if (!engine || flushTurn === undefined) return;
+    // The pipeline silenced the voice already; the share of the answer that was heard trims the caption.
+    void engine.flushed(flushTurn).then(
       ({ playedMs }) => {
         if (turnId && received > 0 && !this.textResponses) this.transcript.trim(turnId, playedMs / received);
         this.session.onActivity();

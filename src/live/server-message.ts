@@ -4,11 +4,7 @@
  */
 
 import { normalizeUsage } from './usage.js';
-
-export interface AudioPiece {
-  data: string;
-  sampleRate: number;
-}
+import { isObject, type Json } from '../shared/json.js';
 
 export interface ToolCallRequest {
   id: string;
@@ -16,8 +12,11 @@ export interface ToolCallRequest {
   args: Record<string, unknown>;
 }
 
+/**
+ * What one server message says. Its audio is not among it: the session's pipeline took that out on the way and
+ * queued it for playback (see `pipeline/model-voice.ts`).
+ */
 export interface ServerEvent {
-  audio: AudioPiece[];
   text: string[];
   inputTranscription?: string;
   /** The user's side of the caption is complete. */
@@ -38,8 +37,7 @@ export interface ServerEvent {
   resumption?: { handle: string; resumable: boolean };
 }
 
-const obj = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+const obj = (value: unknown): Json | undefined => (isObject(value) ? value : undefined);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Parses protobuf-JSON durations such as "50s", "0.5s" or "1.250s" into milliseconds. */
@@ -51,17 +49,8 @@ export function parseDuration(value: unknown): number | undefined {
   return match ? Number(match[1]) * 1000 : undefined;
 }
 
-/** Reads the sample rate of `audio/pcm;rate=24000`; the Live API's 24 kHz when absent. */
-export function pcmRate(mimeType: string | undefined): number | undefined {
-  if (!mimeType || !/^audio\/(pcm|l16)/i.test(mimeType)) return undefined;
-  const match = /rate=(\d+)/i.exec(mimeType);
-  const rate = match ? Number(match[1]) : 24000;
-  return rate >= 8000 && rate <= 192000 ? rate : undefined;
-}
-
 export function readServerMessage(message: unknown): ServerEvent {
   const event: ServerEvent = {
-    audio: [],
     text: [],
     inputFinished: false,
     outputFinished: false,
@@ -80,10 +69,6 @@ export function readServerMessage(message: unknown): ServerEvent {
       for (const part of parts) {
         const p = obj(part);
         if (!p) continue;
-        const inline = obj(p.inlineData);
-        const data = str(inline?.data);
-        const rate = pcmRate(str(inline?.mimeType));
-        if (data && rate) event.audio.push({ data, sampleRate: rate });
         const text = str(p.text);
         // Thought summaries are not part of the answer.
         if (text && p.thought !== true) event.text.push(text);

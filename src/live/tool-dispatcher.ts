@@ -1,5 +1,5 @@
 import type { LiveTool, ToolScheduling } from './types.js';
-import type { GeminiLiveToolCallDetail } from '../events/tool-call-event.js';
+import type { GeminiLiveToolCallDetail } from './types.js';
 import type { ToolCallRequest } from './server-message.js';
 
 /** How the model takes up a non-blocking call's result, as the wire names it. */

@@ -2,6 +2,7 @@ import type { FunctionDeclaration, Schema } from '@google/genai';
 import type { LiveTool } from './types.js';
 import { LiveError } from './errors.js';
 import { behaviorIsChosen, type ModelProfile } from './models.js';
+import { isObject, type Json } from '../shared/json.js';
 
 /**
  * JSON Schema → the API's own `Schema` (an OpenAPI subset). Live models ignore `parametersJsonSchema` (2.5
@@ -10,7 +11,6 @@ import { behaviorIsChosen, type ModelProfile } from './models.js';
  * `additionalProperties`) or changes what the schema means (`$ref`, `allOf`, …): the latter cannot be converted.
  */
 
-type Json = Record<string, unknown>;
 
 /** A schema that cannot be expressed as an API `Schema`. */
 export class SchemaConversionError extends Error {
@@ -60,7 +60,6 @@ const COUNTS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties
 
 const MAX_DEPTH = 32;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Converts one JSON Schema; throws {@link SchemaConversionError} with the path of the part that cannot be. */
 export function jsonSchemaToApiSchema(schema: unknown, path = '#'): Schema {

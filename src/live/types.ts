@@ -69,3 +69,15 @@ export interface LiveUsage {
   totalTokenCount?: number;
   [key: string]: unknown;
 }
+
+/** A function call that no `tools` handler takes, handed to the page. */
+export interface GeminiLiveToolCallDetail {
+  readonly id: string;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+  /**
+   * Sends the function's result to the model. Only the first call counts. For a call that runs non-blocking,
+   * `scheduling` says when the model takes it up (default: the tool's, or `'when-idle'`).
+   */
+  readonly respond: (result: unknown, options?: { scheduling?: ToolScheduling }) => void;
+}

@@ -1,4 +1,4 @@
-import type { VideoSource } from './options.js';
+import type { VideoSource } from './live-session-options.js';
 import type { EncodeRequest, EncodeResponse } from '../workers/jpeg-messages.js';
 import { jpegEncoderUrl } from '../worker-urls.js';
 import { bytesToBase64 } from '../audio/base64.js';

@@ -5,7 +5,7 @@ import {
   type CaptureEvent,
   type CaptureProcessorOptions,
   type InputLevel,
-} from './messages.js';
+} from '../audio/worklet-messages.js';
 import { worklet } from './worklet-scope.js';
 
 // Levels only drive a meter: 20 reports a second are plenty.
@@ -19,8 +19,11 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   private readonly pipeline: CapturePipeline;
   private running = true;
   private pendingLevel: InputLevel | undefined;
-  // Where chunks and levels go: the main thread, or the socket worker once it takes them.
+  // Where chunks and levels go: this node's port, or the session's pipeline once it takes them.
   private out: MessagePort = this.port;
+  // Copies of the chunks sent lately (while `keepMs` asks for them), oldest first, to send again after a fault.
+  private kept: Array<{ time: number; pcm: ArrayBuffer }> = [];
+  private keepMs = 0;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -28,8 +31,10 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     this.pipeline = new CapturePipeline({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs, levelIntervalMs: LEVEL_INTERVAL_MS });
     this.pipeline.gate = settings.muted ?? false;
     this.pipeline.onChunk = (pcm) => {
+      const time = worklet.currentTime;
+      if (this.keepMs > 0) this.keep(time, pcm);
       // Transferred, not copied; the pipeline allocates the next chunk itself.
-      this.post({ type: 'chunk', pcm, time: worklet.currentTime, level: this.pendingLevel }, [pcm]);
+      this.post({ type: 'chunk', pcm, time, level: this.pendingLevel }, [pcm]);
       this.pendingLevel = undefined;
     };
     // Each message is a task on the page's main thread: while chunks flow more often than levels, a level rides
@@ -56,8 +61,8 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
         this.pipeline.gate = command.muted;
         this.pendingLevel = undefined;
         break;
-      case 'sink':
-        this.out = command.port;
+      case 'pipeline':
+        this.sendTo(command.port, command.keepMs, command.resendAfter);
         break;
       case 'stop':
         this.running = false;
@@ -65,6 +70,22 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
         this.port.onmessage = null;
         break;
     }
+  }
+
+  private sendTo(port: MessagePort, keepMs: number, resendAfter: number | undefined): void {
+    if (this.out !== this.port) this.out.close();
+    this.out = port;
+    if (resendAfter !== undefined) {
+      for (const { time, pcm } of this.kept) if (time > resendAfter) this.post({ type: 'chunk', pcm, time }, [pcm]);
+    }
+    this.kept = [];
+    this.keepMs = Math.max(0, keepMs);
+  }
+
+  private keep(time: number, pcm: ArrayBuffer): void {
+    this.kept.push({ time, pcm: pcm.slice(0) });
+    const oldest = time - this.keepMs / 1000;
+    while (this.kept.length && this.kept[0].time < oldest) this.kept.shift();
   }
 
   private post(event: CaptureEvent, transfer: Transferable[] = []): void {

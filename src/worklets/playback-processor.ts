@@ -5,13 +5,13 @@ import {
   type PlaybackEvent,
   type PlaybackProcessorOptions,
   type OutputLevelEvent,
-} from './messages.js';
+} from '../audio/worklet-messages.js';
 import { worklet } from './worklet-scope.js';
 
 // Each report is a task on the page's main thread: 20 a second feed a level meter and the played-time estimate
 // (which extrapolates between reports) without keeping that thread busy.
 const STATUS_INTERVAL_SECONDS = 1 / 20;
-// Once the levels go to the socket worker's meter, the main thread's reports only carry the played time, which
+// Once the levels go to the pipeline's meter, the main thread's reports only carry the played time, which
 // it extrapolates between them.
 const QUIET_STATUS_INTERVAL_SECONDS = 1 / 5;
 
@@ -29,7 +29,7 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
   private statusFrames: number;
   private framesSinceLevel = 0;
   private readonly levelFrames: number;
-  private relayPort: MessagePort | null = null;
+  private pipelinePort: MessagePort | null = null;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -62,7 +62,7 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
     for (let c = 1; c < output.length; c++) output[c].set(channel);
     if (this.buffer.playing) {
       this.framesSinceLevel += channel.length;
-      if (this.relayPort && this.framesSinceLevel >= this.levelFrames) this.reportLevel();
+      if (this.pipelinePort && this.framesSinceLevel >= this.levelFrames) this.reportLevel();
       this.framesSinceStatus += channel.length;
       if (this.framesSinceStatus >= this.statusFrames) {
         this.reportStatus(worklet.currentTime + channel.length / worklet.sampleRate);
@@ -89,25 +89,26 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
         this.reportLevel();
         this.reportStatus(worklet.currentTime);
         break;
-      case 'relay':
-        this.relayPort = command.port;
-        this.relayPort.onmessage = (event: MessageEvent<PlaybackCommand>) => this.handle(event.data);
+      case 'pipeline':
+        this.pipelinePort?.close();
+        this.pipelinePort = command.port;
+        this.pipelinePort.onmessage = (event: MessageEvent<PlaybackCommand>) => this.handle(event.data);
         this.statusFrames = Math.ceil(worklet.sampleRate * QUIET_STATUS_INTERVAL_SECONDS);
         break;
       case 'stop':
         this.running = false;
-        this.relayPort?.close();
+        this.pipelinePort?.close();
         this.port.onmessage = null;
         break;
     }
   }
 
-  // The level since the last report, to the socket worker's meter (once it relays); the next reading starts afresh.
+  // The level since the last report, to the pipeline's meter (once it has a port); the next reading starts afresh.
   private reportLevel(): void {
-    if (!this.relayPort) return;
+    if (!this.pipelinePort) return;
     const level = this.buffer.level;
     const playing = this.buffer.playing;
-    this.relayPort.postMessage({ rms: playing ? level.rms : 0, peak: playing ? level.peak : 0 } satisfies OutputLevelEvent);
+    this.pipelinePort.postMessage({ rms: playing ? level.rms : 0, peak: playing ? level.peak : 0 } satisfies OutputLevelEvent);
     level.reset();
     this.framesSinceLevel = 0;
   }

@@ -1,9 +1,10 @@
 /** Builds a LiveSession wired to the simulator, recording everything it reports. */
 import { LiveSession } from '../../src/live/live-session.js';
 import { TranscriptModel } from '../../src/live/transcript.js';
-import type { LiveSessionOptions } from '../../src/live/options.js';
+import type { LiveSessionOptions } from '../../src/live/live-session-options.js';
 import type { GeminiLiveToolCallDetail } from '../../src/events/tool-call-event.js';
 import type { LiveErrorDetail, LiveState, LiveUsage } from '../../src/live/types.js';
+import { recordOutput } from '../browser/audio/helpers.js';
 import { connections, mintToken, simulatorUrl, waitFor, type ConnectionRecord } from './simulator.js';
 
 export interface SessionProbe {
@@ -23,6 +24,30 @@ export interface SessionProbe {
 
 export const SIM_MODEL = 'gemini-2.5-flash-native-audio-preview-09-2025';
 
+// Where sessions made by createSession() run their pipeline, unless a test says otherwise (see inBothPipelines).
+let pipelineInWorker = true;
+
+/**
+ * Declares the suite `body` twice: with the session's pipeline in the socket worker, and on the page (where no
+ * worker can run). Tests inside use createSession() as usual.
+ */
+export function inBothPipelines(title: string, body: () => void): void {
+  for (const [where, inWorker] of [
+    ['in the socket worker', true],
+    ['on the page', false],
+  ] as const) {
+    describe(`${title} (pipeline ${where})`, () => {
+      beforeEach(() => {
+        pipelineInWorker = inWorker;
+      });
+      afterEach(() => {
+        pipelineInWorker = true;
+      });
+      body();
+    });
+  }
+}
+
 export function sessionOptions(overrides: Partial<LiveSessionOptions> = {}): LiveSessionOptions {
   return {
     model: SIM_MODEL,
@@ -39,6 +64,7 @@ export function sessionOptions(overrides: Partial<LiveSessionOptions> = {}): Liv
     muted: false,
     setupTimeoutMs: 5000,
     reconnectDelayMs: 100,
+    socketWorker: pipelineInWorker,
     ...overrides,
   };
 }
@@ -100,3 +126,47 @@ export async function connectionsOf(probe: SessionProbe | undefined): Promise<Co
   const tokens = new Set(probe?.tokens ?? []);
   return (await connections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
 }
+
+/** What a session keeps to itself, for looking at where its work happens. */
+export interface SessionInside {
+  engine?: {
+    input: { capture: { node: AudioWorkletNode } } | null;
+    playback: { node: AudioWorkletNode; played(): { playedMs: number } } | null;
+    context: AudioContext;
+  };
+  pipeline?: { inWorker: boolean; started: Promise<void>; thread?: { kind: 'worker'; worker: Worker } | { kind: 'page' } };
+}
+
+export const inside = (probe: SessionProbe) => probe.session as unknown as SessionInside;
+
+/** Whether the pipeline of `probe`'s session runs in the socket worker, once it has started. */
+export async function pipelineInWorkerOf(probe: SessionProbe): Promise<boolean> {
+  await inside(probe).pipeline!.started;
+  return inside(probe).pipeline!.inWorker;
+}
+
+/** Records the session's voice as played (behind its playback node), from now on. */
+export async function recordVoice(probe: SessionProbe) {
+  const engine = inside(probe).engine!;
+  const startedAt = engine.context.currentTime;
+  const recording = await recordOutput(engine.context, engine.playback!.node);
+  const rate = engine.context.sampleRate;
+  return {
+    startedAt,
+    rate,
+    /** RMS of each 10 ms of what was recorded. */
+    rms(): number[] {
+      const samples = recording.samples();
+      const size = Math.round(rate / 100);
+      const out: number[] = [];
+      for (let i = 0; i + size <= samples.length; i += size) {
+        let sum = 0;
+        for (let j = i; j < i + size; j++) sum += samples[j] * samples[j];
+        out.push(Math.sqrt(sum / size));
+      }
+      return out;
+    },
+    stop: () => recording.stop(),
+  };
+}
+

@@ -1,6 +1,6 @@
 import { expect, html } from '@open-wc/testing';
-import { MeterPainter, meterLevel } from '../../../src/workers/meter-painter.js';
-import type { MeterLook } from '../../../src/workers/socket-messages.js';
+import { MeterPainter, meterLevel } from '../../../src/pipeline/meter-painter.js';
+import type { MeterLook } from '../../../src/pipeline/messages.js';
 import { liveElement, part } from '../../support/element.js';
 import { resetSimulator, waitFor } from '../../support/simulator.js';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';

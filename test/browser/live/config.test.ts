@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { buildLiveConfig, deepMerge } from '../../../src/live/config.js';
-import type { LiveSessionOptions } from '../../../src/live/options.js';
+import type { LiveSessionOptions } from '../../../src/live/live-session-options.js';
 
 const base: LiveSessionOptions = {
   model: 'm',

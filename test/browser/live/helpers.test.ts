@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { AudioBacklog } from '../../../src/live/audio-backlog.js';
+import { AudioBacklog } from '../../../src/pipeline/audio-backlog.js';
 import { ResumptionStore, HANDLE_LIFETIME_MS } from '../../../src/live/resumption-store.js';
 import { microphoneError, setupCloseError } from '../../../src/live/errors.js';
 

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
-import { parseDuration, pcmRate, readServerMessage } from '../../../src/live/server-message.js';
+import { parseDuration, readServerMessage } from '../../../src/live/server-message.js';
 
 describe('readServerMessage', () => {
-  it('reads every part of a model turn, skipping thoughts', () => {
+  it('reads every part of a model turn but its audio (the pipeline takes that), skipping thoughts', () => {
     const event = readServerMessage({
       serverContent: {
         modelTurn: {
@@ -20,7 +20,7 @@ describe('readServerMessage', () => {
       },
       usageMetadata: { totalTokenCount: 8 },
     });
-    expect(event.audio).to.deep.equal([{ data: 'AAAA', sampleRate: 24000 }]);
+    expect(event).not.to.have.property('audio');
     expect(event.text).to.deep.equal(['hello']);
     expect(event.outputTranscription).to.equal('Hel');
     expect(event.inputTranscription).to.equal('Hi');
@@ -59,7 +59,6 @@ describe('readServerMessage', () => {
     ];
     // What a message that says nothing reads as: every list empty, every flag false, nothing else set.
     const nothing = {
-      audio: [],
       text: [],
       inputFinished: false,
       outputFinished: false,
@@ -76,13 +75,9 @@ describe('readServerMessage', () => {
     }
   });
 
-  it('parses durations and PCM rates', () => {
+  it('parses durations', () => {
     expect(parseDuration('0.5s')).to.equal(500);
     expect(parseDuration('1.250s')).to.equal(1250);
     expect(parseDuration('soon')).to.be.undefined;
-    expect(pcmRate('audio/pcm;rate=16000')).to.equal(16000);
-    expect(pcmRate('audio/pcm')).to.equal(24000);
-    expect(pcmRate('audio/pcm;rate=5')).to.be.undefined;
-    expect(pcmRate('audio/mp3')).to.be.undefined;
   });
 });

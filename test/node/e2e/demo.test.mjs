@@ -135,7 +135,7 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     assert.equal(after.audioContexts, 1);
     // The socket is the socket worker's, which loaded from dist/ under the same policy: none on the page.
     assert.equal(after.webSockets, 0);
-    assert.ok(requested.includes('/dist/workers/socket-worker.js'), `the socket worker: ${requested.join(' ')}`);
+    assert.ok(requested.includes('/dist/pipeline/socket-worker.js'), `the socket worker: ${requested.join(' ')}`);
     assert.deepEqual(after.cspViolations, []);
     // The lazily loaded chunks came from dist/ (the worklets too, or the state would not be listening).
     for (const chunk of ['live-session', 'sdk-live', 'audio-engine']) {

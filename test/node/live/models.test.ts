@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildLiveConfig } from '../../../src/live/config.js';
 import { MODEL_PROFILES, modelProfile, runsNonBlocking, type ModelProfile } from '../../../src/live/models.js';
-import type { LiveSessionOptions } from '../../../src/live/options.js';
+import type { LiveSessionOptions } from '../../../src/live/live-session-options.js';
 import { toolDeclarations } from '../../../src/live/tool-schema.js';
 import type { LiveTool } from '../../../src/live/types.js';
 import { DEFAULT_LIVE_MODEL } from '../../../src/server/models.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resumeKey, sessionOptions, type SessionSettings } from '../../../src/live/session-options.js';
+import { resumeKey, sessionOptions, type SessionSettings } from '../../../src/live/element-settings.js';
 import { DEFAULT_MODEL } from '../../../src/shared/default-model.js';
 
 const defaults: SessionSettings = {

@@ -1,6 +1,6 @@
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveTool } from './types.js';
-import type { LiveSessionOptions } from './options.js';
+import type { LiveSessionOptions } from './live-session-options.js';
 import { DEFAULT_MODEL } from '../shared/default-model.js';
 
 /** The element's attributes and properties a session is built from, as the page set them. */

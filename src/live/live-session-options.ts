@@ -1,6 +1,7 @@
 import type { LiveConnectConfig } from '@google/genai';
 import type { LiveErrorDetail, LiveState, LiveTool, LiveUsage } from './types.js';
-import type { GeminiLiveToolCallDetail } from '../events/tool-call-event.js';
+import type { GeminiLiveToolCallDetail } from './types.js';
+import type { TranscriptModel } from './transcript.js';
 
 export type VideoSource = 'camera' | 'screen';
 
@@ -53,4 +54,14 @@ export interface LiveSessionCallbacks {
   onToolCall(call: GeminiLiveToolCallDetail): boolean;
   /** Video sharing started, stopped or switched. */
   onVideoChange(): void;
+}
+
+export interface LiveSessionResources {
+  /**
+   * Created (or resumed) by the caller inside the user's gesture. The session hands it to its `AudioEngine`, which
+   * owns it from then on (resumes it when the system suspends it, closes it on dispose).
+   */
+  audioContext: AudioContext;
+  /** Shared with the caller, so the transcript outlives the session. */
+  transcript: TranscriptModel;
 }

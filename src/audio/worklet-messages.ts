@@ -21,10 +21,13 @@ export type CaptureCommand =
   /** Stop (true) or resume (false) emitting chunks; levels keep coming. */
   | { type: 'mute'; muted: boolean }
   /**
-   * From now on, chunks and levels go to `port` (the socket worker's) instead of the main thread, which then
-   * gets nothing from this processor.
+   * From now on, chunks and levels go to `port` (the session's pipeline, in the socket worker or on the page)
+   * instead of this node's own port, which then gets nothing from this processor; a port given before is closed.
+   * `keepMs`: copies of the chunks sent in the last `keepMs` are kept, so that a later `pipeline` command can send
+   * again those after `resendAfter` (a chunk's `time`) to its new port: what a pipeline that failed may not have
+   * sent on.
    */
-  | { type: 'sink'; port: MessagePort }
+  | { type: 'pipeline'; port: MessagePort; keepMs: number; resendAfter?: number }
   /** Let the processor end: it returns false from `process` and can be collected. */
   | { type: 'stop' };
 
@@ -68,11 +71,12 @@ export type PlaybackCommand =
    */
   | { type: 'flush'; turn: number }
   /**
-   * A second port, the socket worker's: the voice's levels go out on it as {@link OutputLevelEvent}s, 20 a second
-   * while audio plays, and commands come in on it as on `port` (the worker queues the model's audio itself). The
-   * main thread's status reports, which then need not feed a meter, come 5 a second.
+   * A second port, the session's pipeline's (in the socket worker or on the page): the voice's levels go out on it
+   * as {@link OutputLevelEvent}s, 20 a second while audio plays, and commands come in on it as on `port` (the
+   * pipeline queues the model's audio and marks its turns and flushes itself). The node's status reports, which
+   * then need not feed a meter, come 5 a second. A port given before is closed.
    */
-  | { type: 'relay'; port: MessagePort }
+  | { type: 'pipeline'; port: MessagePort }
   /** Let the processor end. */
   | { type: 'stop' };
 
@@ -102,8 +106,20 @@ export type PlaybackEvent =
       leadMs: number;
     };
 
-/** Playback processor → the port given by a `relay` command: the voice's level, each 0..1; 0 once it stops. */
+/** Playback processor → the port given by a `pipeline` command: the voice's level, each 0..1; 0 once it stops. */
 export interface OutputLevelEvent {
   rms: number;
   peak: number;
+}
+
+/** The worklets' ends of their channels to the session's pipeline (in the socket worker or on the page). */
+export interface PipelinePorts {
+  /** Where the capture worklet sends its chunks and levels. */
+  capture: MessagePort;
+  /** Where the playback worklet takes the pipeline's commands and sends the voice's levels. */
+  playback: MessagePort;
+  /** How long the capture worklet keeps copies of the chunks it sent (to send them again after a fault). */
+  keepMs: number;
+  /** The capture worklet sends again the kept chunks after this `time`: those a failed pipeline may not have sent. */
+  resendAfter?: number;
 }

@@ -5,7 +5,7 @@
  * only while the level moves, and not at all while the meter cannot be seen; none of it touches the page's
  * main thread.
  */
-import type { MeterLook } from './socket-messages.js';
+import type { MeterLook } from './messages.js';
 
 // Relative heights of the five bars, as the page's `bar-short`, `bar-tall` and `bar-mid` classes.
 const BARS = [0.6, 1, 0.8, 1, 0.6];

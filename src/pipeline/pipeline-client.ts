@@ -1,0 +1,280 @@
+/**
+ * The page's side of a session's {@link Pipeline}: it runs the pipeline in the socket worker, or on the page
+ * where no worker can start, and gives the SDK its sockets there. If the worker fails mid-conversation (it reports
+ * an error, or stops answering the heartbeat), the pipeline moves to the page: the worklets get new ports there,
+ * the capture worklet sends again what the worker may not have sent on, and the worker's sockets close as if the
+ * network had dropped, so that the session resumes on page sockets with its handle.
+ */
+import type { PipelinePorts } from '../audio/worklet-messages.js';
+import { socketWorkerUrl } from '../worker-urls.js';
+import type { MeterLook, MicrophoneState, PipelineCommand, PipelineEvent } from './messages.js';
+import { Pipeline } from './pipeline.js';
+import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-sockets.js';
+
+// A worker that has not said it is ready by then is given up on: the pipeline runs on the page instead.
+const LOAD_TIMEOUT_MS = 5000;
+// How long a shutdown waits for the worker to close its sockets before it is terminated.
+const SHUTDOWN_TIMEOUT_MS = 1500;
+// The heartbeat: a ping this often, and a worker that has not answered one for this long has failed.
+const HEARTBEAT_MS = 250;
+const UNANSWERED_MS = 750;
+// The capture worklet keeps copies of what it sent the worker for this long, to send again after a fault.
+const KEEP_MS = 2000;
+// Enqueues and turns are numbered from here by the first pipeline, and from twice that by one that takes over,
+// above anything the page's own playback queue or the one before may have numbered.
+const NUMBERING_BASE = 1_000_000_000;
+
+/** The worklets' ends of their channels to the pipeline (see `AudioEngine.connectPipeline`). */
+export type WorkletPorts = PipelinePorts;
+
+export interface PipelineClientOptions {
+  /** Try the socket worker (else the pipeline runs on the page). */
+  worker: boolean;
+  /** Whether the model's voice is played (not for text answers). */
+  plays: boolean;
+  /**
+   * The worker failed and the pipeline moved to the page: the worklets must move to these ports. (Its sockets
+   * close with 1006 next, and a meter it drew is gone with it.)
+   */
+  onWorklets(ports: WorkletPorts): void;
+  /** Worker URL (tests). */
+  workerUrl?: string;
+}
+
+type Thread = { kind: 'worker'; worker: Worker } | { kind: 'page'; pipeline: Pipeline };
+
+export class PipelineClient {
+  /** The worklets' first ports, for the audio engine. */
+  readonly worklets: WorkletPorts;
+  /** Resolves once the pipeline runs (in the worker or on the page). */
+  readonly started: Promise<void>;
+
+  private thread?: Thread;
+  private readonly waiting: Array<[PipelineCommand, Transferable[]]> = [];
+  private readonly sockets = new Map<number, PageSocket>();
+  private nextId = 1;
+  private microphoneState: MicrophoneState = { muted: false, pushToTalk: false, talking: false };
+  private ending?: Promise<void>;
+  private ended = false;
+  private heartbeat = 0;
+  private lastTick = 0;
+  private ping = 0;
+  private awaitingSince = -1;
+  private sentThrough = -1;
+
+  constructor(private readonly options: PipelineClientOptions) {
+    const capture = new MessageChannel();
+    const playback = new MessageChannel();
+    this.worklets = { capture: capture.port2, playback: playback.port2, keepMs: options.worker ? KEEP_MS : 0 };
+    this.started = this.start(capture.port1, playback.port1);
+  }
+
+  /** The pipeline runs in the socket worker (not on the page). */
+  get inWorker(): boolean {
+    return this.thread?.kind === 'worker' && !this.ended && !this.ending;
+  }
+
+  /** The microphone's and the voice's levels, 0..1, where the pipeline runs on the page; else 0. */
+  get inputLevel(): number {
+    return this.thread?.kind === 'page' ? this.thread.pipeline.inputLevel : 0;
+  }
+
+  get outputLevel(): number {
+    return this.thread?.kind === 'page' ? this.thread.pipeline.outputLevel : 0;
+  }
+
+  /** The SDK's WebSocket factory for one connection; `listener` hears what the SDK does not. */
+  socketFactory(listener: SocketListener): PageSocketFactory {
+    return new PageSocketFactory((url, callbacks) => {
+      const socket = new PageSocket(this.nextId++, url, callbacks, listener, this);
+      this.sockets.set(socket.id, socket);
+      return socket;
+    });
+  }
+
+  /** Microphone chunks go out on `factory`'s socket from now on (what waited goes first). */
+  setCurrent(factory: PageSocketFactory | undefined): void {
+    this.post({ type: 'current', id: factory?.latest?.id ?? null });
+  }
+
+  setMicrophone(state: MicrophoneState): void {
+    this.microphoneState = { ...state };
+    this.post({ type: 'microphone', ...state });
+  }
+
+  /** Hands `canvas` to the worker, which draws the level meter in it from now on. */
+  drawMeter(canvas: OffscreenCanvas, width: number, height: number, look: MeterLook): void {
+    this.post({ type: 'meter', canvas, width, height, look }, [canvas]);
+  }
+
+  meterLook(look: MeterLook): void {
+    this.post({ type: 'meter-look', look });
+  }
+
+  meterVisible(visible: boolean): void {
+    this.post({ type: 'meter-visible', visible });
+  }
+
+  /** Closes every socket with `code` and `reason` and ends the pipeline; resolves once it has. */
+  shutdown(code = 1000, reason = 'client closed'): Promise<void> {
+    this.ending ??= this.started.then(
+      () =>
+        new Promise<void>((resolve) => {
+          this.stopHeartbeat();
+          const thread = this.thread!;
+          const finish = () => {
+            clearTimeout(timer);
+            if (thread.kind === 'worker') thread.worker.terminate();
+            this.ended = true;
+            resolve();
+          };
+          const timer = setTimeout(finish, SHUTDOWN_TIMEOUT_MS);
+          this.onEnded = finish;
+          if (thread.kind === 'worker') thread.worker.addEventListener('error', finish);
+          this.send(thread, { type: 'shutdown', code, reason });
+        }),
+    );
+    return this.ending;
+  }
+
+  /** @internal A command for the pipeline; kept until it runs. */
+  post(command: PipelineCommand, transfer: Transferable[] = []): void {
+    if (this.ended) return;
+    if (this.thread) this.send(this.thread, command, transfer);
+    else this.waiting.push([command, transfer]);
+  }
+
+  private onEnded: () => void = () => undefined;
+
+  private async start(capture: MessagePort, playback: MessagePort): Promise<void> {
+    const worker = this.options.worker ? await loadWorker(this.options.workerUrl ?? socketWorkerUrl()) : undefined;
+    this.thread = worker ? { kind: 'worker', worker } : this.pageThread();
+    if (worker) {
+      worker.onmessage = (event: MessageEvent<PipelineEvent>) => this.handle(event.data);
+      worker.onerror = () => this.fault();
+    }
+    this.send(this.thread, { type: 'configure', plays: this.options.plays, base: NUMBERING_BASE });
+    this.send(this.thread, { type: 'worklets', capture, playback }, [capture, playback]);
+    for (const [command, transfer] of this.waiting.splice(0)) this.send(this.thread, command, transfer);
+    if (worker) this.startHeartbeat();
+  }
+
+  private pageThread(): Thread {
+    // Delivered as the worker's would be: after the command that caused them, never inside it.
+    return { kind: 'page', pipeline: new Pipeline((event) => queueMicrotask(() => this.handle(event))) };
+  }
+
+  private send(thread: Thread, command: PipelineCommand, transfer: Transferable[] = []): void {
+    if (thread.kind === 'worker') thread.worker.postMessage(command, transfer);
+    else thread.pipeline.handle(command);
+  }
+
+  private handle(event: PipelineEvent): void {
+    if (event.type === 'ended') return this.onEnded();
+    if (event.type === 'pong') {
+      if (event.n === this.ping) this.awaitingSince = -1;
+      this.sentThrough = event.sentThrough;
+      return;
+    }
+    if (event.type === 'ready') return;
+    const socket = this.sockets.get(event.id);
+    if (!socket) return;
+    switch (event.type) {
+      case 'opened':
+        socket.callbacks.onopen();
+        break;
+      case 'message':
+        if (event.voice) socket.listener.voice(event.voice);
+        if (event.flushed !== undefined) socket.listener.flushed(event.flushed);
+        socket.callbacks.onmessage(new MessageEvent('message', { data: event.text }));
+        break;
+      case 'dropped':
+        socket.listener.dropped(event.frame);
+        break;
+      case 'error':
+        socket.callbacks.onerror(new Event('error'));
+        break;
+      case 'voice':
+        socket.listener.voice(event);
+        break;
+      case 'buffered':
+        socket.bufferedAmount = event.bytes;
+        break;
+      case 'closed':
+        this.sockets.delete(event.id);
+        socket.bufferedAmount = 0;
+        socket.callbacks.onclose(new CloseEvent('close', { code: event.code, reason: event.reason, wasClean: event.wasClean }));
+        break;
+    }
+  }
+
+  // A ping every HEARTBEAT_MS; a worker that leaves one unanswered for UNANSWERED_MS has failed. A tick that comes
+  // late means the page itself was held up (a long task, a hidden tab): the wait starts again.
+  private startHeartbeat(): void {
+    this.lastTick = performance.now();
+    this.heartbeat = setInterval(() => {
+      const now = performance.now();
+      const late = now - this.lastTick > 2 * HEARTBEAT_MS;
+      this.lastTick = now;
+      if (this.awaitingSince < 0) {
+        this.awaitingSince = now;
+        this.post({ type: 'ping', n: ++this.ping });
+      } else if (late) {
+        this.awaitingSince = now;
+      } else if (now - this.awaitingSince >= UNANSWERED_MS) {
+        this.fault();
+      }
+    }, HEARTBEAT_MS) as unknown as number;
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = 0;
+  }
+
+  /** The worker failed: the pipeline moves to the page, and the worker's sockets close as if dropped. */
+  private fault(): void {
+    if (this.thread?.kind !== 'worker' || this.ending || this.ended) return;
+    this.stopHeartbeat();
+    this.thread.worker.onmessage = null;
+    this.thread.worker.onerror = null;
+    this.thread.worker.terminate();
+    const thread = this.pageThread();
+    this.thread = thread;
+    const capture = new MessageChannel();
+    const playback = new MessageChannel();
+    this.send(thread, { type: 'configure', plays: this.options.plays, base: 2 * NUMBERING_BASE });
+    this.send(thread, { type: 'worklets', capture: capture.port1, playback: playback.port1 });
+    this.send(thread, { type: 'microphone', ...this.microphoneState });
+    this.options.onWorklets({ capture: capture.port2, playback: playback.port2, keepMs: 0, resendAfter: this.sentThrough });
+    for (const socket of [...this.sockets.values()]) {
+      this.sockets.delete(socket.id);
+      socket.callbacks.onclose(new CloseEvent('close', { code: 1006, reason: 'The socket worker stopped.', wasClean: false }));
+    }
+  }
+}
+
+/** Starts the socket worker; `undefined` where it cannot run (no `Worker`, a CSP without `worker-src`, a failed load). */
+function loadWorker(url: string): Promise<Worker | undefined> {
+  if (typeof Worker !== 'function') return Promise.resolve(undefined);
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { type: 'module', name: 'gemini-live socket' });
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve) => {
+    const fail = () => {
+      clearTimeout(timer);
+      worker.terminate();
+      resolve(undefined);
+    };
+    const timer = setTimeout(fail, LOAD_TIMEOUT_MS);
+    worker.onerror = fail;
+    worker.onmessage = (event: MessageEvent<PipelineEvent>) => {
+      if (event.data?.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(worker);
+    };
+  });
+}
