@@ -31,12 +31,12 @@ export interface VoiceQueued {
 /** Page → pipeline. */
 export type PipelineCommand =
   /**
-   * Whether the model's voice is played (`plays`; text answers are not, and their audio is dropped), and where
-   * its enqueues and turns are numbered from (`base`; a pipeline that takes over numbers above the one before).
+   * Sent first: the worklets' ends of their channels (the capture worklet's chunks and levels, the playback
+   * worklet's commands); whether the model's voice is played (`plays`; text answers are not, and their audio is
+   * dropped); and where its enqueues and turns are numbered from (`base`; a pipeline that takes over numbers
+   * above the one before).
    */
-  | { type: 'configure'; plays: boolean; base: number }
-  /** The worklets' ends of their channels: the capture worklet's chunks and levels, the playback worklet's commands. */
-  | { type: 'worklets'; capture: MessagePort; playback: MessagePort }
+  | { type: 'start'; capture: MessagePort; playback: MessagePort; plays: boolean; base: number }
   /** Open socket `id` to `url`. */
   | { type: 'open'; id: number; url: string }
   | { type: 'send'; id: number; text: string }

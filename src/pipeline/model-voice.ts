@@ -108,12 +108,6 @@ export class ModelVoice {
     if (report) this.report(report.id, report.queued);
   }
 
-  dispose(): void {
-    clearTimeout(this.reportTimer);
-    this.reportTimer = 0;
-    this.port = null;
-  }
-
   // Takes the audio parts out of `content.modelTurn`; true when any was there.
   private takeParts(id: number, content: Json): boolean {
     const turn = isObject(content.modelTurn) ? content.modelTurn : undefined;

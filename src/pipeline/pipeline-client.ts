@@ -8,7 +8,7 @@
 import type { PipelinePorts } from '../audio/worklet-messages.js';
 import { socketWorkerUrl } from '../worker-urls.js';
 import type { MeterLook, MicrophoneState, PipelineCommand, PipelineEvent } from './messages.js';
-import { Pipeline } from './pipeline.js';
+import type { Pipeline } from './pipeline.js';
 import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-sockets.js';
 
 // A worker that has not said it is ready by then is given up on: the pipeline runs on the page instead.
@@ -50,6 +50,8 @@ export class PipelineClient {
   readonly started: Promise<void>;
 
   private thread?: Thread;
+  // The pipeline's latest move: its start, or its move to the page after a fault.
+  private settled: Promise<void>;
   private readonly waiting: Array<[PipelineCommand, Transferable[]]> = [];
   private readonly sockets = new Map<number, PageSocket>();
   private nextId = 1;
@@ -67,6 +69,7 @@ export class PipelineClient {
     const playback = new MessageChannel();
     this.worklets = { capture: capture.port2, playback: playback.port2, keepMs: options.worker ? KEEP_MS : 0 };
     this.started = this.start(capture.port1, playback.port1);
+    this.settled = this.started;
   }
 
   /** The pipeline runs in the socket worker (not on the page). */
@@ -117,19 +120,21 @@ export class PipelineClient {
 
   /** Closes every socket with `code` and `reason` and ends the pipeline; resolves once it has. */
   shutdown(code = 1000, reason = 'client closed'): Promise<void> {
-    this.ending ??= this.started.then(
+    this.ending ??= this.settled.catch(() => undefined).then(
       () =>
         new Promise<void>((resolve) => {
           this.stopHeartbeat();
-          const thread = this.thread!;
+          const thread = this.thread;
           const finish = () => {
             clearTimeout(timer);
-            if (thread.kind === 'worker') thread.worker.terminate();
+            if (thread?.kind === 'worker') thread.worker.terminate();
             this.ended = true;
             resolve();
           };
           const timer = setTimeout(finish, SHUTDOWN_TIMEOUT_MS);
           this.onEnded = finish;
+          // A pipeline that never ran (its module failed to load) has nothing to close.
+          if (!thread) return finish();
           if (thread.kind === 'worker') thread.worker.addEventListener('error', finish);
           this.send(thread, { type: 'shutdown', code, reason });
         }),
@@ -148,20 +153,26 @@ export class PipelineClient {
 
   private async start(capture: MessagePort, playback: MessagePort): Promise<void> {
     const worker = this.options.worker ? await loadWorker(this.options.workerUrl ?? socketWorkerUrl()) : undefined;
-    this.thread = worker ? { kind: 'worker', worker } : this.pageThread();
-    if (worker) {
-      worker.onmessage = (event: MessageEvent<PipelineEvent>) => this.handle(event.data);
-      worker.onerror = () => this.fault();
-    }
-    this.send(this.thread, { type: 'configure', plays: this.options.plays, base: NUMBERING_BASE });
-    this.send(this.thread, { type: 'worklets', capture, playback }, [capture, playback]);
-    for (const [command, transfer] of this.waiting.splice(0)) this.send(this.thread, command, transfer);
-    if (worker) this.startHeartbeat();
+    if (!worker) return this.runOnPage(capture, playback, NUMBERING_BASE);
+    worker.onmessage = (event: MessageEvent<PipelineEvent>) => this.handle(event.data);
+    worker.onerror = () => this.fault();
+    this.run({ kind: 'worker', worker }, capture, playback, NUMBERING_BASE);
+    this.startHeartbeat();
   }
 
-  private pageThread(): Thread {
+  /** The pipeline on the page: a chunk of its own, loaded only where the worker cannot run (or failed). */
+  private async runOnPage(capture: MessagePort, playback: MessagePort, base: number): Promise<void> {
+    const { Pipeline } = await import('./pipeline.js');
+    if (this.ended) return;
     // Delivered as the worker's would be: after the command that caused them, never inside it.
-    return { kind: 'page', pipeline: new Pipeline((event) => queueMicrotask(() => this.handle(event))) };
+    this.run({ kind: 'page', pipeline: new Pipeline((event) => queueMicrotask(() => this.handle(event))) }, capture, playback, base);
+  }
+
+  /** The pipeline runs on `thread` from now on: it gets the worklets' ports, then what waited. */
+  private run(thread: Thread, capture: MessagePort, playback: MessagePort, base: number): void {
+    this.thread = thread;
+    this.send(thread, { type: 'start', capture, playback, plays: this.options.plays, base }, [capture, playback]);
+    for (const [command, transfer] of this.waiting.splice(0)) this.send(thread, command, transfer);
   }
 
   private send(thread: Thread, command: PipelineCommand, transfer: Transferable[] = []): void {
@@ -239,13 +250,13 @@ export class PipelineClient {
     this.thread.worker.onmessage = null;
     this.thread.worker.onerror = null;
     this.thread.worker.terminate();
-    const thread = this.pageThread();
-    this.thread = thread;
+    // Until the page's pipeline runs, what is posted waits; the microphone's state goes first.
+    this.thread = undefined;
+    this.waiting.unshift([{ type: 'microphone', ...this.microphoneState }, []]);
     const capture = new MessageChannel();
     const playback = new MessageChannel();
-    this.send(thread, { type: 'configure', plays: this.options.plays, base: 2 * NUMBERING_BASE });
-    this.send(thread, { type: 'worklets', capture: capture.port1, playback: playback.port1 });
-    this.send(thread, { type: 'microphone', ...this.microphoneState });
+    this.settled = this.runOnPage(capture.port1, playback.port1, 2 * NUMBERING_BASE);
+    this.settled.catch(() => undefined);
     this.options.onWorklets({ capture: capture.port2, playback: playback.port2, keepMs: 0, resendAfter: this.sentThrough });
     for (const socket of [...this.sockets.values()]) {
       this.sockets.delete(socket.id);

@@ -67,6 +67,8 @@ export class Pipeline {
   private input = 0;
   private output = 0;
   private ending = false;
+  private ended = false;
+  private endTimer = 0;
 
   constructor(private readonly emit: (event: PipelineEvent) => void) {
     this.voice = new ModelVoice(
@@ -88,10 +90,8 @@ export class Pipeline {
   handle(command: PipelineCommand): void {
     if (this.ending) return;
     switch (command.type) {
-      case 'configure':
+      case 'start':
         this.voice.configure(command.plays, command.base);
-        break;
-      case 'worklets':
         this.listen(command.capture, command.playback);
         break;
       case 'open':
@@ -131,8 +131,7 @@ export class Pipeline {
       ws = new WebSocket(url);
     } catch {
       this.emit({ type: 'error', id });
-      this.emit({ type: 'closed', id, code: 1006, reason: '', wasClean: false });
-      return;
+      return this.closed(id, 1006, '', false);
     }
     ws.binaryType = 'arraybuffer';
     const socket = new ServiceSocket(id, ws, this.emit);
@@ -142,13 +141,16 @@ export class Pipeline {
       if (this.current === id) this.uplink.setSocket(socket);
     };
     ws.onerror = () => this.emit({ type: 'error', id });
-    ws.onclose = (event) => {
-      this.sockets.delete(id);
-      // The page forgets a socket once it has closed: what its voice left unreported goes first.
-      this.voice.closed(id);
-      this.emit({ type: 'closed', id, code: event.code, reason: event.reason, wasClean: event.wasClean });
-    };
+    ws.onclose = (event) => this.closed(id, event.code, event.reason, event.wasClean);
     ws.onmessage = (event) => this.receive(socket, event.data);
+  }
+
+  private closed(id: number, code: number, reason: string, wasClean: boolean): void {
+    this.sockets.delete(id);
+    // The page forgets a socket once it has closed: what its voice left unreported goes first.
+    this.voice.closed(id);
+    this.emit({ type: 'closed', id, code, reason, wasClean });
+    if (this.ending && !this.sockets.size) this.end();
   }
 
   private receive(socket: ServiceSocket, data: unknown): void {
@@ -195,27 +197,22 @@ export class Pipeline {
   private shutdown(code: number, reason: string): void {
     this.ending = true;
     this.uplink.clear();
-    this.voice.dispose();
     for (const port of this.ports) {
       port.onmessage = null;
       port.close();
     }
     this.ports = [];
     this.onLevels = null;
-    const pending = [...this.sockets.values()];
-    const done = () => this.emit({ type: 'ended' });
-    if (!pending.length) return done();
-    const timer = setTimeout(done, SHUTDOWN_WAIT_MS);
-    let left = pending.length;
-    for (const socket of pending) {
-      socket.ws.addEventListener('close', () => {
-        left -= 1;
-        if (left === 0) {
-          clearTimeout(timer);
-          done();
-        }
-      });
-      socket.close(code, reason);
-    }
+    // Ends once every socket has closed (see `open`), or after SHUTDOWN_WAIT_MS.
+    if (!this.sockets.size) return this.end();
+    this.endTimer = setTimeout(() => this.end(), SHUTDOWN_WAIT_MS) as unknown as number;
+    for (const socket of this.sockets.values()) socket.close(code, reason);
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.endTimer);
+    this.emit({ type: 'ended' });
   }
 }

@@ -3,9 +3,11 @@
  * socket that counts for input, or wait in a bounded backlog while none is open (setup, reconnects, handovers)
  * and go first once one is. Nothing goes out while muted, nor in push-to-talk while the talk control is up.
  */
-import { AudioBacklog } from './audio-backlog.js';
 import { bytesToBase64 } from '../audio/base64.js';
 import type { MicrophoneState } from './messages.js';
+
+// The backlog keeps the newest 5 s of 16 kHz PCM16 (32 bytes a millisecond): a long outage cannot grow it.
+const BACKLOG_BYTES = 5000 * 32;
 
 /** The socket a chunk goes out on. */
 export interface UplinkSocket {
@@ -19,10 +21,10 @@ export function audioMessage(pcm: ArrayBuffer): string {
 }
 
 export class MicrophoneUplink {
-  private readonly backlog = new AudioBacklog(5000);
+  private backlog: Array<{ pcm: ArrayBuffer; time: number }> = [];
+  private backlogBytes = 0;
   private socket: UplinkSocket | undefined;
   private state: MicrophoneState = { muted: false, pushToTalk: false, talking: false };
-  private newestWaiting = -1;
   /** The capture `time` of the last chunk sent on a socket (-1 before the first). */
   sentThrough = -1;
 
@@ -38,9 +40,11 @@ export class MicrophoneUplink {
   setSocket(socket: UplinkSocket | undefined): void {
     this.socket = socket;
     if (!socket?.open) return;
-    for (const chunk of this.backlog.drain()) socket.send(audioMessage(chunk));
-    if (this.newestWaiting >= 0) this.sentThrough = this.newestWaiting;
-    this.newestWaiting = -1;
+    for (const { pcm, time } of this.backlog) {
+      socket.send(audioMessage(pcm));
+      this.sentThrough = time;
+    }
+    this.clear();
   }
 
   /** One chunk of PCM16LE 16 kHz mono from the capture worklet, completed at context time `time`. */
@@ -51,13 +55,14 @@ export class MicrophoneUplink {
       this.socket.send(audioMessage(pcm));
       this.sentThrough = time;
     } else {
-      this.backlog.push(pcm);
-      this.newestWaiting = time;
+      this.backlog.push({ pcm, time });
+      this.backlogBytes += pcm.byteLength;
+      while (this.backlogBytes > BACKLOG_BYTES) this.backlogBytes -= this.backlog.shift()!.pcm.byteLength;
     }
   }
 
   clear(): void {
-    this.backlog.clear();
-    this.newestWaiting = -1;
+    this.backlog = [];
+    this.backlogBytes = 0;
   }
 }

@@ -1,19 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { AudioBacklog } from '../../../src/pipeline/audio-backlog.js';
 import { ResumptionStore, HANDLE_LIFETIME_MS } from '../../../src/live/resumption-store.js';
 import { microphoneError, setupCloseError } from '../../../src/live/errors.js';
-
-describe('AudioBacklog', () => {
-  it('keeps at most maxMs of audio, dropping the oldest', () => {
-    const backlog = new AudioBacklog(100, 32); // 3200 bytes
-    for (let i = 0; i < 10; i += 1) backlog.push(new Uint8Array(640).fill(i).buffer); // 20 ms each
-    expect(backlog.byteLength).to.equal(3200);
-    const chunks = backlog.drain();
-    expect(chunks).to.have.length(5);
-    expect(new Uint8Array(chunks[0])[0]).to.equal(5);
-    expect(backlog.byteLength).to.equal(0);
-  });
-});
 
 describe('ResumptionStore', () => {
   afterEach(() => sessionStorage.clear());

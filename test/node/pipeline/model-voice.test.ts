@@ -71,7 +71,6 @@ test('an answer is marked as a turn at its first audio and flows straight to the
     // A message without audio passes unchanged.
     const plain = JSON.stringify(turnComplete());
     assert.deepEqual(voice.take(1, turnComplete(), plain), { text: plain, flushed: undefined });
-    voice.dispose();
   } finally {
     mock.timers.reset();
   }
