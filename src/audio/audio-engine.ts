@@ -1,7 +1,8 @@
 import { CaptureNode } from './capture-node.js';
 import { keepContextRunning } from './context-recovery.js';
 import { openMicrophone, stopStream, type MicrophoneOptions } from './microphone.js';
-import { PlaybackQueue, type PlaybackQueueOptions, type PlayedTime } from './playback-queue.js';
+import type { PlayedTime } from './playback-buffer.js';
+import { PlaybackQueue, type PlaybackQueueOptions } from './playback-queue.js';
 import { loadAudioWorklets } from './worklet-loader.js';
 import type { PipelinePorts } from './worklet-messages.js';
 

@@ -1,4 +1,4 @@
-import { checkedChunkMs } from './capture-pipeline.js';
+import { checkedChunkMs } from './capture-chain.js';
 import { loadAudioWorklets } from './worklet-loader.js';
 import {
   CAPTURE_PROCESSOR,

@@ -7,8 +7,6 @@ import {
   type PlaybackProcessorOptions,
 } from './worklet-messages.js';
 
-export type { PlayedTime } from './playback-buffer.js';
-
 type StatusReport = Omit<Extract<PlaybackEvent, { type: 'status' }>, 'type'>;
 
 // How long flush() waits for the processor's own count before answering with the main thread's estimate (a

@@ -87,9 +87,6 @@ const VERTEX_PROFILES: ReadonlyMap<string, ModelProfile> = new Map(
   ]),
 );
 
-/** Ids the service no longer serves (shut down 2025-12-09): it refuses them as "not found". */
-export const SHUT_DOWN_MODELS: readonly string[] = Object.freeze(['gemini-live-2.5-flash-preview', 'gemini-2.0-flash-live-001']);
-
 /** A Vertex resource name (`publishers/google/models/x`, `projects/…/models/x`) rather than a Gemini API id. */
 function isVertexName(model: string): boolean {
   return /^(projects\/[^/]+\/locations\/[^/]+\/)?publishers\/[^/]+\/models\//.test(model.trim());

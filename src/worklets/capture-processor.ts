@@ -1,4 +1,4 @@
-import { CapturePipeline, checkedChunkMs } from '../audio/capture-pipeline.js';
+import { CaptureChain, checkedChunkMs } from '../audio/capture-chain.js';
 import {
   CAPTURE_PROCESSOR,
   type CaptureCommand,
@@ -13,10 +13,10 @@ const LEVEL_INTERVAL_MS = 50;
 
 /**
  * Microphone → 16 kHz PCM16 chunks. Everything but the port and the render callback lives in
- * {@link CapturePipeline}; this class only moves data between it and the main thread.
+ * {@link CaptureChain}; this class only moves data between it and the main thread.
  */
 class CaptureProcessor extends worklet.AudioWorkletProcessor {
-  private readonly pipeline: CapturePipeline;
+  private readonly chain: CaptureChain;
   private running = true;
   private pendingLevel: InputLevel | undefined;
   // Where chunks and levels go: this node's port, or the session's pipeline once it takes them.
@@ -28,12 +28,12 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
     const settings = options.processorOptions as CaptureProcessorOptions;
-    this.pipeline = new CapturePipeline({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs, levelIntervalMs: LEVEL_INTERVAL_MS });
-    this.pipeline.gate = settings.muted ?? false;
-    this.pipeline.onChunk = (pcm) => {
+    this.chain = new CaptureChain({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs, levelIntervalMs: LEVEL_INTERVAL_MS });
+    this.chain.muted = settings.muted ?? false;
+    this.chain.onChunk = (pcm) => {
       const time = worklet.currentTime;
       if (this.keepMs > 0) this.keep(time, pcm);
-      // Transferred, not copied; the pipeline allocates the next chunk itself.
+      // Transferred, not copied; the chain allocates the next chunk itself.
       this.post({ type: 'chunk', pcm, time, level: this.pendingLevel }, [pcm]);
       this.pendingLevel = undefined;
     };
@@ -41,8 +41,8 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     // on the next chunk (at most one chunk later); muted, or with chunks longer than the level interval, it goes
     // on its own.
     const levelsRide = checkedChunkMs(settings.chunkMs) <= LEVEL_INTERVAL_MS;
-    this.pipeline.onLevel = (rms, peak) => {
-      if (levelsRide && !this.pipeline.gate) this.pendingLevel = { rms, peak };
+    this.chain.onLevel = (rms, peak) => {
+      if (levelsRide && !this.chain.muted) this.pendingLevel = { rms, peak };
       else this.post({ type: 'level', rms, peak });
     };
     this.port.onmessage = (event: MessageEvent<CaptureCommand>) => this.handle(event.data);
@@ -51,14 +51,14 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   process(inputs: Float32Array[][]): boolean {
     // With nothing connected the input has no channels: there is nothing to capture, not even silence.
     const channel = inputs[0]?.[0];
-    if (channel && this.running) this.pipeline.process(channel);
+    if (channel && this.running) this.chain.process(channel);
     return this.running;
   }
 
   private handle(command: CaptureCommand): void {
     switch (command.type) {
       case 'mute':
-        this.pipeline.gate = command.muted;
+        this.chain.muted = command.muted;
         this.pendingLevel = undefined;
         break;
       case 'pipeline':

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { control, resetSimulator, waitFor } from '../../support/simulator.js';
-import { connectionsOf, createSession, lastModelText, type SessionProbe } from '../../support/session.js';
+import { connectionsOf, createSession, lastModelText, pipelineInWorkerOf, recordVoice, type SessionProbe } from '../../support/session.js';
 import type { LiveTool } from '../../../src/live/types.js';
 
 const LIVE = 'gemini-3.8-live';
@@ -82,22 +82,31 @@ describe('LiveSession on the Live API of late 2026', () => {
     expect(probe.errors[0].message).to.contain('"lookup"');
   });
 
-  it('text mode on an audio-only model: AUDIO plus transcription, never played, shown as the model turn', async () => {
-    probe = createSession({ model: LIVE, responseModality: 'text', transcription: 'input' });
-    await probe.session.start();
-    const { setup } = await latest();
-    expect(setup!.generationConfig.responseModalities).to.deep.equal(['AUDIO']);
-    expect(setup!.outputAudioTranscription).to.deep.equal({});
-    let loudest = 0;
-    const sampler = setInterval(() => (loudest = Math.max(loudest, probe!.session.outputLevel)), 10);
-    probe.session.sendText('Hello');
-    await waitFor(() => lastModelText(probe!.transcript), { message: 'a model answer' });
-    clearInterval(sampler);
-    expect(lastModelText(probe.transcript)).to.equal('Hi, this is the offline Gemini Live simulator. You said: Hello.');
-    expect(probe.states).to.include('speaking');
-    expect(loudest).to.equal(0);
-    expect(probe.session.outputLevel).to.equal(0);
-  });
+  for (const [where, socketWorker] of [
+    ['in the socket worker', true],
+    ['on the page', false],
+  ] as const) {
+    it(`text mode on an audio-only model: AUDIO plus transcription, never played, shown as the model turn (pipeline ${where})`, async () => {
+      probe = createSession({ model: LIVE, responseModality: 'text', transcription: 'input', socketWorker });
+      await probe.session.start();
+      expect(await pipelineInWorkerOf(probe)).to.equal(socketWorker);
+      const { setup } = await latest();
+      expect(setup!.generationConfig.responseModalities).to.deep.equal(['AUDIO']);
+      expect(setup!.outputAudioTranscription).to.deep.equal({});
+      const voice = await recordVoice(probe);
+      probe.session.sendText('Hello');
+      await waitFor(() => lastModelText(probe!.transcript), { message: 'a model answer' });
+      await probe.reach('listening', 8000);
+      const rms = voice.rms();
+      voice.stop();
+      expect(lastModelText(probe.transcript)).to.equal('Hi, this is the offline Gemini Live simulator. You said: Hello.');
+      expect(probe.states).to.include('speaking');
+      // The answer's audio was dropped by the pipeline: nothing reached the playback worklet.
+      expect(rms.length, 'recorded through the answer').to.be.greaterThan(20);
+      expect(Math.max(...rms)).to.equal(0);
+      expect(probe.session.outputLevel).to.equal(0);
+    });
+  }
 
   it('typed text goes out as realtimeInput.text and shows as a user turn at once', async () => {
     probe = createSession({ model: LIVE });

@@ -2,8 +2,8 @@ import { LevelMeter } from './level-meter.js';
 import { floatToInt16 } from './pcm.js';
 import { PolyphaseResampler, type ResamplerOptions } from './resampler.js';
 
-/** Settings of a {@link CapturePipeline}. */
-export interface CapturePipelineOptions {
+/** Settings of a {@link CaptureChain}. */
+export interface CaptureChainOptions {
   /** Sample rate of the incoming blocks (the AudioContext's rate). */
   inputRate: number;
   /** Rate of the emitted PCM (default 16000, what the Live API expects). */
@@ -29,7 +29,7 @@ export function checkedChunkMs(chunkMs: number | undefined): number {
  * (ready to be transferred), plus an RMS/peak level at a bounded rate. The only allocation in steady state is one
  * buffer per emitted chunk, which the receiver then owns.
  */
-export class CapturePipeline {
+export class CaptureChain {
   /** Samples (at the output rate) per chunk. */
   readonly chunkSamples: number;
   /** Output sample rate. */
@@ -45,9 +45,9 @@ export class CapturePipeline {
   private resampled: Float32Array;
   private chunk: Int16Array;
   private chunkFill = 0;
-  private gated = false;
+  private isMuted = false;
 
-  constructor(options: CapturePipelineOptions) {
+  constructor(options: CaptureChainOptions) {
     this.outputRate = options.outputRate ?? 16000;
     const chunkMs = checkedChunkMs(options.chunkMs);
     this.chunkSamples = Math.round((this.outputRate * chunkMs) / 1000);
@@ -58,17 +58,17 @@ export class CapturePipeline {
   }
 
   /**
-   * While gated (muted), no chunks are emitted. Closing the gate drops the partial chunk and opening it restarts
-   * the resampler from silence, so no audio from the gated stretch leaks into the chunks after it. Levels keep
+   * While muted, no chunks are emitted. Muting drops the partial chunk and unmuting restarts the resampler from
+   * silence, so no audio from the muted stretch leaks into the chunks after it. Levels keep
    * flowing.
    */
-  get gate(): boolean {
-    return this.gated;
+  get muted(): boolean {
+    return this.isMuted;
   }
 
-  set gate(value: boolean) {
-    if (value === this.gated) return;
-    this.gated = value;
+  set muted(value: boolean) {
+    if (value === this.isMuted) return;
+    this.isMuted = value;
     this.chunkFill = 0;
     if (!value) this.resampler.reset();
   }
@@ -86,7 +86,7 @@ export class CapturePipeline {
       this.resampled = new Float32Array(this.resampler.maxOutputLength(length));
     }
     const produced = this.resampler.process(block, this.resampled, length);
-    if (this.gated) return;
+    if (this.isMuted) return;
 
     let taken = 0;
     while (taken < produced) {
