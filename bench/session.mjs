@@ -9,7 +9,8 @@
 //   3. bad networks: model audio delayed by a random 0–150 ms per message, then delivered in bursts: underruns and
 //      the playback lead, and the lead once the network is calm again;
 //   4. the client's share of voice latency: a sound entering the microphone → its first frame leaving the page,
-//      and the first model audio message arriving → its first sample at the audio output.
+//      the first model audio message arriving → its first sample at the audio output, and an `interrupted`
+//      arriving while the model speaks → the audio output going silent (sockets in the worker and on the page).
 // Options: --only main,long,jitter,latency  --runs 3  --seconds 4  --long-minutes 10
 import os from 'node:os';
 import { chromium } from 'playwright-core';
@@ -59,8 +60,13 @@ function instrument() {
     watchSend: false,
     firstAudioAt: 0,
     awaitFirstAudio: false,
+    interruptedAt: 0,
+    interruptedIn: '',
+    awaitInterrupted: false,
+    pageSockets: false,
     inputOnsets: [],
     outputOnsets: [],
+    outputSilences: [],
   };
   window.__bench = bench;
   // The socket, with its hooks: on the page, or (by default) in the element's socket worker, which gets the same
@@ -72,14 +78,25 @@ function instrument() {
       bench.firstAudioAt = at;
       bench.awaitFirstAudio = false;
     },
+    interrupted: (at, scope = 'page') => {
+      bench.interruptedAt = at;
+      bench.interruptedIn = scope;
+      bench.awaitInterrupted = false;
+    },
   };
-  socketHooks({ ...hooks, watching: () => bench.watchSend, awaiting: () => bench.awaitFirstAudio });
+  socketHooks({
+    ...hooks,
+    watching: () => bench.watchSend,
+    awaiting: () => bench.awaitFirstAudio,
+    cutting: () => bench.awaitInterrupted,
+  });
   const channel = new BroadcastChannel('gemini-live-bench');
   channel.onmessage = ({ data }) => {
     if (data.onset !== undefined) hooks.onset(data.onset - performance.timeOrigin);
     if (data.firstAudio !== undefined) hooks.firstAudio(data.firstAudio - performance.timeOrigin);
+    if (data.interrupted !== undefined) hooks.interrupted(data.interrupted - performance.timeOrigin, 'worker');
   };
-  for (const key of ['watchSend', 'awaitFirstAudio']) {
+  for (const key of ['watchSend', 'awaitFirstAudio', 'awaitInterrupted']) {
     let value = bench[key];
     Object.defineProperty(bench, key, {
       get: () => value,
@@ -92,6 +109,10 @@ function instrument() {
   const NativeWorker = window.Worker;
   window.Worker = class extends NativeWorker {
     constructor(url, options) {
+      // Sockets on the page: refused as a CSP without worker-src would, so the element falls back as it does there.
+      if (bench.pageSockets && String(url).includes('socket-worker')) {
+        throw new DOMException('Refused by the benchmark (sockets on the page).', 'SecurityError');
+      }
       // Only where the page's CSP is bypassed (the latency section): a blob: module that hooks, then runs the worker.
       if (!bench.probing || !String(url).includes('socket-worker')) {
         super(url, options);
@@ -101,18 +122,25 @@ function instrument() {
         const channel = new BroadcastChannel('gemini-live-bench');
         let watching = false;
         let awaiting = false;
+        let cutting = false;
         channel.onmessage = ({ data }) => {
           if ('watchSend' in data) watching = data.watchSend;
           if ('awaitFirstAudio' in data) awaiting = data.awaitFirstAudio;
+          if ('awaitInterrupted' in data) cutting = data.awaitInterrupted;
         };
         (${socketHooks.toString()})({
           watching: () => watching,
           awaiting: () => awaiting,
+          cutting: () => cutting,
           now: () => performance.timeOrigin + performance.now(),
           onset: (at) => channel.postMessage({ onset: at }),
           firstAudio: (at) => {
             awaiting = false;
             channel.postMessage({ firstAudio: at });
+          },
+          interrupted: (at) => {
+            cutting = false;
+            channel.postMessage({ interrupted: at });
           },
         });
         await import(${JSON.stringify(new URL(String(url), location.href).href)});`;
@@ -121,7 +149,7 @@ function instrument() {
   };
 
   // Watches the sends and arrivals of WebSocket (in whichever scope it runs): onsets in the PCM16 (16 kHz) sent
-  // to the server, by the probe's rule, and the first message carrying model audio once asked to.
+  // to the server, by the probe's rule, and the first message carrying model audio, or `interrupted`, once asked to.
   function socketHooks(env) {
     const QUIET = 0.01;
     const LOUD = 0.05;
@@ -163,9 +191,12 @@ function instrument() {
           this,
           typeof handler === 'function'
             ? function (event) {
-                if (env.awaiting()) {
+                const audio = env.awaiting();
+                const cut = env.cutting();
+                if (audio || cut) {
                   const text = typeof event.data === 'string' ? event.data : new TextDecoder().decode(event.data);
-                  if (text.includes('"inlineData"')) env.firstAudio(env.now());
+                  if (audio && text.includes('"inlineData"')) env.firstAudio(env.now());
+                  if (cut && /"interrupted"\s*:\s*true/.test(text)) env.interrupted(env.now());
                 }
                 return handler.call(this, event);
               }
@@ -175,10 +206,10 @@ function instrument() {
     });
   }
   const probeReady = new WeakMap();
-  const probe = (context, source) => {
+  const probe = (context, source, name = 'bench-onset-probe') => {
     if (!probeReady.has(context)) probeReady.set(context, context.audioWorklet.addModule(bench.probeUrl));
     return probeReady.get(context).then(() => {
-      const node = new AudioWorkletNode(context, 'bench-onset-probe', { numberOfOutputs: 0 });
+      const node = new AudioWorkletNode(context, name, { numberOfOutputs: 0 });
       source.connect(node);
       return node;
     });
@@ -214,13 +245,24 @@ function instrument() {
           node.port.onmessage = () =>
             bench.outputOnsets.push({ at: performance.now(), outputLatency: (context.outputLatency || 0) * 1000 });
         });
+        // A silence is timed, like an onset, by the arrival of the message from the render quantum where it shows
+        // (0.5 ms in), and counts once it has lasted 5 ms.
+        void probe(context, this, 'bench-silence-probe').then((node) => {
+          let began = 0;
+          node.port.onmessage = ({ data }) => {
+            if (data === 'began') began = performance.now();
+            else bench.outputSilences.push({ received: performance.now(), at: began });
+          };
+        });
       }
     }
   };
 }
 
-// Posts once per onset: the first sample above -26 dBFS after 100 ms below -40 dBFS.
-const ONSET_PROBE = `
+// Posts once per onset: the first sample above -26 dBFS after 100 ms below -40 dBFS. And twice per silence, a
+// run below -40 dBFS after a sample above -26 dBFS: when it has lasted 0.5 ms (a 440 Hz tone at half scale dips
+// below for one sample at most), and when it has lasted 5 ms.
+const PROBES = `
 class OnsetProbe extends AudioWorkletProcessor {
   constructor() { super(); this.quiet = 0; this.armed = false; }
   process(inputs) {
@@ -242,20 +284,44 @@ class OnsetProbe extends AudioWorkletProcessor {
   }
 }
 registerProcessor('bench-onset-probe', OnsetProbe);
+class SilenceProbe extends AudioWorkletProcessor {
+  constructor() { super(); this.sounding = false; this.quiet = 0; }
+  process(inputs) {
+    // No channel: nothing feeds the probe, which is silence too.
+    const channel = inputs[0] && inputs[0][0];
+    const length = channel ? channel.length : 128;
+    for (let i = 0; i < length; i++) {
+      const v = channel ? Math.abs(channel[i]) : 0;
+      if (v < 0.01) {
+        if (!this.sounding) continue;
+        if (++this.quiet === Math.round(sampleRate / 2000)) this.port.postMessage('began');
+        if (this.quiet >= sampleRate / 200) {
+          this.sounding = false;
+          this.port.postMessage('silent');
+        }
+      } else {
+        this.quiet = 0;
+        if (v > 0.05) this.sounding = true;
+      }
+    }
+    return true;
+  }
+}
+registerProcessor('bench-silence-probe', SilenceProbe);
 `;
 
 // ---- browser and page ---------------------------------------------------------------------------------------
 
-async function openPage(context, demo, { probing = false } = {}) {
+async function openPage(context, demo, { probing = false, pageSockets = false } = {}) {
   const page = await context.newPage();
   await page.goto(`${demo.url}/demo/index.html`);
   await page.evaluate(
-    async ({ probing, probeUrl }) => {
-      Object.assign(window.__bench, { probing, probeUrl });
+    async ({ probing, pageSockets, probeUrl }) => {
+      Object.assign(window.__bench, { probing, pageSockets, probeUrl });
       await customElements.whenDefined('gemini-live');
       await document.querySelector('gemini-live').updateComplete;
     },
-    { probing, probeUrl: `data:text/javascript,${encodeURIComponent(ONSET_PROBE)}` },
+    { probing, pageSockets, probeUrl: `data:text/javascript,${encodeURIComponent(PROBES)}` },
   );
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
@@ -630,6 +696,43 @@ async function jitter(context, demo) {
 const ONSET_TURN = Buffer.from(
   Int16Array.from({ length: 14400 }, (_, i) => Math.round(16384 * Math.cos((2 * Math.PI * 440 * i) / 24000))).buffer,
 ).toString('base64');
+// 4 s of the same tone: no pause of its own that could pass for the cut.
+const LONG_TURN = Buffer.from(
+  Int16Array.from({ length: 96000 }, (_, i) => Math.round(16384 * Math.cos((2 * Math.PI * 440 * i) / 24000))).buffer,
+).toString('base64');
+const INTERRUPTIONS = 8;
+
+/**
+ * `interrupted` arriving at the socket (on the page or in the worker, as `scope` expects) → the first run of
+ * silence at the output, in ms, once per interruption of a playing answer.
+ */
+async function interruptions(page, control, scope) {
+  const cuts = [];
+  for (let i = 0; i < INTERRUPTIONS; i++) {
+    await page.evaluate(() => (window.__bench.outputOnsets = []));
+    await control.turn({ audioBase64: LONG_TURN, outputTranscript: [] });
+    await page.waitForFunction(() => window.__bench.outputOnsets.length > 0, undefined, { timeout: 5000 });
+    // Well into the answer, and at a different point of the device's buffer each time.
+    await sleep(500 + i * 37);
+    await page.evaluate(() => Object.assign(window.__bench, { outputSilences: [], interruptedAt: 0, interruptedIn: '', awaitInterrupted: true }));
+    await control.interrupt();
+    // Silences confirmed before the arrival (an underrun, say) are not the cut.
+    await page.waitForFunction(
+      () => window.__bench.interruptedAt > 0 && window.__bench.outputSilences.some((s) => s.received >= window.__bench.interruptedAt),
+      undefined,
+      { timeout: 5000 },
+    );
+    const result = await page.evaluate(() => {
+      const bench = window.__bench;
+      return { in: bench.interruptedIn, cut: bench.outputSilences.find((s) => s.received >= bench.interruptedAt).at - bench.interruptedAt };
+    });
+    if (result.in !== scope) throw new Error(`interrupted arrived ${result.in ? `in the ${result.in}` : 'unseen'}, not in the ${scope}`);
+    cuts.push(result.cut);
+    await waitForState(page, 'listening');
+    await sleep(300);
+  }
+  return cuts;
+}
 
 async function latency(browser, demo) {
   const control = demo.simulator.control;
@@ -675,8 +778,21 @@ async function latency(browser, demo) {
       await waitForState(page, 'listening');
       await sleep(300);
     }
+    const cutInWorker = await interruptions(page, control, 'worker');
     const chunkMs = await page.evaluate(() => document.querySelector('gemini-live').chunkMs);
     await stopSession(page);
+    // The same on a page whose socket worker cannot start, where the sockets and `interrupted` stay on the page.
+    const onPage = await openPage(context, demo, { probing: true, pageSockets: true });
+    let cutOnPage;
+    try {
+      await startSession(onPage.page);
+      await sleep(500);
+      cutOnPage = await interruptions(onPage.page, control, 'page');
+      await stopSession(onPage.page);
+    } finally {
+      await onPage.page.close();
+    }
+    const row = (label, values) => [label, fixed(median(values)), `${fixed(Math.min(...values))} / ${fixed(Math.max(...values))}`, String(values.length)];
     console.log(`## Client latency (chunk-ms ${chunkMs})\n`);
     console.log(
       table(
@@ -685,6 +801,8 @@ async function latency(browser, demo) {
           ['capture: sound enters the element\'s graph → first frame carrying it sent', fixed(median(capture)), `${fixed(Math.min(...capture))} / ${fixed(Math.max(...capture))}`, String(capture.length)],
           ['playback: first audio message arrives → first sample out of the playback node', fixed(median(playback)), `${fixed(Math.min(...playback))} / ${fixed(Math.max(...playback))}`, String(playback.length)],
           ['playback including the reported outputLatency', fixed(median(playback) + outputLatency), `outputLatency ${fixed(outputLatency)}`, ''],
+          row('interruption: `interrupted` arrives → output silent (sockets in the worker)', cutInWorker),
+          row('interruption: `interrupted` arrives → output silent (sockets on the page)', cutOnPage),
         ],
       ),
     );
