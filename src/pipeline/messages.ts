@@ -5,6 +5,9 @@
  */
 import type { DroppedFrame } from './frames.js';
 
+/** How often the socket worker says it still runs (a `beat`). */
+export const BEAT_MS = 300;
+
 /** How the level meter looks; read from the visualizer's computed style. */
 export interface MeterLook {
   /** The bars' colour (any CSS colour). */
@@ -48,8 +51,6 @@ export type PipelineCommand =
    */
   | { type: 'current'; id: number | null }
   | ({ type: 'microphone' } & MicrophoneState)
-  /** Answered by `pong` at once: the page checks that the worker still answers. */
-  | { type: 'ping'; n: number }
   /** Draw the level meter into `canvas` (transferred), `width`×`height` CSS pixels. Socket worker only. */
   | { type: 'meter'; canvas: OffscreenCanvas; width: number; height: number; look: MeterLook }
   | { type: 'meter-look'; look: MeterLook }
@@ -77,7 +78,10 @@ export type PipelineEvent =
   | ({ type: 'voice'; id: number } & VoiceQueued)
   /** Bytes still queued on socket `id`; reported while it is above zero, and once when it gets back to zero. */
   | { type: 'buffered'; id: number; bytes: number }
-  /** Answer to `ping` `n`. `sentThrough`: the `time` of the last microphone chunk sent on a socket, if any. */
-  | { type: 'pong'; n: number; sentThrough: number }
+  /**
+   * The socket worker still runs: it says so every {@link BEAT_MS}. `sentThrough`: the `time` of the last microphone
+   * chunk it sent on a socket (-1 before the first).
+   */
+  | { type: 'beat'; sentThrough: number }
   /** Every socket closed after `shutdown`. */
   | { type: 'ended' };

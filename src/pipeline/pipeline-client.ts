@@ -1,13 +1,13 @@
 /**
  * The page's side of a session's {@link Pipeline}: it runs the pipeline in the socket worker, or on the page
  * where no worker can start, and gives the SDK its sockets there. If the worker fails mid-conversation (it reports
- * an error, or stops answering the heartbeat), the pipeline moves to the page: the worklets get new ports there,
+ * an error, or stops beating), the pipeline moves to the page: the worklets get new ports there,
  * the capture worklet sends again what the worker may not have sent on, and the worker's sockets close as if the
  * network had dropped, so that the session resumes on page sockets with its handle.
  */
 import type { PipelinePorts } from '../audio/worklet-messages.js';
 import { socketWorkerUrl } from '../worker-urls.js';
-import type { MeterLook, MicrophoneState, PipelineCommand, PipelineEvent } from './messages.js';
+import { BEAT_MS, type MeterLook, type MicrophoneState, type PipelineCommand, type PipelineEvent } from './messages.js';
 import type { Pipeline } from './pipeline.js';
 import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-sockets.js';
 
@@ -15,9 +15,8 @@ import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-socket
 const LOAD_TIMEOUT_MS = 5000;
 // How long a shutdown waits for the worker to close its sockets before it is terminated.
 const SHUTDOWN_TIMEOUT_MS = 1500;
-// The heartbeat: a ping this often, and a worker that has not answered one for this long has failed.
-const HEARTBEAT_MS = 250;
-const UNANSWERED_MS = 750;
+// A worker that has not been heard from (it beats every BEAT_MS) for this long has failed.
+const SILENT_MS = 3 * BEAT_MS;
 // The capture worklet keeps copies of what it sent the worker for this long, to send again after a fault.
 const KEEP_MS = 2000;
 // Enqueues and turns are numbered from here by the first pipeline, and from twice that by one that takes over,
@@ -58,10 +57,9 @@ export class PipelineClient {
   private microphoneState: MicrophoneState = { muted: false, pushToTalk: false, talking: false };
   private ending?: Promise<void>;
   private ended = false;
-  private heartbeat = 0;
-  private lastTick = 0;
-  private ping = 0;
-  private awaitingSince = -1;
+  private watchdog = 0;
+  private watchdogAt = 0;
+  private lastHeard = 0;
   private sentThrough = -1;
 
   constructor(private readonly options: PipelineClientOptions) {
@@ -123,7 +121,7 @@ export class PipelineClient {
     this.ending ??= this.settled.catch(() => undefined).then(
       () =>
         new Promise<void>((resolve) => {
-          this.stopHeartbeat();
+          clearTimeout(this.watchdog);
           const thread = this.thread;
           const finish = () => {
             clearTimeout(timer);
@@ -154,10 +152,14 @@ export class PipelineClient {
   private async start(capture: MessagePort, playback: MessagePort): Promise<void> {
     const worker = this.options.worker ? await loadWorker(this.options.workerUrl ?? socketWorkerUrl()) : undefined;
     if (!worker) return this.runOnPage(capture, playback, NUMBERING_BASE);
-    worker.onmessage = (event: MessageEvent<PipelineEvent>) => this.handle(event.data);
+    worker.onmessage = (event: MessageEvent<PipelineEvent>) => {
+      this.lastHeard = performance.now();
+      this.handle(event.data);
+    };
     worker.onerror = () => this.fault();
     this.run({ kind: 'worker', worker }, capture, playback, NUMBERING_BASE);
-    this.startHeartbeat();
+    this.lastHeard = performance.now();
+    this.watch(SILENT_MS);
   }
 
   /** The pipeline on the page: a chunk of its own, loaded only where the worker cannot run (or failed). */
@@ -182,8 +184,7 @@ export class PipelineClient {
 
   private handle(event: PipelineEvent): void {
     if (event.type === 'ended') return this.onEnded();
-    if (event.type === 'pong') {
-      if (event.n === this.ping) this.awaitingSince = -1;
+    if (event.type === 'beat') {
       this.sentThrough = event.sentThrough;
       return;
     }
@@ -219,34 +220,24 @@ export class PipelineClient {
     }
   }
 
-  // A ping every HEARTBEAT_MS; a worker that leaves one unanswered for UNANSWERED_MS has failed. A tick that comes
-  // late means the page itself was held up (a long task, a hidden tab): the wait starts again.
-  private startHeartbeat(): void {
-    this.lastTick = performance.now();
-    this.heartbeat = setInterval(() => {
+  // The watchdog wakes once per SILENT_MS or so (not per message): a worker heard from meanwhile gets the rest of
+  // its time; one silent for SILENT_MS has failed. A wake-up that comes late means the page itself was held up (a
+  // long task, a hidden tab): what arrived meanwhile is read before the worker is judged.
+  private watch(delay: number): void {
+    this.watchdogAt = performance.now() + delay;
+    this.watchdog = setTimeout(() => {
       const now = performance.now();
-      const late = now - this.lastTick > 2 * HEARTBEAT_MS;
-      this.lastTick = now;
-      if (this.awaitingSince < 0) {
-        this.awaitingSince = now;
-        this.post({ type: 'ping', n: ++this.ping });
-      } else if (late) {
-        this.awaitingSince = now;
-      } else if (now - this.awaitingSince >= UNANSWERED_MS) {
-        this.fault();
-      }
-    }, HEARTBEAT_MS) as unknown as number;
-  }
-
-  private stopHeartbeat(): void {
-    clearInterval(this.heartbeat);
-    this.heartbeat = 0;
+      if (now - this.watchdogAt > 100) return this.watch(BEAT_MS);
+      const silent = now - this.lastHeard;
+      if (silent >= SILENT_MS) this.fault();
+      else this.watch(SILENT_MS - silent);
+    }, delay) as unknown as number;
   }
 
   /** The worker failed: the pipeline moves to the page, and the worker's sockets close as if dropped. */
   private fault(): void {
     if (this.thread?.kind !== 'worker' || this.ending || this.ended) return;
-    this.stopHeartbeat();
+    clearTimeout(this.watchdog);
     this.thread.worker.onmessage = null;
     this.thread.worker.onerror = null;
     this.thread.worker.terminate();

@@ -87,6 +87,11 @@ export class Pipeline {
     return this.output;
   }
 
+  /** The capture `time` of the last microphone chunk sent on a socket (-1 before the first). */
+  get sentThrough(): number {
+    return this.uplink.sentThrough;
+  }
+
   handle(command: PipelineCommand): void {
     if (this.ending) return;
     switch (command.type) {
@@ -115,9 +120,6 @@ export class Pipeline {
       case 'microphone':
         this.uplink.setMicrophone(command);
         this.showLevels();
-        break;
-      case 'ping':
-        this.emit({ type: 'pong', n: command.n, sentThrough: this.uplink.sentThrough });
         break;
       case 'shutdown':
         this.shutdown(command.code, command.reason);

@@ -5,7 +5,7 @@
  * few reports, not 50 microphone chunks, 25 audio messages and 40 level reports.
  */
 import { MeterPainter, meterLevel } from './meter-painter.js';
-import type { PipelineCommand, PipelineEvent } from './messages.js';
+import { BEAT_MS, type PipelineCommand, type PipelineEvent } from './messages.js';
 import { Pipeline } from './pipeline.js';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -40,3 +40,5 @@ self.onmessage = (event: MessageEvent<PipelineCommand>) => {
 };
 
 self.postMessage({ type: 'ready' } satisfies PipelineEvent);
+// The page takes a worker that has been silent for a few beats to have failed.
+setInterval(() => self.postMessage({ type: 'beat', sentThrough: pipeline.sentThrough } satisfies PipelineEvent), BEAT_MS);
