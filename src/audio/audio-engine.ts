@@ -55,6 +55,8 @@ export class AudioEngine {
   onPlaybackStart: (() => void) | null = null;
   /** Called when the microphone track ends by itself (device unplugged, permission revoked). */
   onCaptureEnded: (() => void) | null = null;
+  /** Called when the pipeline the capture worklet sends to stopped beating (see {@link connectPipeline}). */
+  onPipelineSilent: (() => void) | null = null;
 
   private readonly streamDestination: MediaStreamAudioDestinationNode;
   private readonly playbackOptions: PlaybackQueueOptions;
@@ -127,8 +129,9 @@ export class AudioEngine {
     const capture = new CaptureNode(this.context, { chunkMs, muted: this.isMuted });
     capture.onChunk = (pcm) => this.onChunk?.(pcm);
     // A port goes to one capture worklet: the first one started after connectPipeline() (nothing to send again).
-    if (this.pipeline && this.capturePortFree) capture.connectPipeline(this.pipeline.capture, this.pipeline.keepMs);
+    if (this.pipeline && this.capturePortFree) capture.connectPipeline({ ...this.pipeline, resend: false });
     this.capturePortFree = false;
+    capture.onPipelineSilent = () => this.onPipelineSilent?.();
     const source = this.context.createMediaStreamSource(stream);
     capture.connectSource(source);
     for (const track of stream.getAudioTracks()) {
@@ -145,8 +148,9 @@ export class AudioEngine {
    * `ports` instead of the main thread: {@link onChunk} is no longer called and {@link inputLevel} stays 0;
    * {@link outputLevel} is read 5 times a second instead of 20. The pipeline queues the model's audio on the
    * playback worklet itself, with its turns and flushes (see {@link noteVoiceQueued} and {@link flushed}). Called
-   * again (the pipeline moved), the worklets move to the new ports; a capture worklet then sends again what it
-   * kept after `ports.resendAfter`.
+   * again (the pipeline moved), the worklets move to the new ports; with `ports.resend` the capture worklet sends
+   * again what the previous pipeline had not sent on. {@link onPipelineSilent} hears of a pipeline that stopped
+   * beating.
    */
   connectPipeline(ports: PipelinePorts): void {
     if (this.disposal) {
@@ -156,7 +160,7 @@ export class AudioEngine {
     }
     this.pipeline = ports;
     this.capturePortFree = !this.input;
-    if (this.input) this.input.capture.connectPipeline(ports.capture, ports.keepMs, ports.resendAfter);
+    if (this.input) this.input.capture.connectPipeline(ports);
     if (this.playback) this.playback.connectPipeline(ports.playback);
   }
 
@@ -311,6 +315,7 @@ export class AudioEngine {
     this.onPlaybackEnd = null;
     this.onPlaybackStart = null;
     this.onCaptureEnded = null;
+    this.onPipelineSilent = null;
     // A context its creator closed meanwhile (or is closing) needs nothing more.
     if (this.context.state !== 'closed') await this.context.close().catch(() => {});
   }

@@ -3,9 +3,10 @@ import { loadAudioWorklets } from './worklet-loader.js';
 import {
   CAPTURE_PROCESSOR,
   type CaptureCommand,
-  type CaptureEvent,
+  type CaptureNodeEvent,
   type CaptureProcessorOptions,
   type InputLevel,
+  type PipelinePorts,
 } from './worklet-messages.js';
 
 /** Settings of a {@link CaptureNode}. */
@@ -33,6 +34,8 @@ export class CaptureNode {
   onChunk: ((pcm: ArrayBuffer, time: number) => void) | null = null;
   /** Receives the input level (RMS and peak, 0..1) up to 60 times a second. */
   onLevel: ((rms: number, peak: number) => void) | null = null;
+  /** The pipeline the chunks go to stopped beating (see {@link connectPipeline}). */
+  onPipelineSilent: (() => void) | null = null;
 
   private source: AudioNode | null = null;
   private isMuted: boolean;
@@ -60,7 +63,7 @@ export class CaptureNode {
       channelInterpretation: 'speakers',
       processorOptions,
     });
-    this.node.port.onmessage = (event: MessageEvent<CaptureEvent>) => this.handle(event.data);
+    this.node.port.onmessage = (event: MessageEvent<CaptureNodeEvent>) => this.handle(event.data);
   }
 
   /**
@@ -88,18 +91,18 @@ export class CaptureNode {
   }
 
   /**
-   * Sends the chunks and levels to `port` (transferred) instead of {@link onChunk} and {@link onLevel}: the
-   * session's pipeline takes them there. {@link level} then stays 0. Copies of the chunks of the last `keepMs` are
-   * kept, and those after `resendAfter` (kept for an earlier port) are sent again to this one.
+   * Sends the chunks and levels to `ports.capture` (transferred) instead of {@link onChunk} and {@link onLevel}:
+   * the session's pipeline takes them there. {@link level} then stays 0. See the capture `pipeline` command for
+   * `keepMs`, `silentMs` (then {@link onPipelineSilent}) and `resend`.
    */
-  connectPipeline(port: MessagePort, keepMs = 0, resendAfter?: number): void {
+  connectPipeline({ capture: port, keepMs, silentMs, resend }: PipelinePorts): void {
     if (this.disposed) {
       port.close();
       return;
     }
     this.rmsLevel = 0;
     this.peakLevel = 0;
-    this.node.port.postMessage({ type: 'pipeline', port, keepMs, resendAfter } satisfies CaptureCommand, [port]);
+    this.node.port.postMessage({ type: 'pipeline', port, keepMs, silentMs, resend } satisfies CaptureCommand, [port]);
   }
 
   /** Connects `source` (replacing the previous one). */
@@ -130,11 +133,12 @@ export class CaptureNode {
     this.node.port.close();
     this.onChunk = null;
     this.onLevel = null;
+    this.onPipelineSilent = null;
     this.rmsLevel = 0;
     this.peakLevel = 0;
   }
 
-  private handle(event: CaptureEvent): void {
+  private handle(event: CaptureNodeEvent): void {
     if (this.disposed) return;
     switch (event.type) {
       case 'chunk':
@@ -143,6 +147,9 @@ export class CaptureNode {
         break;
       case 'level':
         this.takeLevel(event);
+        break;
+      case 'silent':
+        this.onPipelineSilent?.();
         break;
     }
   }

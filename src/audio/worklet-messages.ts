@@ -23,11 +23,12 @@ export type CaptureCommand =
   /**
    * From now on, chunks and levels go to `port` (the session's pipeline, in the socket worker or on the page)
    * instead of this node's own port, which then gets nothing from this processor; a port given before is closed.
-   * `keepMs`: copies of the chunks sent in the last `keepMs` are kept, so that a later `pipeline` command can send
-   * again those after `resendAfter` (a chunk's `time`) to its new port: what a pipeline that failed may not have
-   * sent on.
+   * `keepMs`: copies of the chunks sent in the last `keepMs` are kept. With `resend`, those the previous pipeline
+   * had not sent on (after the `sentThrough` of its last {@link PipelineBeat}) go to `port` first. `silentMs`: a
+   * pipeline that beats on `port` and then stays silent for this long has failed, and the processor says so on
+   * its own port ({@link CaptureNodeEvent} `silent`), once.
    */
-  | { type: 'pipeline'; port: MessagePort; keepMs: number; resendAfter?: number }
+  | { type: 'pipeline'; port: MessagePort; keepMs: number; silentMs?: number; resend?: boolean }
   /** Let the processor end: it returns false from `process` and can be collected. */
   | { type: 'stop' };
 
@@ -46,6 +47,21 @@ export type CaptureEvent =
   | { type: 'chunk'; pcm: ArrayBuffer; time: number; level?: InputLevel }
   /** Input level over the last interval (at most 20 a second), each 0..1. */
   | { type: 'level'; rms: number; peak: number };
+
+/**
+ * Capture processor → its node's own port: the {@link CaptureEvent}s until a pipeline takes them, and `silent`:
+ * the pipeline stopped beating (see the `pipeline` command's `silentMs`).
+ */
+export type CaptureNodeEvent = CaptureEvent | { type: 'silent' };
+
+/**
+ * Pipeline → capture processor, on the pipeline's port: the pipeline still runs; `sentThrough` is the `time` of
+ * the last chunk it sent on a socket (-1 before the first).
+ */
+export interface PipelineBeat {
+  type: 'beat';
+  sentThrough: number;
+}
 
 /** `processorOptions` of the playback processor. */
 export interface PlaybackProcessorOptions {
@@ -120,6 +136,8 @@ export interface PipelinePorts {
   playback: MessagePort;
   /** How long the capture worklet keeps copies of the chunks it sent (to send them again after a fault). */
   keepMs: number;
-  /** The capture worklet sends again the kept chunks after this `time`: those a failed pipeline may not have sent. */
-  resendAfter?: number;
+  /** After a pipeline's first beat, how long a silence means it failed (see the capture `pipeline` command). */
+  silentMs?: number;
+  /** The capture worklet sends again the kept chunks the previous pipeline had not sent on. */
+  resend?: boolean;
 }

@@ -339,6 +339,7 @@ export class LiveSession {
     const engine = await this.engineLoading;
     if (this.disposed) return;
     engine.muted = this.mutedBeforeEngine;
+    engine.onPipelineSilent = () => this.pipeline?.workerSilent();
     engine.onPlaybackStart = () => this.updateActivityState();
     engine.onPlaybackEnd = () => this.updateActivityState();
     engine.onCaptureEnded = () => {

@@ -5,7 +5,7 @@
  */
 import type { DroppedFrame } from './frames.js';
 
-/** How often the socket worker says it still runs (a `beat`). */
+/** How often the socket worker tells the capture worklet that it still runs (a `PipelineBeat`). */
 export const BEAT_MS = 300;
 
 /** How the level meter looks; read from the visualizer's computed style. */
@@ -78,10 +78,5 @@ export type PipelineEvent =
   | ({ type: 'voice'; id: number } & VoiceQueued)
   /** Bytes still queued on socket `id`; reported while it is above zero, and once when it gets back to zero. */
   | { type: 'buffered'; id: number; bytes: number }
-  /**
-   * The socket worker still runs: it says so every {@link BEAT_MS}. `sentThrough`: the `time` of the last microphone
-   * chunk it sent on a socket (-1 before the first).
-   */
-  | { type: 'beat'; sentThrough: number }
   /** Every socket closed after `shutdown`. */
   | { type: 'ended' };

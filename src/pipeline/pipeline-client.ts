@@ -1,7 +1,7 @@
 /**
  * The page's side of a session's {@link Pipeline}: it runs the pipeline in the socket worker, or on the page
  * where no worker can start, and gives the SDK its sockets there. If the worker fails mid-conversation (it reports
- * an error, or stops beating), the pipeline moves to the page: the worklets get new ports there,
+ * an error, or stops beating: the capture worklet tells the page through the engine), the pipeline moves to the page: the worklets get new ports there,
  * the capture worklet sends again what the worker may not have sent on, and the worker's sockets close as if the
  * network had dropped, so that the session resumes on page sockets with its handle.
  */
@@ -15,7 +15,7 @@ import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-socket
 const LOAD_TIMEOUT_MS = 5000;
 // How long a shutdown waits for the worker to close its sockets before it is terminated.
 const SHUTDOWN_TIMEOUT_MS = 1500;
-// A worker that has not been heard from (it beats every BEAT_MS) for this long has failed.
+// A worker that has missed this many beats has failed: the capture worklet judges, by the audio clock.
 const SILENT_MS = 3 * BEAT_MS;
 // The capture worklet keeps copies of what it sent the worker for this long, to send again after a fault.
 const KEEP_MS = 2000;
@@ -57,15 +57,12 @@ export class PipelineClient {
   private microphoneState: MicrophoneState = { muted: false, pushToTalk: false, talking: false };
   private ending?: Promise<void>;
   private ended = false;
-  private watchdog = 0;
-  private watchdogAt = 0;
-  private lastHeard = 0;
-  private sentThrough = -1;
 
   constructor(private readonly options: PipelineClientOptions) {
     const capture = new MessageChannel();
     const playback = new MessageChannel();
-    this.worklets = { capture: capture.port2, playback: playback.port2, keepMs: options.worker ? KEEP_MS : 0 };
+    // Only the worker beats, so the capture worklet watches only for it; a pipeline on the page never arms it.
+    this.worklets = { capture: capture.port2, playback: playback.port2, keepMs: options.worker ? KEEP_MS : 0, silentMs: SILENT_MS };
     this.started = this.start(capture.port1, playback.port1);
     this.settled = this.started;
   }
@@ -121,7 +118,6 @@ export class PipelineClient {
     this.ending ??= this.settled.catch(() => undefined).then(
       () =>
         new Promise<void>((resolve) => {
-          clearTimeout(this.watchdog);
           const thread = this.thread;
           const finish = () => {
             clearTimeout(timer);
@@ -152,14 +148,9 @@ export class PipelineClient {
   private async start(capture: MessagePort, playback: MessagePort): Promise<void> {
     const worker = this.options.worker ? await loadWorker(this.options.workerUrl ?? socketWorkerUrl()) : undefined;
     if (!worker) return this.runOnPage(capture, playback, NUMBERING_BASE);
-    worker.onmessage = (event: MessageEvent<PipelineEvent>) => {
-      this.lastHeard = performance.now();
-      this.handle(event.data);
-    };
+    worker.onmessage = (event: MessageEvent<PipelineEvent>) => this.handle(event.data);
     worker.onerror = () => this.fault();
     this.run({ kind: 'worker', worker }, capture, playback, NUMBERING_BASE);
-    this.lastHeard = performance.now();
-    this.watch(SILENT_MS);
   }
 
   /** The pipeline on the page: a chunk of its own, loaded only where the worker cannot run (or failed). */
@@ -184,10 +175,6 @@ export class PipelineClient {
 
   private handle(event: PipelineEvent): void {
     if (event.type === 'ended') return this.onEnded();
-    if (event.type === 'beat') {
-      this.sentThrough = event.sentThrough;
-      return;
-    }
     if (event.type === 'ready') return;
     const socket = this.sockets.get(event.id);
     if (!socket) return;
@@ -220,24 +207,14 @@ export class PipelineClient {
     }
   }
 
-  // The watchdog wakes once per SILENT_MS or so (not per message): a worker heard from meanwhile gets the rest of
-  // its time; one silent for SILENT_MS has failed. A wake-up that comes late means the page itself was held up (a
-  // long task, a hidden tab): what arrived meanwhile is read before the worker is judged.
-  private watch(delay: number): void {
-    this.watchdogAt = performance.now() + delay;
-    this.watchdog = setTimeout(() => {
-      const now = performance.now();
-      if (now - this.watchdogAt > 100) return this.watch(BEAT_MS);
-      const silent = now - this.lastHeard;
-      if (silent >= SILENT_MS) this.fault();
-      else this.watch(SILENT_MS - silent);
-    }, delay) as unknown as number;
+  /** The socket worker stopped beating (the capture worklet noticed): it has failed. */
+  workerSilent(): void {
+    this.fault();
   }
 
   /** The worker failed: the pipeline moves to the page, and the worker's sockets close as if dropped. */
   private fault(): void {
     if (this.thread?.kind !== 'worker' || this.ending || this.ended) return;
-    clearTimeout(this.watchdog);
     this.thread.worker.onmessage = null;
     this.thread.worker.onerror = null;
     this.thread.worker.terminate();
@@ -248,7 +225,7 @@ export class PipelineClient {
     const playback = new MessageChannel();
     this.settled = this.runOnPage(capture.port1, playback.port1, 2 * NUMBERING_BASE);
     this.settled.catch(() => undefined);
-    this.options.onWorklets({ capture: capture.port2, playback: playback.port2, keepMs: 0, resendAfter: this.sentThrough });
+    this.options.onWorklets({ capture: capture.port2, playback: playback.port2, keepMs: 0, resend: true });
     for (const socket of [...this.sockets.values()]) {
       this.sockets.delete(socket.id);
       socket.callbacks.onclose(new CloseEvent('close', { code: 1006, reason: 'The socket worker stopped.', wasClean: false }));

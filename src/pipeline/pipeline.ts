@@ -5,7 +5,7 @@
  * the playback worklet, with its turns and flushes ({@link ModelVoice}); and the worklets' levels. The page keeps
  * the SDK and the conversation's logic, and talks to it with {@link PipelineCommand}s.
  */
-import type { CaptureEvent, OutputLevelEvent } from '../audio/worklet-messages.js';
+import type { CaptureEvent, OutputLevelEvent, PipelineBeat } from '../audio/worklet-messages.js';
 import { closeSocket, screenFrame } from './frames.js';
 import type { PipelineCommand, PipelineEvent } from './messages.js';
 import { ModelVoice } from './model-voice.js';
@@ -64,6 +64,7 @@ export class Pipeline {
   private readonly voice: ModelVoice;
   private current: number | null = null;
   private ports: MessagePort[] = [];
+  private capture: MessagePort | null = null;
   private input = 0;
   private output = 0;
   private ending = false;
@@ -87,9 +88,12 @@ export class Pipeline {
     return this.output;
   }
 
-  /** The capture `time` of the last microphone chunk sent on a socket (-1 before the first). */
-  get sentThrough(): number {
-    return this.uplink.sentThrough;
+  /**
+   * Tells the capture worklet that the pipeline still runs, and how far its chunks went out: a pipeline that
+   * stops beating is taken to have failed (the socket worker beats; the page's pipeline need not).
+   */
+  beat(): void {
+    this.capture?.postMessage({ type: 'beat', sentThrough: this.uplink.sentThrough } satisfies PipelineBeat);
   }
 
   handle(command: PipelineCommand): void {
@@ -176,6 +180,7 @@ export class Pipeline {
   private listen(capture: MessagePort, playback: MessagePort): void {
     for (const port of this.ports) port.close();
     this.ports = [capture, playback];
+    this.capture = capture;
     capture.onmessage = (event: MessageEvent<CaptureEvent>) => {
       const message = event.data;
       if (message.type === 'chunk') this.uplink.chunk(message.pcm, message.time);
@@ -204,6 +209,7 @@ export class Pipeline {
       port.close();
     }
     this.ports = [];
+    this.capture = null;
     this.onLevels = null;
     // Ends once every socket has closed (see `open`), or after SHUTDOWN_WAIT_MS.
     if (!this.sockets.size) return this.end();

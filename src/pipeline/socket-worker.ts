@@ -40,5 +40,5 @@ self.onmessage = (event: MessageEvent<PipelineCommand>) => {
 };
 
 self.postMessage({ type: 'ready' } satisfies PipelineEvent);
-// The page takes a worker that has been silent for a few beats to have failed.
-setInterval(() => self.postMessage({ type: 'beat', sentThrough: pipeline.sentThrough } satisfies PipelineEvent), BEAT_MS);
+// The capture worklet takes a worker that has missed a few beats to have failed, and tells the page.
+setInterval(() => pipeline.beat(), BEAT_MS);

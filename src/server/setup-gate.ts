@@ -1,3 +1,5 @@
+import { isObject } from '../shared/json.js';
+
 /** A close the proxy answers a client frame with. */
 export interface Refusal {
   code: 1007 | 1008;
@@ -36,20 +38,19 @@ export class SetupGate {
     } catch {
       return refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
     }
-    const isObject = message !== null && typeof message === 'object' && !Array.isArray(message);
-    const hasSetup = isObject && Object.prototype.hasOwnProperty.call(message, 'setup');
+    const hasSetup = isObject(message) && Object.prototype.hasOwnProperty.call(message, 'setup');
     if (this.setupSeen) {
       return hasSetup ? refuse(1008, 'Only one setup is allowed per session') : { kind: 'forward' };
     }
     const setup = hasSetup ? (message as { setup: unknown }).setup : undefined;
-    if (setup === null || typeof setup !== 'object' || Array.isArray(setup)) {
+    if (!isObject(setup)) {
       return refuse(1007, 'The first message must be a setup');
     }
     this.setupSeen = true;
-    const modelId = this.modelFor((setup as { model?: unknown }).model);
+    const modelId = this.modelFor(setup.model);
     if (!modelId) return refuse(1008, 'Model not allowed: name it as models/<id>');
     // Only the setup goes on: a client message carries exactly one of setup, clientContent, … upstream.
-    return { kind: 'setup', message: { setup: { ...(setup as Record<string, unknown>) } }, modelId };
+    return { kind: 'setup', message: { setup: { ...setup } }, modelId };
   }
 
   private modelFor(requested: unknown): string | undefined {

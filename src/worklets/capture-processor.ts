@@ -3,8 +3,10 @@ import {
   CAPTURE_PROCESSOR,
   type CaptureCommand,
   type CaptureEvent,
+  type CaptureNodeEvent,
   type CaptureProcessorOptions,
   type InputLevel,
+  type PipelineBeat,
 } from '../audio/worklet-messages.js';
 import { worklet } from './worklet-scope.js';
 
@@ -24,6 +26,10 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   // Copies of the chunks sent lately (while `keepMs` asks for them), oldest first, to send again after a fault.
   private kept: Array<{ time: number; pcm: ArrayBuffer }> = [];
   private keepMs = 0;
+  // The pipeline's heartbeat: render frames a silence may last, and frames since its last beat (-1 before one).
+  private silentFrames = 0;
+  private sinceBeat = -1;
+  private sentThrough = -1;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -52,6 +58,14 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     // With nothing connected the input has no channels: there is nothing to capture, not even silence.
     const channel = inputs[0]?.[0];
     if (channel && this.running) this.chain.process(channel);
+    // The audio clock judges the pipeline: a page that is busy, or a tab in the background, cannot fool it.
+    if (this.sinceBeat >= 0 && this.silentFrames > 0) {
+      this.sinceBeat += 128;
+      if (this.sinceBeat > this.silentFrames) {
+        this.sinceBeat = -1;
+        this.port.postMessage({ type: 'silent' } satisfies CaptureNodeEvent);
+      }
+    }
     return this.running;
   }
 
@@ -62,7 +76,7 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
         this.pendingLevel = undefined;
         break;
       case 'pipeline':
-        this.sendTo(command.port, command.keepMs, command.resendAfter);
+        this.sendTo(command);
         break;
       case 'stop':
         this.running = false;
@@ -72,14 +86,21 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     }
   }
 
-  private sendTo(port: MessagePort, keepMs: number, resendAfter: number | undefined): void {
+  private sendTo({ port, keepMs, silentMs, resend }: Extract<CaptureCommand, { type: 'pipeline' }>): void {
     if (this.out !== this.port) this.out.close();
     this.out = port;
-    if (resendAfter !== undefined) {
-      for (const { time, pcm } of this.kept) if (time > resendAfter) this.post({ type: 'chunk', pcm, time }, [pcm]);
+    if (resend) {
+      for (const { time, pcm } of this.kept) if (time > this.sentThrough) this.post({ type: 'chunk', pcm, time }, [pcm]);
     }
     this.kept = [];
     this.keepMs = Math.max(0, keepMs);
+    this.silentFrames = silentMs ? Math.round((silentMs / 1000) * worklet.sampleRate) : 0;
+    this.sinceBeat = -1;
+    this.sentThrough = -1;
+    port.onmessage = (event: MessageEvent<PipelineBeat>) => {
+      this.sinceBeat = 0;
+      this.sentThrough = event.data.sentThrough;
+    };
   }
 
   private keep(time: number, pcm: ArrayBuffer): void {
