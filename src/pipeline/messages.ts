@@ -51,6 +51,8 @@ export type PipelineCommand =
    */
   | { type: 'current'; id: number | null }
   | ({ type: 'microphone' } & MicrophoneState)
+  /** Answered by `pong` at once: the page checks that the worker still answers. */
+  | { type: 'ping' }
   /** Draw the level meter into `canvas` (transferred), `width`×`height` CSS pixels. Socket worker only. */
   | { type: 'meter'; canvas: OffscreenCanvas; width: number; height: number; look: MeterLook }
   | { type: 'meter-look'; look: MeterLook }
@@ -78,5 +80,7 @@ export type PipelineEvent =
   | ({ type: 'voice'; id: number } & VoiceQueued)
   /** Bytes still queued on socket `id`; reported while it is above zero, and once when it gets back to zero. */
   | { type: 'buffered'; id: number; bytes: number }
+  /** Answer to `ping`. */
+  | { type: 'pong' }
   /** Every socket closed after `shutdown`. */
   | { type: 'ended' };

@@ -15,8 +15,11 @@ import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-socket
 const LOAD_TIMEOUT_MS = 5000;
 // How long a shutdown waits for the worker to close its sockets before it is terminated.
 const SHUTDOWN_TIMEOUT_MS = 1500;
-// A worker that has missed this many beats has failed: the capture worklet judges, by the audio clock.
+// A worker that has missed this many beats may have failed: the capture worklet judges, by the audio clock.
 const SILENT_MS = 3 * BEAT_MS;
+// ... and it has, unless it answers a ping within this long. (In WebKitGTK the beats can wait for a page's long
+// task on their way to the worklet: the page itself then hears the worker at once.)
+const CONFIRM_MS = 300;
 // The capture worklet keeps copies of what it sent the worker for this long, to send again after a fault.
 const KEEP_MS = 2000;
 // Enqueues and turns are numbered from here by the first pipeline, and from twice that by one that takes over,
@@ -144,6 +147,8 @@ export class PipelineClient {
   }
 
   private onEnded: () => void = () => undefined;
+  /** Set while a ping waits for its pong (see `workerSilent`). */
+  private confirming?: () => void;
 
   private async start(capture: MessagePort, playback: MessagePort): Promise<void> {
     const worker = this.options.worker ? await loadWorker(this.options.workerUrl ?? socketWorkerUrl()) : undefined;
@@ -175,6 +180,7 @@ export class PipelineClient {
 
   private handle(event: PipelineEvent): void {
     if (event.type === 'ended') return this.onEnded();
+    if (event.type === 'pong') return this.confirming?.();
     if (event.type === 'ready') return;
     const socket = this.sockets.get(event.id);
     if (!socket) return;
@@ -207,9 +213,18 @@ export class PipelineClient {
     }
   }
 
-  /** The socket worker stopped beating (the capture worklet noticed): it has failed. */
+  /** The socket worker stopped beating (the capture worklet noticed): it has failed unless it answers a ping. */
   workerSilent(): void {
-    this.fault();
+    if (this.thread?.kind !== 'worker' || this.confirming) return;
+    const timer = setTimeout(() => {
+      this.confirming = undefined;
+      this.fault();
+    }, CONFIRM_MS);
+    this.confirming = () => {
+      clearTimeout(timer);
+      this.confirming = undefined;
+    };
+    this.post({ type: 'ping' });
   }
 
   /** The worker failed: the pipeline moves to the page, and the worker's sockets close as if dropped. */

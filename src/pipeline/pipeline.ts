@@ -125,6 +125,9 @@ export class Pipeline {
         this.uplink.setMicrophone(command);
         this.showLevels();
         break;
+      case 'ping':
+        this.emit({ type: 'pong' });
+        break;
       case 'shutdown':
         this.shutdown(command.code, command.reason);
         break;

@@ -29,6 +29,7 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   // The pipeline's heartbeat: render frames a silence may last, and frames since its last beat (-1 before one).
   private silentFrames = 0;
   private sinceBeat = -1;
+  private beatAt = 0;
   private sentThrough = -1;
 
   constructor(options: AudioWorkletNodeOptions) {
@@ -58,10 +59,11 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     // With nothing connected the input has no channels: there is nothing to capture, not even silence.
     const channel = inputs[0]?.[0];
     if (channel && this.running) this.chain.process(channel);
-    // The audio clock judges the pipeline: a page that is busy, or a tab in the background, cannot fool it.
+    // The audio clock judges the pipeline, so a page that is busy or a tab in the background cannot fool it; the
+    // wall clock must agree, since an engine may render many quanta in one burst (WebKitGTK does).
     if (this.sinceBeat >= 0 && this.silentFrames > 0) {
       this.sinceBeat += 128;
-      if (this.sinceBeat > this.silentFrames) {
+      if (this.sinceBeat > this.silentFrames && Date.now() - this.beatAt > (this.silentFrames / worklet.sampleRate) * 1000) {
         this.sinceBeat = -1;
         this.port.postMessage({ type: 'silent' } satisfies CaptureNodeEvent);
       }
@@ -99,6 +101,7 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     this.sentThrough = -1;
     port.onmessage = (event: MessageEvent<PipelineBeat>) => {
       this.sinceBeat = 0;
+      this.beatAt = Date.now();
       this.sentThrough = event.data.sentThrough;
     };
   }

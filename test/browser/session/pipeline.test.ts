@@ -10,6 +10,7 @@ import {
   recordVoice,
   type SessionProbe,
 } from '../../support/session.js';
+import { itOnlyIn } from '../../support/engine.js';
 import { PipelineClient } from '../../../src/pipeline/pipeline-client.js';
 import { audioMessage } from '../../../src/pipeline/uplink.js';
 import { createLive } from '../../../src/live/sdk-live.js';
@@ -153,7 +154,9 @@ describe('The pipeline', () => {
     }
   });
 
-  it('in the socket worker, an interruption silences the voice while the page\'s main thread is blocked', async () => {
+  // Not WebKitGTK: there the worker's flush reaches the worklet only after the page's long task (the answer plays
+  // out the ~250 ms queued ahead, as if nothing had flushed it).
+  itOnlyIn(['chromium', 'firefox'], 'worker-to-worklet messages that do not wait for the page', 'in the socket worker, an interruption silences the voice while the page\'s main thread is blocked', async () => {
     probe = createSession();
     await probe.session.start();
     expect(await pipelineInWorkerOf(probe)).to.be.true;
