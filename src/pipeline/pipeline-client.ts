@@ -7,7 +7,7 @@
  */
 import type { PipelinePorts } from '../audio/worklet-messages.js';
 import { socketWorkerUrl } from '../worker-urls.js';
-import { BEAT_MS, type MeterLook, type MicrophoneState, type PipelineCommand, type PipelineEvent } from './messages.js';
+import { type MeterLook, type MicrophoneState, type PipelineCommand, type PipelineEvent } from './messages.js';
 import type { Pipeline } from './pipeline.js';
 import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-sockets.js';
 
@@ -15,13 +15,15 @@ import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-socket
 const LOAD_TIMEOUT_MS = 5000;
 // How long a shutdown waits for the worker to close its sockets before it is terminated.
 const SHUTDOWN_TIMEOUT_MS = 1500;
-// A worker that has missed this many beats may have failed: the capture worklet judges, by the audio clock.
-const SILENT_MS = 3 * BEAT_MS;
-// ... and it has, unless it answers a ping within this long. (In WebKitGTK the beats can wait for a page's long
-// task on their way to the worklet: the page itself then hears the worker at once.)
-const CONFIRM_MS = 300;
-// The capture worklet keeps copies of what it sent the worker for this long, to send again after a fault.
-const KEEP_MS = 2000;
+// A worker whose beats have not reached the capture worklet for this long may have failed (the worklet judges,
+// by the audio clock and the wall clock) ...
+const SILENT_MS = 2000;
+// ... and it has, unless it answers the page's ping within this long. (In WebKitGTK the beats can be late on their
+// way to the worklet, by a long task on the page or more: the page itself then hears the worker at once.)
+const CONFIRM_MS = 1000;
+// The capture worklet keeps copies of what it sent the worker for this long, to send again after a fault: longer
+// than the silence and the ping that tell of one.
+const KEEP_MS = 5000;
 // Enqueues and turns are numbered from here by the first pipeline, and from twice that by one that takes over,
 // above anything the page's own playback queue or the one before may have numbered.
 const NUMBERING_BASE = 1_000_000_000;

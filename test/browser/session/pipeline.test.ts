@@ -96,6 +96,8 @@ describe('The pipeline', () => {
       await probe.session.start();
       expect(await pipelineInWorkerOf(probe), 'the worker runs').to.be.true;
       const engine = inside(probe).engine!;
+      // Counted once the worker sends audio (the capture worklet has its port by then).
+      await waitFor(async () => ((await connections())[0]?.audio.seconds ?? 0) >= 0.2, { message: 'audio from the worker' });
       const capture = countPortMessages(engine.input!.capture.node);
       const playback = countPortMessages(engine.playback!.node);
       await waitFor(async () => ((await connections())[0]?.audio.seconds ?? 0) >= 1, { message: 'a second of audio' });
@@ -254,7 +256,8 @@ describe('The pipeline', () => {
       const pipeline = inside(probe).pipeline!;
       const thread = pipeline.thread as { kind: 'worker'; worker: Worker };
       fail(thread.worker);
-      await probe.reach('reconnecting', 3000);
+      // A worker that stops answering is noticed within about 3 s (2 s without beats, then a 1 s ping).
+      await probe.reach('reconnecting', 6000);
       expect(pipeline.inWorker).to.be.false;
       await probe.reach('listening', 8000);
       const records = await connections();
