@@ -102,12 +102,28 @@ export interface VertexProxy {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /**
    * Starts a dedicated HTTP server on `port` (default 0: any free port) and `host` (default `127.0.0.1`; pass
-   * `'0.0.0.0'` or `'::'` to accept other machines) that accepts only Live API upgrades and answers plain HTTP
-   * with 426.
+   * `'0.0.0.0'` or `'::'` to accept other machines) that accepts only Live API upgrades. Plain HTTP is answered
+   * 426, except `GET /healthz`, the load balancer's health check: 200 `ok`, or 503 `draining` once
+   * {@link drain} has been called.
    */
   listen(port?: number, host?: string): Promise<VertexProxyServer>;
   /** Closes every relayed session with 1001 ("going away"); the proxy can still accept new ones afterwards. */
   close(): Promise<void>;
+  /**
+   * Empties this instance for a rolling deploy without dropping a conversation. From the call on, new sessions
+   * are refused with 503 (and `listen()`'s `/healthz` answers 503, so a load balancer stops sending any). Each
+   * relayed session is closed with 1012 ("Service restart") at a moment that loses nothing: once Vertex AI has
+   * been quiet for a quarter of a second, so everything it sent, the newest resumption handle included, has
+   * been forwarded first; and audio the browser sent before it read the close still goes upstream. The element
+   * then resumes through another instance with that handle and sends the microphone audio captured meanwhile.
+   *
+   * Resolves when every session has closed, or at `timeoutMs` (default 25 000), when the sessions left are sent
+   * their 1012 at once and given up to a second to answer it. Called again, returns the same promise; the
+   * proxy refuses new sessions for good.
+   */
+  drain(options?: { timeoutMs?: number }): Promise<void>;
+  /** `true` once {@link drain} has been called. */
+  readonly draining: boolean;
   /** Sessions currently being relayed. */
   readonly connections: number;
 }

@@ -134,6 +134,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
 
   let server: WebSocketServer | undefined;
   const relays = new Set<VertexRelay>();
+  let drained: Promise<void> | undefined;
   const contextFor = (module: WsModule): RelayContext => ({
     ws: module,
     upstreamUrl,
@@ -151,6 +152,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
   let context: RelayContext | undefined;
 
   const accept = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (drained) return rejectUpgrade(socket, 503);
     const path = collapseSlashes(request.url ?? '/');
     const query = path.indexOf('?');
     const pathname = query >= 0 ? path.slice(0, query) : path;
@@ -181,6 +183,11 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     try {
       const module = await loadWs();
       if (socket.destroyed) return release();
+      // A drain that began while this upgrade waited refuses it, rather than relay a session it would close.
+      if (drained) {
+        release();
+        return rejectUpgrade(socket, 503);
+      }
       server ??= new module.WebSocketServer({
         noServer: true,
         maxPayload,
@@ -216,7 +223,13 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
 
     async listen(port = 0, hostname = '127.0.0.1') {
       const [{ createServer }] = await Promise.all([import('node:http'), loadWs()]);
-      const httpServer = createServer((_request, response) => {
+      const httpServer = createServer((request, response) => {
+        if (request.url?.split('?')[0] === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
+          const status = drained ? 503 : 200;
+          response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+          response.end(drained ? 'draining' : 'ok');
+          return;
+        }
         response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
         response.end('This endpoint only accepts Gemini Live WebSocket connections.');
       });
@@ -253,11 +266,46 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       ]);
     },
 
+    drain(drainOptions = {}) {
+      drained ??= drainRelays(relays, drainTimeout(drainOptions?.timeoutMs));
+      return drained;
+    },
+
+    get draining() {
+      return drained !== undefined;
+    },
+
     get connections() {
       return relays.size;
     },
   };
   return proxy;
+}
+
+/**
+ * Drains every session (see {@link VertexRelay.drain}); at the timeout the ones left are sent their 1012 at
+ * once, and the drain settles when they have closed (a browser that does not answer is cut off 1 s later).
+ */
+async function drainRelays(relays: Set<VertexRelay>, timeoutMs: number): Promise<void> {
+  const allClosed = () => Promise.all([...relays].map((relay) => relay.closed)).then(() => undefined);
+  for (const relay of relays) relay.drain();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = await Promise.race([
+    allClosed().then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  if (!timedOut) return;
+  for (const relay of relays) relay.restartNow();
+  await allClosed();
+}
+
+function drainTimeout(value: unknown): number {
+  if (value === undefined) return 25_000;
+  if (!(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
+    throw new TypeError('VertexProxy.drain: `timeoutMs` must be a number ≥ 0.');
+  }
+  return value;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

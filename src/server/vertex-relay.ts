@@ -39,6 +39,12 @@ interface HeldFrame {
 
 /** How long a peer that is sent a close but does not answer it keeps its socket. */
 const CLOSE_GRACE_MS = 1000;
+const RESTART_REASON = 'Service restart';
+/**
+ * A draining session is closed once Vertex AI has sent nothing for this long: the model's answer so far has
+ * arrived (it streams faster than it plays), and so has the resumption handle that follows a turn.
+ */
+export const DRAIN_QUIET_MS = 250;
 
 /**
  * One browser session relayed to Vertex AI: obtains the access token, opens the upstream socket, holds the
@@ -61,6 +67,10 @@ export class VertexRelay {
   private readonly toUpstream: Valve;
   private readonly toClient: Valve;
   private lastActivity = Date.now();
+  /** Frames received from Vertex AI: a drain waits for this to stand still. */
+  private upstreamFrames = 0;
+  /** Set once a drain has sent the browser its 1012: what it sent before reading that still goes upstream. */
+  private draining = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private resolveClosed!: () => void;
 
@@ -88,6 +98,43 @@ export class VertexRelay {
     this.after(context.connectTimeoutMs, () => this.onConnectTimeout());
     this.after(context.idleTimeoutMs, () => this.onIdleCheck());
     void this.connect();
+  }
+
+  /**
+   * Ends the session for a rolling restart, losing nothing: once Vertex AI has been quiet for
+   * {@link DRAIN_QUIET_MS}, the browser is sent 1012 ("Service restart") behind everything already forwarded to
+   * it, and what the browser sent before it read that close still goes upstream, whose connection closes only
+   * after the browser's. The element then resumes through another instance with its newest handle. A session
+   * still being set up is closed at once: it has nothing to lose.
+   */
+  drain(): void {
+    if (this.clientClosed || this.draining) return;
+    if (this.phase !== 'open') {
+      this.closeClient(1012, RESTART_REASON);
+      this.abandonUpstream();
+      return;
+    }
+    let seen = this.upstreamFrames;
+    const check = () => {
+      if (this.clientClosed || this.draining) return;
+      if (this.upstreamFrames === seen) this.restartNow();
+      else {
+        seen = this.upstreamFrames;
+        this.after(DRAIN_QUIET_MS, check);
+      }
+    };
+    this.after(DRAIN_QUIET_MS, check);
+  }
+
+  /** Sends the browser its 1012 now, quiet or not: the end of a drain's time. */
+  restartNow(): void {
+    if (this.clientClosed || this.draining) return;
+    if (this.phase !== 'open') {
+      this.drain();
+      return;
+    }
+    this.draining = true;
+    this.closeClient(1012, RESTART_REASON);
   }
 
   /** Closes both sides with 1001 ("going away"). */
@@ -130,7 +177,9 @@ export class VertexRelay {
   }
 
   private onClientMessage(data: Buffer, isBinary: boolean): void {
-    if (this.clientClosed || this.client.readyState !== this.open) return;
+    if (this.clientClosed) return;
+    // While a drain's close is on its way, the browser's frames are still what it meant to send.
+    if (this.client.readyState !== this.open && !(this.draining && this.phase === 'open')) return;
     this.lastActivity = Date.now();
     const decision = this.gate.inspect(data);
     if (decision.kind === 'refuse') {
@@ -189,6 +238,7 @@ export class VertexRelay {
   }
 
   private onUpstreamMessage(data: Buffer, isBinary: boolean): void {
+    this.upstreamFrames++;
     if (this.client.readyState !== this.open) return;
     this.lastActivity = Date.now();
     this.client.send(data, { binary: isBinary }, (error) => {
