@@ -66,7 +66,10 @@ function startProcess(command, args, { env, logFile, extraStdio = [] }) {
   };
 }
 
-/** A free TCP port on 127.0.0.1. */
+/**
+ * A free TCP port on 127.0.0.1.
+ * @returns {Promise<number>}
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();

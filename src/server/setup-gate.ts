@@ -17,6 +17,11 @@ export type GateDecision =
 /** Model ids a browser may name: `models/<id>` or a bare id, never a resource path or anything to escape. */
 const SAFE_MODEL = /^(?:models\/)?([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
 
+/** Refuses what is not UTF-8 rather than replacing it; keeps a byte order mark, which JSON does not allow. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** One shared answer for the frames that go on as they are: most of them, dozens a second per session. */
+const FORWARD: GateDecision = Object.freeze({ kind: 'forward' });
+
 /**
  * Checks every frame a browser sends before it goes upstream, so that the model the proxy forces cannot be
  * dodged: the first frame must be a `setup`, a later `setup` is refused, and without a forced model the browser
@@ -25,6 +30,12 @@ const SAFE_MODEL = /^(?:models\/)?([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
  * Frames are read with `JSON.parse`, which keeps the last of duplicate keys, as protobuf's JSON parsers do, and
  * the setup goes upstream re-serialised from what was parsed: upstream never sees a duplicate key, an escaped
  * key or any other spelling the two parsers could read differently.
+ *
+ * After the setup, most frames are audio and are not parsed at all (see {@link cannotNameSetup}): only a frame
+ * that could spell a `setup` key is, and is refused if it is not JSON; any other frame goes on as it is, and
+ * upstream refuses one that is not JSON itself. Frames that are not valid UTF-8 are refused from the start (JSON
+ * is UTF-8, and `ws` already refuses such text frames), so that no decoder can read a key into bytes the gate
+ * did not see.
  */
 export class SetupGate {
   private setupSeen = false;
@@ -34,13 +45,15 @@ export class SetupGate {
   inspect(data: Buffer): GateDecision {
     let message: unknown;
     try {
-      message = JSON.parse(data.toString('utf8'));
+      const text = STRICT_UTF8.decode(data);
+      if (this.setupSeen && cannotNameSetup(text)) return FORWARD;
+      message = JSON.parse(text);
     } catch {
       return refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
     }
     const hasSetup = isObject(message) && Object.prototype.hasOwnProperty.call(message, 'setup');
     if (this.setupSeen) {
-      return hasSetup ? refuse(1008, 'Only one setup is allowed per session') : { kind: 'forward' };
+      return hasSetup ? refuse(1008, 'Only one setup is allowed per session') : FORWARD;
     }
     const setup = hasSetup ? (message as { setup: unknown }).setup : undefined;
     if (!isObject(setup)) {
@@ -58,6 +71,16 @@ export class SetupGate {
     if (typeof requested !== 'string') return undefined;
     return SAFE_MODEL.exec(requested)?.[1];
   }
+}
+
+/**
+ * True when `text` (decoded from valid UTF-8) cannot carry a `setup` key, for any JSON reader: the key is either
+ * written out, and then the text contains `setup`, or has an escaped letter, and every escape (JSON's `\u0073`,
+ * the `\x73` or octal forms of laxer readers) starts with a backslash. Valid UTF-8 decodes one way only, so
+ * upstream reads the same characters. Two scans of the text, against a full `JSON.parse` of every audio chunk.
+ */
+function cannotNameSetup(text: string): boolean {
+  return !text.includes('\\') && !text.includes('setup');
 }
 
 function refuse(code: 1007 | 1008, reason: string): GateDecision {

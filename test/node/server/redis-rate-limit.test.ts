@@ -1,51 +1,11 @@
 // createRedisRateLimiter against a real redis-server (Debian's package), started on a free port in a temporary
 // folder and stopped by its process id.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { freePort, startRedis, type RedisServer } from '../../../scripts/redis-server.mjs';
 import { createRedisRateLimiter, createTokenHandler, type FetchHandler } from '../../../src/server/index.js';
 import { captureConsole, SIM_KEY, startTestSimulator, type TestSimulator } from './helpers.js';
-
-const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => existsSync(file));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis(): Promise<{ port: number; process: ChildProcess; dir: string }> {
-  assert.ok(REDIS_SERVER, 'redis-server is not installed (apt-get install redis-server); .ci/run installs it');
-  const dir = mkdtempSync(path.join(tmpdir(), 'gemini-live-redis-'));
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const child = spawn(
-      REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    const ready = await new Promise<boolean>((resolve) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve(true);
-      });
-      child.once('exit', () => resolve(false));
-      setTimeout(() => resolve(false), 10_000).unref();
-    });
-    if (ready) return { port, process: child, dir };
-    child.kill();
-    // Another process may have taken the port in between: try another one.
-    if (attempt >= 2) throw new Error(`redis-server did not start: ${output}`);
-  }
-}
 
 const post = (remoteAddress: string, handler: FetchHandler, cookie?: string) =>
   handler(
@@ -55,11 +15,11 @@ const post = (remoteAddress: string, handler: FetchHandler, cookie?: string) =>
 
 describe('createRedisRateLimiter with a real Redis', () => {
   const logs = captureConsole();
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: RedisServer | undefined;
   let sim: TestSimulator;
   const clients: Redis[] = [];
   const client = () => {
-    const connection = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 1 });
+    const connection = new Redis({ host: '127.0.0.1', port: redis!.port, maxRetriesPerRequest: 1 });
     clients.push(connection);
     return connection;
   };
@@ -69,10 +29,7 @@ describe('createRedisRateLimiter with a real Redis', () => {
   });
   after(async () => {
     for (const connection of clients) connection.disconnect();
-    const exited = new Promise((resolve) => redis?.process.once('exit', resolve));
-    redis?.process.kill();
-    await exited;
-    rmSync(redis.dir, { recursive: true, force: true });
+    await redis?.stop();
     await sim?.close();
     logs.restore();
     logs.assertNever(SIM_KEY);

@@ -379,6 +379,26 @@ describe('createTokenHandler', () => {
     assert.equal(errors.length, 2);
   });
 
+  it('follows no redirect from the token service, so the API key goes nowhere else', async () => {
+    const elsewhere: string[] = [];
+    const other = await listen((request, response) => {
+      elsewhere.push(String(request.headers['x-goog-api-key']));
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ name: 'auth_tokens/elsewhere' }));
+    });
+    const service = await listen((_request, response) => {
+      response.writeHead(307, { location: `${other.url}/v1alpha/auth_tokens` });
+      response.end();
+    });
+    try {
+      const h = createTokenHandler({ apiKey: 'k-redirected', httpOptions: { baseUrl: service.url }, onError: () => {} });
+      assert.equal((await h(post({}))).status, 502);
+      assert.deepEqual(elsewhere, []);
+    } finally {
+      await Promise.all([service.close(), other.close()]);
+    }
+  });
+
   it('answers 504 when the token service does not answer in time', async () => {
     const service = await listen(() => {
       // Never answers.

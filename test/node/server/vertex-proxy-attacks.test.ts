@@ -220,6 +220,20 @@ describe('createVertexProxy under attack', () => {
       assert.deepEqual(await closed, { code: 1008, reason: 'Only one setup is allowed per session' });
       assert.deepEqual(upstreamTexts(upstream).length, 1);
     });
+
+    it('refuses a second setup spelled with escapes or placed after other keys, with audio in between', async () => {
+      const audio = JSON.stringify({ realtimeInput: { audio: { data: 'AAAA', mimeType: 'audio/pcm;rate=16000' } } });
+      for (const second of [
+        '{"\\u0073etup":{"model":"models/dodge"}}',
+        '{"s\\u0065t\\u0075p":{"model":"models/dodge"}}',
+        '{"realtimeInput":{"audio":{"data":"AAAA"}},"\\u0073etup":{"model":"models/dodge"}}',
+        '{"realtimeInput":{"text":"x"},"toolResponse":{},"setup":{"model":"models/dodge"}}',
+      ]) {
+        const { outcome, texts } = await attempt([JSON.stringify({ setup: { model: 'models/a' } }), audio, second]);
+        assert.deepEqual(outcome, { code: 1008, reason: 'Only one setup is allowed per session' }, second);
+        assert.ok(!texts.join().includes('dodge'), `${second}: ${texts.join(' | ')}`);
+      }
+    });
   });
 
   it('without a forced model accepts only models/<id> or a bare id, never a resource path', async () => {
