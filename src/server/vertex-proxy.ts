@@ -37,6 +37,7 @@ const STATUS_TEXT: Record<number, string> = {
  * Every browser frame is checked before it goes on: the first must be a `setup`, which is re-serialised with the
  * model rewritten; a second `setup` is refused. Each direction stops reading while the other side's send
  * buffer is over `highWaterMark`, so a peer that stops reading cannot make the proxy buffer without bound.
+ * `drain()` empties an instance for a rolling deploy: each conversation resumes through another instance.
  *
  * Node only (it uses `ws`, loaded on first use, and `google-auth-library` unless `getAccessToken` is given).
  *
