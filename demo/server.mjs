@@ -154,6 +154,8 @@ async function serveStatic(req, res, simulatorMode) {
     res.writeHead(302, { location: '/demo/' }).end();
     return;
   }
+  // Browsers ask for /favicon.ico on pages that name no icon (a 404 there is a console error).
+  if (pathname === '/favicon.ico') pathname = '/demo/favicon.svg';
   if (pathname.endsWith('/')) pathname += 'index.html';
   // Decide on the resolved file, so that encoded separators (`..%2F`) cannot leave the served folders.
   const file = path.resolve(root, `.${pathname}`);

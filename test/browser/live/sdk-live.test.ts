@@ -57,8 +57,10 @@ async function viaCreateLive(apiKey: string, httpOptions: Record<string, string>
 
 describe('createLive', () => {
   const warn = console.warn;
+  let warnings: string[] = [];
   beforeEach(() => {
-    console.warn = () => undefined;
+    warnings = [];
+    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
   });
   afterEach(() => {
     console.warn = warn;
@@ -80,4 +82,24 @@ describe('createLive', () => {
       expect(JSON.parse(actual.sent[0]).setup.model).to.equal('models/gemini-x');
     });
   }
+
+  it('opens a token connection without writing to the console, where GoogleGenAI warns', async () => {
+    const httpOptions = { baseUrl: 'http://127.0.0.1:9999', apiVersion: 'v1alpha' };
+    const expected = await viaGoogleGenAI('auth_tokens/abc', httpOptions);
+    expect(warnings.join('\n')).to.contain('Ephemeral token support is experimental');
+    warnings = [];
+    const actual = await viaCreateLive('auth_tokens/abc', httpOptions);
+    expect(actual.url).to.equal(expected.url);
+    expect(actual.url).to.contain('BidiGenerateContentConstrained?access_token=auth_tokens/abc');
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('warns, as the page\'s own mistake, about a token on an API version other than v1alpha', async () => {
+    await viaCreateLive('auth_tokens/abc', { apiVersion: 'v1beta' });
+    expect(warnings.length).to.equal(1);
+    expect(warnings[0]).to.contain('v1alpha');
+    warnings = [];
+    await viaCreateLive('dev-key', { apiVersion: 'v1beta' });
+    expect(warnings).to.deep.equal([]);
+  });
 });

@@ -195,6 +195,8 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.addInitScript(PROBE_SCRIPT);
+    const consoleLines = [];
+    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
     const response = await page.goto(`${baseUrl}/demo/index.html`);
     assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
     await page.waitForFunction(() => customElements.get('gemini-live'));
@@ -242,6 +244,8 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     assert.deepEqual(probe.cspViolations, []);
     assert.deepEqual(probe.errors, []);
     await page.evaluate(() => document.querySelector('gemini-live').stop());
+    // Start, a spoken answer with captions, stop: nothing in the console (no SDK warning, no missing icon).
+    assert.deepEqual(consoleLines, []);
     await context.close();
   });
   test('on gemini-3.8-live: the text page shows spoken answers as text, and a typed request runs a non-blocking page tool', async () => {
