@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startRedis } from '../scripts/redis-server.mjs';
+import { fixed, percentile, progress, table } from './report.mjs';
 import { LIVE_PATH, Tally, runSessions, startUpstream } from './server/audio-load.mjs';
 import { DOWN, UP } from './server/audio-wire.mjs';
 import { canPin, pin, startChild, track } from './server/processes.mjs';
@@ -77,19 +78,8 @@ const pinned = canPin();
 const serverCore = pinned ? SERVER_CORE : undefined;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const progress = (line) => process.stderr.write(`  ${line}\n`);
-const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const percent = (share) => `${fixed(share * 100, 0)} %`;
 const thousands = (value) => Math.round(value).toLocaleString('en-US');
-
-function table(header, rows) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
-}
 
 /** CPU time (ms) between two `process.cpuUsage()` readings. */
 const cpuMs = (start, end) => (end.user - start.user + end.system - start.system) / 1000;

@@ -16,6 +16,7 @@ import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROME_ARGS, ensureChrome } from '../scripts/find-chrome.mjs';
 import { ensureBuilt } from '../scripts/ensure-built.mjs';
+import { fixed, progress, table } from './report.mjs';
 
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -34,13 +35,6 @@ const median = (values) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-const progress = (line) => process.stderr.write(`  ${line}\n`);
-
-function table(header, rows) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 /** Caption pieces of a few words, one per 200 ms of a turn, as the service sends them. */
 const captionPieces = (seconds) =>

@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 // The browser tests' flags: the fake camera and screen, and an automatic "allow".
 import { CHROME_ARGS, ensureChrome } from '../scripts/find-chrome.mjs';
 import { ensureBuilt } from '../scripts/ensure-built.mjs';
+import { fixed, percentile, table } from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -48,18 +49,9 @@ function videoCaptureChunk() {
   return `/dist/${chunks[0]}`;
 }
 
+const ascending = (values) => [...values].sort((a, b) => a - b);
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const kb = (bytes) => (bytes / 1000).toFixed(1);
-
-function table(header, rows) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 /** Frames per second from timestamps (ms): intervals between the first and the last frame. */
 function rate(times) {
@@ -222,8 +214,8 @@ async function main() {
         String(scenario.fps),
         `${frames.length} (${fixed(rate(frames.map((frame) => frame.at)), 2)}/s)`,
         `${kb(mean(bytes))} / ${kb(Math.min(...bytes))} / ${kb(Math.max(...bytes))}`,
-        `${fixed(mean(main), 2)} / ${fixed(percentile(main, 95), 2)}`,
-        `${fixed(mean(encode))} / ${fixed(percentile(encode, 95))}`,
+        `${fixed(mean(main), 2)} / ${fixed(percentile(ascending(main), 95), 2)}`,
+        `${fixed(mean(encode))} / ${fixed(percentile(ascending(encode), 95))}`,
         fixed(mean(latency)),
         String(result.framesSkipped),
         String(result.longTasks),
