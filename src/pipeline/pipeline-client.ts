@@ -1,13 +1,14 @@
 /**
  * The page's side of a session's {@link Pipeline}: it runs the pipeline in the socket worker, or on the page
  * where no worker can start, and gives the SDK its sockets there. If the worker fails mid-conversation (it reports
- * an error, or stops beating: the capture worklet tells the page through the engine), the pipeline moves to the page: the worklets get new ports there,
- * the capture worklet sends again what the worker may not have sent on, and the worker's sockets close as if the
- * network had dropped, so that the session resumes on page sockets with its handle.
+ * an error, or stops beating: the capture worklet tells the page through the engine), the pipeline moves to the
+ * page: the worklets get new ports there, the capture worklet sends again what the worker may not have sent on,
+ * and the worker's sockets close as if the network had dropped, so that the session resumes on page sockets with
+ * its handle.
  */
 import type { PipelinePorts } from '../audio/worklet-messages.js';
 import { socketWorkerUrl } from '../worker-urls.js';
-import { type MeterLook, type MicrophoneState, type PipelineCommand, type PipelineEvent } from './messages.js';
+import type { MeterLook, MicrophoneState, PipelineCommand, PipelineEvent } from './messages.js';
 import type { Pipeline } from './pipeline.js';
 import { PageSocket, PageSocketFactory, type SocketListener } from './sdk-sockets.js';
 

@@ -8,6 +8,7 @@ import { canonicalOrigin } from './origins.js';
 import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimitDecision, type RateLimiter } from './rate-limit.js';
 
 const MAX_BODY_BYTES = 8 * 1024;
+const UTF8 = new TextEncoder();
 const MAX_EXPIRE_SECONDS = 20 * 60 * 60;
 
 /**
@@ -305,7 +306,7 @@ function preflightResponse(request: Request, cors: Record<string, string>): Resp
 }
 
 function jsonResponse(status: number, body: unknown, extra: Record<string, string>): Response {
-  const bytes = new TextEncoder().encode(JSON.stringify(body));
+  const bytes = UTF8.encode(JSON.stringify(body));
   return new Response(bytes, {
     status,
     headers: {

@@ -12,9 +12,8 @@ import { startDemoServer } from '../../../demo/server.mjs';
 import { createVertexProxy, type VertexProxy, type VertexProxyServer } from '../../../src/server/index.js';
 import { makeVoiceWav } from '../../fixtures/make-voice-wav.mjs';
 import { waitFor } from '../../support/wait-for.js';
+import { LIVE_PATH } from '../server/proxy-helpers.js';
 import { launchChromium } from './helpers.mjs';
-
-const LIVE_PATH = '/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
 
 interface AudioRecord {
   seconds: number;
