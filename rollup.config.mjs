@@ -44,7 +44,10 @@ const standalone = ['worklets/capture-processor', 'worklets/playback-processor',
 }));
 
 const browser = {
-  input: 'src/gemini-live.ts',
+  // `react` and `react-server` are `gemini-live/react` in a browser and where there is no DOM; React and
+  // @lit/react stay imports, resolved by the site's bundler (React is the site's own).
+  input: { 'gemini-live': 'src/gemini-live.ts', react: 'src/react/index.ts', 'react-server': 'src/react/server.ts' },
+  external: ['react', '@lit/react'],
   // Lazily loaded chunks may import shared helpers from the entry itself rather than through a facade chunk,
   // which would cost the page one more request before the element registers.
   preserveEntrySignatures: 'allow-extension',

@@ -14,6 +14,7 @@ import { FIXTURES } from './scripts/make-fixtures.mjs';
 import { commonJsPlugin, tsSiblingPlugin } from './scripts/web-plugins.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { keyPlugin } from './test/support/key-plugin.mjs';
+import { reactPlugin } from './test/support/react-plugin.mjs';
 import { simulatorPlugin } from './test/support/simulator-plugin.mjs';
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
@@ -166,6 +167,7 @@ export default {
   testFramework: { config: { timeout: 20_000 } },
   middleware: [simulator.tokenMiddleware],
   plugins: [
+    reactPlugin({ rootDir }),
     tsSiblingPlugin({ rootDir }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(rootDir, 'tsconfig.json') }),
     commonJsPlugin({ rootDir }),
