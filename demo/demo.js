@@ -8,6 +8,7 @@ const pages = [
   ['tools.html', 'Page tools'],
   ['video.html', 'Video'],
   ['events.html', 'Event log'],
+  ['react.html', 'React'],
 ];
 
 const header = document.querySelector('header');
@@ -56,6 +57,19 @@ if (snippet) {
       const code = document.createElement('code');
       code.textContent = ['<script type="module" src="/dist/gemini-live.js"></script>', ...parts].join('\n\n');
       snippet.append(code);
+    })
+    .catch(() => undefined);
+}
+
+// A page whose example is a script file (the React page) shows that file.
+const sourceFile = document.querySelector('pre[data-source-file]');
+if (sourceFile) {
+  fetch(sourceFile.dataset.sourceFile, { cache: 'no-store' })
+    .then((response) => (response.ok ? response.text() : ''))
+    .then((source) => {
+      const code = document.createElement('code');
+      code.textContent = source;
+      sourceFile.append(code);
     })
     .catch(() => undefined);
 }

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBuilt } from '../scripts/ensure-built.mjs';
+import { bundleReactDemo } from './react-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,6 +21,7 @@ const TYPES = {
   '.png': 'image/png',
   '.wav': 'audio/wav',
   '.md': 'text/markdown; charset=utf-8',
+  '.jsx': 'text/plain; charset=utf-8',
 };
 
 /** The Gemini API's Live models a page may ask a token for (the element's default first). */
@@ -157,6 +159,11 @@ async function serveStatic(req, res, simulatorMode) {
   // Browsers ask for /favicon.ico on pages that name no icon (a 404 there is a console error).
   if (pathname === '/favicon.ico') pathname = '/demo/favicon.svg';
   if (pathname.endsWith('/')) pathname += 'index.html';
+  if (pathname === '/demo/react-app.js') {
+    res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-cache' });
+    res.end(await bundleReactDemo());
+    return;
+  }
   // Decide on the resolved file, so that encoded separators (`..%2F`) cannot leave the served folders.
   const file = path.resolve(root, `.${pathname}`);
   const relative = path.relative(root, file).split(path.sep).join('/');

@@ -291,4 +291,50 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     await page.evaluate(() => document.querySelector('gemini-live').stop());
     await context.close();
   });
+
+  test('the React page: GeminiLive from gemini-live/react talks, its events reach React state, and the console stays empty', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(PROBE_SCRIPT);
+    const consoleLines = [];
+    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    const requested = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    // Worklet modules are fetched out of the page's sight: record what the element asks for.
+    await page.addInitScript(() => {
+      window.__worklets = [];
+      const addModule = AudioWorklet.prototype.addModule;
+      AudioWorklet.prototype.addModule = function (url, options) {
+        window.__worklets.push(new URL(url, location.href).pathname);
+        return addModule.call(this, url, options);
+      };
+    });
+    const response = await page.goto(`${baseUrl}/demo/react.html`);
+    assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+    await page.waitForFunction(() => customElements.get('gemini-live') && document.querySelector('gemini-live'));
+    // Muted: the looped voice of the fake microphone would otherwise barge in on the typed turn.
+    await page.evaluate(() => (document.querySelector('gemini-live').muted = true));
+    await page.locator('gemini-live [part~="toggle"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-state]').textContent === 'listening', null, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Send “Hello from React”' }).click();
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-turns] li')].some((item) => /^Gemini: .*Hello from React/.test(item.textContent)),
+      null,
+      { timeout: 60_000 },
+    );
+    assert.match(await page.locator('[data-turns] li').first().textContent(), /^You: Hello from React/);
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+    await page.waitForFunction(() => document.querySelector('[data-state]').textContent === 'idle');
+    // The bundled element loads its worklets and worker from dist/, as unbundled.
+    assert.ok(requested.includes('/dist/pipeline/socket-worker.js'), requested.join(' '));
+    assert.deepEqual(
+      [...new Set(await page.evaluate(() => window.__worklets))].sort(),
+      ['/dist/worklets/capture-processor.js', '/dist/worklets/playback-processor.js'],
+    );
+    const probe = await page.evaluate(() => window.__probe);
+    assert.deepEqual(probe.cspViolations, []);
+    assert.deepEqual(probe.errors, []);
+    assert.deepEqual(consoleLines, []);
+    await context.close();
+  });
 });
