@@ -196,7 +196,10 @@ export class GeminiLiveElement extends LitElement {
     new LevelAnimationController(this, this.levels, () => this.visualizerEl, this.session);
   }
 
-  /** Where the conversation is: `idle`, `connecting`, `listening`, `speaking`, `reconnecting` or `error`. Read-only, reflected. */
+  /**
+   * Where the conversation is: `idle`, `connecting`, `listening`, `speaking`, `reconnecting` or `error`. Read-only, reflected.
+   * @attr state
+   */
   get state(): LiveState {
     return this.session.state;
   }
