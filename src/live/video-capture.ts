@@ -1,6 +1,6 @@
 import type { VideoSource } from './live-session-options.js';
 import type { EncodeRequest, EncodeResponse } from '../workers/jpeg-messages.js';
-import { jpegEncoderUrl } from '../worker-urls.js';
+import { startJpegEncoder } from '../worker-urls.js';
 import { bytesToBase64 } from '../audio/base64.js';
 
 /** The longest side of a frame sent to the model. */
@@ -352,7 +352,7 @@ export class VideoCapture {
     if (this.workerFailed || typeof Worker !== 'function' || typeof OffscreenCanvas !== 'function') return undefined;
     if (this.worker) return this.worker;
     try {
-      const worker = new Worker(this.options.encoderUrl ?? jpegEncoderUrl(), { type: 'module' });
+      const worker = this.options.encoderUrl ? new Worker(this.options.encoderUrl, { type: 'module' }) : startJpegEncoder();
       worker.onmessage = (event: MessageEvent<EncodeResponse>) => {
         const resolve = this.waiting.get(event.data?.id);
         this.waiting.delete(event.data?.id);
