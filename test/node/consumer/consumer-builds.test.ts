@@ -1,6 +1,7 @@
 // The packed package as sites consume it: installed with npm into a site of its own, built by Vite 8 and by
 // webpack 5, served with a strict Content-Security-Policy beside the Live API simulator, and driven in Chromium
-// through a conversation with the camera on. The worklets and workers must load as files of the bundler's output
+// through a conversation with the camera on. The Vite site is written with React (`gemini-live/react`), the
+// webpack site with the plain tag. The worklets and workers must load as files of the bundler's output
 // (never `data:` or `blob:` URLs, which the policy refuses), and the console must stay empty.
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
