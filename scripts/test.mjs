@@ -5,6 +5,7 @@
 //   node scripts/test.mjs --browser               browser tests only (extra arguments go to web-test-runner)
 //   node scripts/test.mjs --engine=firefox,webkit browser tests in these engines only (with --browser or alone)
 //   node scripts/test.mjs --bench                 the playback latency benchmark in each engine, as a table
+//   node scripts/test.mjs --timings               also the browser test files and tests that took longest, per engine
 // Firefox gets a private PulseAudio server, WebKitGTK an Xvfb display and WebKitWebDriver; each is stopped by its
 // process id when its run ends. An engine missing on a developer's machine is one line naming what to install;
 // in CI (CI set) it counts as a failure instead, so CI always covers all three.
@@ -32,7 +33,8 @@ for (const engine of engines) {
 const bench = args.includes('--bench');
 const onlyNode = args.includes('--node');
 const onlyBrowser = args.includes('--browser') || Boolean(engineArg) || bench;
-const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', engineArg].includes(arg));
+const timings = args.includes('--timings');
+const passThrough = args.filter((arg) => !['--node', '--browser', '--bench', '--timings', engineArg].includes(arg));
 const work = mkdtempSync(path.join(tmpdir(), 'gemini-live-test-'));
 
 // Services still running when this process ends (an error, Ctrl-C) are stopped here, by their process ids.
@@ -172,7 +174,7 @@ async function browserRun(engine) {
   const counts = existsSync(countsFile)
     ? JSON.parse(readFileSync(countsFile, 'utf8'))
     : { passed: 0, failed: 0, skipped: 0, sessionErrors: 0 };
-  const result = { passed: counts.passed, failed: counts.failed + counts.sessionErrors, skipped: counts.skipped };
+  const result = { passed: counts.passed, failed: counts.failed + counts.sessionErrors, skipped: counts.skipped, files: counts.files, tests: counts.tests };
   if (code !== 0 && result.failed === 0) result.failed = 1;
   if (result.failed > 0 && browserLog && existsSync(browserLog)) {
     const crash = /^.*WebProcess CRASHED.*$/m.exec(readFileSync(browserLog, 'utf8'));
@@ -229,6 +231,18 @@ const total = results.reduce(
 );
 console.log('');
 if (bench) console.log(`${benchTable()}\n`);
+if (timings) {
+  for (const r of results.filter((result) => result.files)) {
+    console.log(`${r.name}, the slowest files:`);
+    for (const [file, ms] of Object.entries(r.files).sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+      console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${path.relative(process.cwd(), file)}`);
+    }
+    console.log(`${r.name}, the slowest tests:`);
+    for (const [name, ms] of [...r.tests].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+      console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}`);
+    }
+  }
+}
 for (const r of results) console.log(`${r.name}: ${r.missing ? 'not installed' : `${line(r)} in ${seconds(r.ms)}`}`);
 console.log(`All: ${seconds(Date.now() - started)}`);
 // Logs of the helper processes stay for a failed run.

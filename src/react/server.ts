@@ -43,4 +43,5 @@ export const GeminiLive = React.forwardRef<GeminiLiveElement, GeminiLiveProps>(f
   return React.createElement(Inner, { ...toAttributes(props), ref } as GeminiLiveProps);
 }) as GeminiLiveComponent;
 
-if (typeof window !== 'undefined' && typeof customElements !== 'undefined') void import('../gemini-live.js');
+// Through a module of its own: a dynamic import of the entry itself would make the entry carry its namespace.
+if (typeof window !== 'undefined' && typeof customElements !== 'undefined') void import('./register.js');
