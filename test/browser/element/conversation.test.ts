@@ -19,7 +19,7 @@ describe('<gemini-live> in conversation with the simulator', () => {
   let el: GeminiLiveElement | undefined;
 
   beforeEach(async () => {
-    await resetSimulator();
+    await resetSimulator({ speed: 4 });
     await tokenRequests(true);
   });
 

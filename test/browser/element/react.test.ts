@@ -26,7 +26,7 @@ describe('gemini-live/react', () => {
   const simulator = { tokenEndpoint: '/api/token', apiBaseUrl: simulatorUrl, model: SIM_MODEL, noAudioProcessing: true };
 
   beforeEach(async () => {
-    await resetSimulator();
+    await resetSimulator({ speed: 4 });
     host = document.createElement('div');
     document.body.append(host);
     root = createRoot(host);

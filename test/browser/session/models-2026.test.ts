@@ -20,7 +20,7 @@ describe('LiveSession on the Live API of late 2026', () => {
       return record.toolResponses.length > 0 ? record : undefined;
     }, { message: 'the tool response' });
 
-  beforeEach(() => resetSimulator());
+  beforeEach(() => resetSimulator({ speed: 4 }));
   afterEach(async () => {
     await probe?.session.dispose();
     probe = undefined;

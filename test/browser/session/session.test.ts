@@ -9,9 +9,13 @@ inBothPipelines('LiveSession against the simulator', () => {
   /** This test's connections, oldest first. */
   const connections = () => connectionsOf(probe);
 
+  // The model answers four times faster than real time (its audio arrives sooner and still plays as long): most
+  // tests here wait for answers, not for their pace. Tests that weigh microphone audio against the wall clock
+  // while the model talks go back to real time (`realTime()`).
   beforeEach(async () => {
-    await resetSimulator();
+    await resetSimulator({ speed: 4 });
   });
+  const realTime = () => control({ action: 'configure', options: { speed: 1 } });
 
   afterEach(async () => {
     await probe?.session.dispose();
@@ -188,6 +192,7 @@ inBothPipelines('LiveSession against the simulator', () => {
   });
 
   it('hands over on goAway to a new connection with the newest handle and a fresh token, without reconnecting state', async () => {
+    await realTime();
     probe = createSession();
     await probe.session.start();
     const audioStarted = performance.now();
@@ -220,6 +225,7 @@ inBothPipelines('LiveSession against the simulator', () => {
   });
 
   it('reconnects after an abrupt drop with the handle, and delivers the audio captured meanwhile', async () => {
+    await realTime();
     probe = createSession({ reconnectDelayMs: 400 });
     await probe.session.start();
     probe.session.sendText('Remember me');

@@ -26,7 +26,7 @@ describe('<gemini-live video>', () => {
   let el: GeminiLiveElement | undefined;
 
   beforeEach(async () => {
-    await resetSimulator();
+    await resetSimulator({ speed: 4 });
   });
 
   afterEach(async () => {

@@ -32,7 +32,7 @@ describe('LiveSession video against the simulator', () => {
     );
 
   beforeEach(async () => {
-    await resetSimulator();
+    await resetSimulator({ speed: 4 });
   });
 
   afterEach(async () => {
