@@ -192,7 +192,6 @@ inBothPipelines('LiveSession against the simulator', () => {
   });
 
   it('hands over on goAway to a new connection with the newest handle and a fresh token, without reconnecting state', async () => {
-    await realTime();
     probe = createSession();
     await probe.session.start();
     const audioStarted = performance.now();
