@@ -292,7 +292,7 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     await context.close();
   });
 
-  test('the React page: GeminiLive from gemini-live/react talks, its events reach React state, and the console stays empty', async () => {
+  test('the React page: GeminiLive from gemini-live/react talks and reconnects, its events reach React state, and the console stays empty', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.addInitScript(PROBE_SCRIPT);
@@ -323,6 +323,20 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
       { timeout: 60_000 },
     );
     assert.match(await page.locator('[data-turns] li').first().textContent(), /^You: Hello from React/);
+    // A dropped connection: the element reconnects, React sees it, and the console stays empty through it.
+    await page.evaluate(() => {
+      window.__states = [];
+      document.querySelector('gemini-live').addEventListener('gemini-live-state', (event) => window.__states.push(event.detail.state));
+    });
+    const dropped = await fetch(`${baseUrl}/__sim/control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sim-control': '1' },
+      body: JSON.stringify({ action: 'drop' }),
+    });
+    assert.equal(dropped.status, 200);
+    await page.waitForFunction(() => window.__states.includes('listening') && document.querySelector('[data-state]').textContent === 'listening', null, { timeout: 30_000 });
+    // (The rest of the interrupted answer may play on the new connection before it listens again.)
+    assert.equal((await page.evaluate(() => window.__states))[0], 'reconnecting');
     await page.evaluate(() => document.querySelector('gemini-live').stop());
     await page.waitForFunction(() => document.querySelector('[data-state]').textContent === 'idle');
     // The bundled element loads its worklets and worker from dist/, as unbundled.

@@ -15,8 +15,10 @@ let entry: ReactEntry;
 
 before(async () => {
   ensureBuilt({ quiet: true });
-  // By the package's own name, as an app would: Node takes the export without the `browser` condition.
-  entry = (await import('gemini-live/react')) as unknown as ReactEntry;
+  // By the package's own name, as an app would: Node takes the export without the `browser` condition. (A
+  // variable, so that type checking before a build does not look for dist/'s declarations.)
+  const specifier = 'gemini-live/react';
+  entry = (await import(specifier)) as ReactEntry;
 });
 
 test('imports without a DOM, and registers nothing', () => {
