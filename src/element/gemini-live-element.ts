@@ -14,6 +14,7 @@ import { resolveStrings, type GeminiLiveStrings, type GeminiLiveStringsOverride 
 import { styles } from './styles.js';
 import {
   closeButtonTemplate,
+  downloadButtonTemplate,
   errorTemplate,
   launcherTemplate,
   muteButtonTemplate,
@@ -25,6 +26,7 @@ import {
   videoButtonTemplate,
   visualizerTemplate,
 } from './templates.js';
+import { saveTranscript, transcriptText } from './transcript-file.js';
 import { DEFAULT_MODEL } from '../shared/default-model.js';
 
 /**
@@ -61,6 +63,7 @@ import { DEFAULT_MODEL } from '../shared/default-model.js';
  * @csspart text-input - The text box (`text-input` attribute).
  * @csspart send - The send button (`text-input` attribute).
  * @csspart mute - The mute button.
+ * @csspart download - The button that saves the transcript as a text file (once there are turns).
  * @csspart video - The camera or screen sharing button (`video` attribute).
  * @csspart video-preview - The preview of what is shared.
  * @csspart error - The error message box.
@@ -239,6 +242,11 @@ export class GeminiLiveElement extends LitElement {
     this.session.sendText(text);
   }
 
+  /** The transcript as text, a line per turn: `[2026-12-03 14:03:07] You: Hello`, in the UI language. */
+  transcriptText(): string {
+    return transcriptText(this.transcript, this.uiStrings);
+  }
+
   /** Starts sharing the camera or the screen during a session. */
   startVideo(source?: VideoSource): Promise<void> {
     const chosen = source ?? (this.video === 'screen' ? 'screen' : 'camera');
@@ -303,9 +311,7 @@ export class GeminiLiveElement extends LitElement {
 
   private onTogglePointerEnter = () => this.session.prefetch();
 
-  private onMuteClick = () => {
-    this.muted = !this.muted;
-  };
+  private onMuteClick = () => void (this.muted = !this.muted);
 
   private onVideoClick = () => {
     if (this.videoActive) this.stopVideo();
@@ -324,23 +330,17 @@ export class GeminiLiveElement extends LitElement {
     }
   };
 
-  private onTextInput = (event: InputEvent) => {
-    this.textValue = (event.target as HTMLInputElement).value;
-  };
+  private onTextInput = (event: InputEvent) => void (this.textValue = (event.target as HTMLInputElement).value);
 
   private onTextSubmit = (event: SubmitEvent) => {
     event.preventDefault();
     const text = this.textValue.trim();
-    if (!text) return;
     this.textValue = '';
-    if (this.session.active) {
-      this.sendText(text);
-      return;
-    }
     // Typing first starts the conversation; the text goes out once connected.
-    this.session.queueText(text);
-    void this.start().catch(() => undefined);
+    if (text) this.session.submitText(text, () => this.start());
   };
+
+  private onDownloadClick = () => saveTranscript(this.transcriptText(), this.transcript[0]?.at ?? Date.now(), this.renderRoot as ShadowRoot);
 
   private onDismissError = () => {
     this.dismissedError = this.session.error ?? undefined;
@@ -371,6 +371,7 @@ export class GeminiLiveElement extends LitElement {
         ${offeredVideo
           ? videoButtonTemplate(offeredVideo, videoSource, connected, strings, this.onVideoClick)
           : nothing}
+        ${this.transcript.length ? downloadButtonTemplate(strings, this.onDownloadClick) : nothing}
         ${floating ? closeButtonTemplate(strings, () => (this.open = false)) : nothing}
       </div>
       <div class="status-row">

@@ -243,9 +243,14 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     this.reportError({ code: 'not-connected', message: 'Start a conversation before sending text.', recoverable: true });
   }
 
-  /** Text typed before the session is up: sent once it connects. */
-  queueText(text: string): void {
+  /** Text typed in the panel: sent while a session runs; otherwise it starts one (`start`) and goes out once connected. */
+  submitText(text: string, start: () => Promise<void>): void {
+    if (this.active) {
+      this.sendText(text);
+      return;
+    }
     this.pendingTexts.push(text);
+    void start().catch(() => undefined);
   }
 
   /** Tools or system instruction changed: the running session takes them (a session not started yet reads them at start). */

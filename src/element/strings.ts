@@ -19,6 +19,8 @@ export interface GeminiLiveStrings {
   user: string;
   model: string;
   interrupted: string;
+  /** The control that saves the transcript as a text file. */
+  download: string;
   startCamera: string;
   startScreen: string;
   stopVideo: string;
@@ -51,6 +53,7 @@ const en: GeminiLiveStrings = {
   user: 'You',
   model: 'Assistant',
   interrupted: '(interrupted)',
+  download: 'Download transcript',
   startCamera: 'Share camera',
   startScreen: 'Share screen',
   stopVideo: 'Stop sharing',
@@ -109,6 +112,7 @@ const de: GeminiLiveStrings = {
   user: 'Sie',
   model: 'Assistent',
   interrupted: '(unterbrochen)',
+  download: 'Transkript herunterladen',
   startCamera: 'Kamera teilen',
   startScreen: 'Bildschirm teilen',
   stopVideo: 'Teilen beenden',
@@ -168,6 +172,7 @@ const fr: GeminiLiveStrings = {
   user: 'Vous',
   model: 'Assistant',
   interrupted: '(interrompu)',
+  download: 'Télécharger la transcription',
   startCamera: 'Partager la caméra',
   startScreen: 'Partager l\u2019écran',
   stopVideo: 'Arrêter le partage',

@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
 import type { VideoSource } from '../live/live-session-options.js';
 import type { GeminiLiveStrings } from './strings.js';
-import { cameraIcon, closeIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
+import { cameraIcon, closeIcon, downloadIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
 
 // Stateless parts of the element's shadow DOM: each renders from what it is given and calls back on input.
 
@@ -158,6 +158,11 @@ export function toggleButtonTemplate(active: boolean, strings: GeminiLiveStrings
   >
     ${icon(active ? stopIcon : micIcon)}<span>${active ? strings.stop : strings.start}</span>
   </button>`;
+}
+
+/** Saves the transcript as a text file. */
+export function downloadButtonTemplate(strings: GeminiLiveStrings, onClick: () => void): TemplateResult {
+  return html`<button part="download" type="button" aria-label=${strings.download} title=${strings.download} @click=${onClick}>${icon(downloadIcon)}</button>`;
 }
 
 /** The floating panel's close button. */

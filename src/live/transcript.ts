@@ -54,7 +54,7 @@ export class TranscriptModel {
   private openOrCreate(role: Turn['role']): MutableTurn {
     const open = this.open(role);
     if (open) return open;
-    const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, text: '', final: false };
+    const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, at: Date.now(), text: '', final: false };
     const last = this.turns[this.turns.length - 1];
     const at = role === 'user' && last?.role === 'model' && !last.final ? this.turns.length - 1 : this.turns.length;
     this.turns.splice(at, 0, turn);
@@ -102,7 +102,7 @@ export class TranscriptModel {
   /** Adds a complete turn at once (typed text). */
   add(role: Turn['role'], text: string): Turn {
     this.finish(role);
-    const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, text, final: true };
+    const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, at: Date.now(), text, final: true };
     this.turns.push(turn);
     this.emit(turn);
     return this.snapshot[this.snapshot.length - 1];

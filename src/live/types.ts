@@ -8,6 +8,8 @@ export interface Turn {
   /** Stable id, unique within the element's lifetime. */
   readonly id: string;
   readonly role: 'user' | 'model';
+  /** When the turn began, in milliseconds since the epoch. */
+  readonly at: number;
   /** The text so far: transcription pieces, typed text or model text parts, concatenated. */
   readonly text: string;
   /** False while pieces may still be appended. */

@@ -221,8 +221,8 @@ describe('AnnouncerController', () => {
     expect(announcer.announcement).to.equal('');
 
     turns = [
-      { id: 'u1', role: 'user', text: 'Hello', final: true },
-      { id: 'm1', role: 'model', text: 'Hi th', final: false },
+      { id: 'u1', role: 'user', at: 0, text: 'Hello', final: true },
+      { id: 'm1', role: 'model', at: 0, text: 'Hi th', final: false },
     ];
     const before = host.updates;
     host.requestUpdate();
@@ -231,7 +231,7 @@ describe('AnnouncerController', () => {
     expect(announcer.announcement).to.equal(`${strings.user}: Hello`);
     expect(host.updates).to.equal(before + 2);
 
-    turns = [turns[0], { id: 'm1', role: 'model', text: 'Hi there', final: true, interrupted: true }, { id: 'u2', role: 'user', text: ' ', final: true }];
+    turns = [turns[0], { id: 'm1', role: 'model', at: 0, text: 'Hi there', final: true, interrupted: true }, { id: 'u2', role: 'user', at: 0, text: ' ', final: true }];
     host.requestUpdate();
     await host.updateComplete;
     expect(announcer.announcement).to.equal(`${strings.model}: Hi there ${strings.interrupted}`);
@@ -239,13 +239,13 @@ describe('AnnouncerController', () => {
 
   it('looks only at the turns after those already final, however long the transcript', async () => {
     document.body.append(host);
-    const old: Turn[] = Array.from({ length: 500 }, (_, i) => ({ id: `t${i}`, role: i % 2 ? 'model' : 'user', text: `turn ${i}`, final: true }));
+    const old: Turn[] = Array.from({ length: 500 }, (_, i) => ({ id: `t${i}`, role: i % 2 ? 'model' : 'user', at: 0, text: `turn ${i}`, final: true }));
     turns = old;
     host.requestUpdate();
     await host.updateComplete;
     expect(announcer.announcement).to.contain('turn 499');
     let reads = 0;
-    const partial: Turn = { id: 'm', role: 'model', text: 'Partial', final: false };
+    const partial: Turn = { id: 'm', role: 'model', at: 0, text: 'Partial', final: false };
     turns = new Proxy([...old, partial], {
       get(target, key, receiver) {
         if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
@@ -259,13 +259,13 @@ describe('AnnouncerController', () => {
 
   it('does not announce old turns again after the host is disconnected and connected', async () => {
     document.body.append(host);
-    turns = [{ id: 'm1', role: 'model', text: 'Done.', final: true }];
+    turns = [{ id: 'm1', role: 'model', at: 0, text: 'Done.', final: true }];
     host.requestUpdate();
     await host.updateComplete;
     expect(announcer.announcement).to.equal(`${strings.model}: Done.`);
     host.remove();
     document.body.append(host);
-    turns = [...turns, { id: 'm2', role: 'model', text: 'More.', final: true }];
+    turns = [...turns, { id: 'm2', role: 'model', at: 0, text: 'More.', final: true }];
     host.requestUpdate();
     await host.updateComplete;
     expect(announcer.announcement).to.equal(`${strings.model}: More.`);
