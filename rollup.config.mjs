@@ -68,6 +68,8 @@ const browser = {
   onwarn(warning, warn) {
     // The SDK's browser build contains `this` at module level in code we never run.
     if (warning.code === 'THIS_IS_UNDEFINED') return;
+    // A chunk left empty lost code the build thought free of side effects: fail rather than ship it.
+    if (warning.code === 'EMPTY_BUNDLE') throw new Error(warning.message);
     warn(warning);
   },
 };

@@ -1,14 +1,15 @@
 /**
  * `gemini-live/react` where there is no DOM (server rendering, Next.js, tests in Node): the same component, made
  * without the element class, which cannot load there. `renderToString(<GeminiLive voice="Kore" />)` gives
- * `<gemini-live voice="Kore"></gemini-live>`: each prop with a string, number or boolean value becomes the
- * element's attribute, its name in kebab case (`responseModality` → `response-modality`, as every attribute of
- * the element is named), and props that only exist as properties (`tools`, `config`, `tokenProvider`) and the
- * event props are left out; the browser sets them when it renders. Nothing registers here, and nothing here
+ * `<gemini-live voice="Kore"></gemini-live>`: each of the element's properties with a string, number or `true`
+ * value becomes its attribute (`responseModality` → `response-modality`); properties without an attribute
+ * (`tools`, `config`, `tokenProvider`) and the event props are left out, for the browser to set when it renders.
+ * Other props (`className`, `tabIndex`, `aria-*`) go to React unchanged. Nothing registers here, and nothing here
  * touches `window`, `document` or `customElements`.
  *
  * A bundler that hands this file to a browser (one that ignores the `browser` export condition) still gets a
- * working element: it is loaded, and registers, as soon as this module runs in a browser.
+ * working element: the element's module is loaded and registers, and until then Lit keeps the properties set on
+ * the element, so every prop, object and listener arrives.
  */
 import * as React from 'react';
 import type { GeminiLiveElement } from '../element/gemini-live-element.js';
@@ -16,32 +17,51 @@ import { geminiLiveComponent, type GeminiLiveComponent, type GeminiLiveProps } f
 
 export type { GeminiLiveComponent, GeminiLiveEvents, GeminiLiveProps } from './component.js';
 
-/** Props React passes through unchanged (as `@lit/react` does). */
-const REACT_PROPS = new Set(['children', 'className', 'style', 'ref', 'key', 'suppressHydrationWarning']);
+/** The element's properties that have an attribute (the package's tests hold this to custom-elements.json). */
+export const ATTRIBUTE_PROPERTIES: readonly string[] = [
+  'tokenEndpoint', 'apiKey', 'apiBaseUrl', 'apiVersion', 'model', 'voice', 'responseModality', 'language',
+  'systemInstruction', 'transcription', 'mode', 'video', 'videoFps', 'chunkMs', 'noAudioProcessing', 'googleSearch',
+  'textInput', 'layout', 'open', 'resume', 'muted',
+];
 
-/** `responseModality` → `response-modality`; `aria-label` and `data-x` stay as they are. */
+/** Its properties without an attribute. */
+export const PROPERTY_ONLY: readonly string[] = ['tools', 'audioConstraints', 'tokenProvider', 'config', 'strings'];
+
+const attributeProperties = new Set(ATTRIBUTE_PROPERTIES);
+const elementProperties = new Set([...ATTRIBUTE_PROPERTIES, ...PROPERTY_ONLY]);
+
+/** `responseModality` → `response-modality`, as every attribute of the element is named. */
 export function attributeName(prop: string): string {
   return prop.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
-/** The props as the server renders them: attributes under their own names, and no properties or listeners. */
+/** The props as the server renders them: the element's as attributes, its property-only ones left out. */
 export function toAttributes(props: Record<string, unknown>): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
+  const rendered: Record<string, unknown> = {};
   for (const [prop, value] of Object.entries(props)) {
-    if (REACT_PROPS.has(prop)) attributes[prop] = value;
-    else if (typeof value === 'string' || typeof value === 'number') attributes[attributeName(prop)] = value;
-    else if (value === true) attributes[attributeName(prop)] = '';
+    if (!elementProperties.has(prop)) rendered[prop] = value;
+    else if (!attributeProperties.has(prop)) continue;
+    else if (typeof value === 'string' || typeof value === 'number') rendered[attributeName(prop)] = value;
+    else if (value === true) rendered[attributeName(prop)] = '';
   }
-  return attributes;
+  return rendered;
 }
 
-/** A class without the element's properties: every prop reaches React, as an attribute. */
-const noProperties = class {} as unknown as typeof GeminiLiveElement;
-const Inner = geminiLiveComponent(React, noProperties);
+const inBrowser = typeof window !== 'undefined' && typeof customElements !== 'undefined';
 
-export const GeminiLive = React.forwardRef<GeminiLiveElement, GeminiLiveProps>(function GeminiLive(props, ref) {
-  return React.createElement(Inner, { ...toAttributes(props), ref } as GeminiLiveProps);
-}) as GeminiLiveComponent;
+/**
+ * What `@lit/react` asks `prop in elementClass.prototype` of. In a browser: the element's properties, so that they
+ * are set as properties even before the element's module has registered it. On a server: nothing, so that every
+ * prop reaches React.
+ */
+const standIn = { prototype: Object.fromEntries((inBrowser ? [...elementProperties] : []).map((name) => [name, undefined])) };
+const Inner = geminiLiveComponent(React, standIn as unknown as typeof GeminiLiveElement);
+
+export const GeminiLive: GeminiLiveComponent = inBrowser
+  ? Inner
+  : (React.forwardRef<GeminiLiveElement, GeminiLiveProps>(function GeminiLive(props, ref) {
+      return React.createElement(Inner, { ...toAttributes(props), ref } as GeminiLiveProps);
+    }) as GeminiLiveComponent);
 
 // Through a module of its own: a dynamic import of the entry itself would make the entry carry its namespace.
-if (typeof window !== 'undefined' && typeof customElements !== 'undefined') void import('./register.js');
+if (inBrowser) void import('./register.js');

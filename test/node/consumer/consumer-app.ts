@@ -24,10 +24,13 @@ export interface BuiltApp {
 
 /**
  * What each site installs besides the package, pinned to the versions in this project's node_modules: its
- * bundler, and for the Vite site React, which it is written with (`gemini-live/react`); the webpack site uses
+ * bundler, and for the Vite site React and `@lit/react`, which it is written with (`gemini-live/react`); the webpack site uses
  * the plain tag.
  */
-const PACKAGES: Record<Bundler, string[]> = { vite: ['vite', 'react', 'react-dom'], webpack: ['webpack', 'webpack-cli'] };
+const PACKAGES: Record<Bundler, string[]> = {
+  vite: ['vite', 'react', 'react-dom', '@lit/react'],
+  webpack: ['webpack', 'webpack-cli'],
+};
 
 function pinned(name: string): string {
   const { version } = JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };

@@ -106,7 +106,13 @@ async function visit(browser: Browser, site: Site, step: (name: string) => void)
       () => seen.workers.push({ url: worker.url(), name: '(ended before it was asked)' }),
     );
   });
-  const probe = () => page.evaluate(() => (window as unknown as PageGlobals).__probe);
+  // Also what the React site's props left: the states its onState saw, and the tools the element holds.
+  const probe = () =>
+    page.evaluate(() => ({
+      ...(window as unknown as PageGlobals).__probe,
+      reactStates: document.body.dataset.reactStates ?? null,
+      tools: document.querySelector('gemini-live')?.tools.length ?? 0,
+    }));
   try {
     await talk(seen, site, step);
     return { ...seen, probe: await probe() };
@@ -160,6 +166,13 @@ describe('the packed package in sites built with Vite and webpack', { timeout: 1
         const { console: lines, workers, probe } = await visit(browser, site, step);
         assert.deepEqual(probe.cspViolations, []);
         assert.deepEqual(probe.errors, []);
+        if (bundler === 'vite') {
+          // gemini-live/react's browser entry: the listener and the object prop reached the element.
+          assert.match(probe.reactStates ?? '', /^connecting listening .*idle$/);
+          assert.equal(probe.tools, 1);
+        } else {
+          assert.deepEqual([probe.reactStates, probe.tools], [null, 0]);
+        }
         assert.deepEqual(lines, [], 'nothing in the console');
         assert.deepEqual(site.requests.filter(({ status }) => status >= 400), [], 'every request found its file');
 

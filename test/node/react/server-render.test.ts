@@ -48,22 +48,41 @@ test('renderToString gives the <gemini-live> tag with the props as its attribute
   );
 });
 
-test('every attribute of the element is its property name in kebab case, as the server render assumes', () => {
+test("the server entry knows the element's settable properties, as custom-elements.json lists them", () => {
   const manifest = JSON.parse(readFileSync(path.join(root, 'custom-elements.json'), 'utf8'));
   const declaration = manifest.modules
     .flatMap((module: { declarations?: unknown[] }) => module.declarations ?? [])
     .find((item: { tagName?: string }) => item.tagName === 'gemini-live');
-  const attributes: Array<{ name: string; fieldName?: string }> = declaration.attributes;
-  assert.ok(attributes.length >= 15, `${attributes.length} attributes`);
-  for (const attribute of attributes) {
-    if (attribute.fieldName) assert.equal(entry.attributeName(attribute.fieldName), attribute.name, attribute.fieldName);
-  }
+  type Field = { kind: string; name: string; static?: boolean; readonly?: boolean; privacy?: string; attribute?: string };
+  const settable = (declaration.members as Field[]).filter(
+    (member) => member.kind === 'field' && !member.static && !member.readonly && (member.privacy ?? 'public') === 'public',
+  );
+  assert.deepEqual([...entry.ATTRIBUTE_PROPERTIES].sort(), settable.filter((field) => field.attribute).map((field) => field.name).sort());
+  assert.deepEqual([...entry.PROPERTY_ONLY].sort(), settable.filter((field) => !field.attribute).map((field) => field.name).sort());
+  // Every attribute is its property's name in kebab case, which is how the server names them.
+  for (const field of settable.filter((item) => item.attribute)) assert.equal(entry.attributeName(field.name), field.attribute, field.name);
 });
 
-test('a browser gets the entry that registers the element', () => {
+test("props that are not the element's go to React unchanged", () => {
+  const html = renderToString(createElement(entry.GeminiLive, { tabIndex: 0, id: 'assistant', voice: 'Puck', ...{ 'data-x': 'y' } }));
+  assert.doesNotMatch(html, /tab-index/);
+  assert.equal(html, '<gemini-live tabIndex="0" id="assistant" voice="Puck" data-x="y"></gemini-live>');
+});
+
+test('browsers get the entry that registers the element; server runtimes, even those that claim browser, the other', () => {
   const exports = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).exports['./react'];
+  const conditions = Object.keys(exports);
   assert.equal(exports.browser, './dist/react.js');
-  const browserEntry = readFileSync(path.join(root, exports.browser), 'utf8');
-  assert.match(browserEntry, /from"\.\/gemini-live\.js"/);
-  assert.doesNotMatch(readFileSync(path.join(root, exports.default), 'utf8'), /from"\.\/gemini-live\.js"/);
+  for (const runtime of ['react-server', 'edge-light', 'workerd', 'worker']) {
+    assert.equal(exports[runtime], './dist/react-server.js', runtime);
+    assert.ok(conditions.indexOf(runtime) < conditions.indexOf('browser'), `${runtime} before browser`);
+  }
+  assert.equal(exports.default, './dist/react-server.js');
+  assert.match(readFileSync(path.join(root, exports.browser), 'utf8'), /from"\.\/gemini-live\.js"/);
+  const server = readFileSync(path.join(root, exports.default), 'utf8');
+  assert.doesNotMatch(server, /from"\.\/gemini-live\.js"/);
+  // The server entry, loaded by a browser anyway, registers the element through a chunk that imports the entry.
+  const register = /import\("\.\/(register-[\w-]+\.js)"\)/.exec(server)?.[1];
+  assert.ok(register, 'the server entry loads a register chunk in a browser');
+  assert.match(readFileSync(path.join(root, 'dist', register), 'utf8'), /from"\.\/gemini-live\.js"/);
 });

@@ -7,6 +7,15 @@ import { GeminiLive } from 'gemini-live/react';
 
 const container = document.createElement('div');
 document.body.append(container);
+// `onState` and `tools` reach the element only through the browser entry: the test reads what they left.
+const tools = [{ name: 'get_colour', description: 'Reads the page colour', handler: () => 'teal' }];
 createRoot(container).render(
-  createElement(GeminiLive, { tokenEndpoint: '/api/token', apiBaseUrl: location.origin, textInput: true, video: 'camera' }),
+  createElement(GeminiLive, {
+    tokenEndpoint: '/api/token',
+    apiBaseUrl: location.origin,
+    textInput: true,
+    video: 'camera',
+    tools,
+    onState: (event) => (document.body.dataset.reactStates = `${document.body.dataset.reactStates ?? ''} ${event.detail.state}`.trim()),
+  }),
 );
