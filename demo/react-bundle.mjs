@@ -1,6 +1,6 @@
 // Builds the React demo page's script (demo/react-app.jsx) on request, as a site's bundler would: JSX, React and
-// `gemini-live/react` in one file. The element's worklets, workers and lazily loaded code stay in dist/: the
-// bundle's `import.meta.url` is dist/'s entry, so the element finds them there as it does unbundled.
+// `gemini-live/react` (with the element's lazily loaded code) in one file. The worklets and workers stay in dist/:
+// the bundle's `import.meta.url` is dist/'s entry, so the element finds them there as it does unbundled.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 

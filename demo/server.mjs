@@ -160,8 +160,15 @@ async function serveStatic(req, res, simulatorMode) {
   if (pathname === '/favicon.ico') pathname = '/demo/favicon.svg';
   if (pathname.endsWith('/')) pathname += 'index.html';
   if (pathname === '/demo/react-app.js') {
+    let script;
+    try {
+      script = await bundleReactDemo();
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`The React page's script did not build: ${error instanceof Error ? error.message : error}`);
+      return;
+    }
     res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-cache' });
-    res.end(await bundleReactDemo());
+    res.end(script);
     return;
   }
   // Decide on the resolved file, so that encoded separators (`..%2F`) cannot leave the served folders.
