@@ -13,22 +13,13 @@
  */
 import * as React from 'react';
 import type { GeminiLiveElement } from '../element/gemini-live-element.js';
-import { geminiLiveComponent, type GeminiLiveComponent, type GeminiLiveProps } from './component.js';
+import { ATTRIBUTE_PROPERTIES, PROPERTY_ONLY, geminiLiveComponent, type GeminiLiveComponent, type GeminiLiveProps } from './component.js';
 
 export type { GeminiLiveComponent, GeminiLiveEvents, GeminiLiveProps } from './component.js';
+export { ATTRIBUTE_PROPERTIES, PROPERTY_ONLY } from './component.js';
 
-/** The element's properties that have an attribute (the package's tests hold this to custom-elements.json). */
-export const ATTRIBUTE_PROPERTIES: readonly string[] = [
-  'tokenEndpoint', 'apiKey', 'apiBaseUrl', 'apiVersion', 'model', 'voice', 'responseModality', 'language',
-  'systemInstruction', 'transcription', 'mode', 'video', 'videoFps', 'chunkMs', 'noAudioProcessing', 'googleSearch',
-  'textInput', 'layout', 'open', 'resume', 'muted',
-];
-
-/** Its properties without an attribute. */
-export const PROPERTY_ONLY: readonly string[] = ['tools', 'audioConstraints', 'tokenProvider', 'config', 'strings'];
-
-const attributeProperties = new Set(ATTRIBUTE_PROPERTIES);
-const elementProperties = new Set([...ATTRIBUTE_PROPERTIES, ...PROPERTY_ONLY]);
+const attributeProperties = new Set<string>(ATTRIBUTE_PROPERTIES);
+const elementProperties = new Set<string>([...ATTRIBUTE_PROPERTIES, ...PROPERTY_ONLY]);
 
 /** `responseModality` → `response-modality`, as every attribute of the element is named. */
 export function attributeName(prop: string): string {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createElement } from 'react';
+import { createElement, type ComponentProps } from 'react';
 import { renderToString } from 'react-dom/server';
 import { ensureBuilt } from '../../../scripts/ensure-built.mjs';
 
@@ -85,4 +85,23 @@ test('browsers get the entry that registers the element; server runtimes, even t
   const register = /import\("\.\/(register-[\w-]+\.js)"\)/.exec(server)?.[1];
   assert.ok(register, 'the server entry loads a register chunk in a browser');
   assert.match(readFileSync(path.join(root, 'dist', register), 'utf8'), /from"\.\/gemini-live\.js"/);
+});
+
+test('the props type takes what a page may set, and refuses read-only members, methods and wrong values', () => {
+  // Checked by `tsc` (npm run lint): each marked line must stay an error.
+  type Props = ComponentProps<typeof entry.GeminiLive>;
+  const good: Props = { voice: 'Kore', responseModality: 'text', tools: [], onState: (event) => void event.detail.state, tabIndex: 0 };
+  // @ts-expect-error read-only: the element's own state
+  const readOnly: Props = { state: 'idle' };
+  // @ts-expect-error a method, not a prop
+  const method: Props = { start: async () => undefined };
+  // @ts-expect-error not one of the element's modalities
+  const wrongValue: Props = { responseModality: 'banana' };
+  // @ts-expect-error Lit's own member
+  const litMember: Props = { updateComplete: Promise.resolve(true) };
+  assert.equal(
+    renderToString(createElement(entry.GeminiLive, good)),
+    '<gemini-live voice="Kore" response-modality="text" tabIndex="0"></gemini-live>',
+  );
+  assert.equal([readOnly, method, wrongValue, litMember].length, 4);
 });
