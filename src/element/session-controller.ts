@@ -14,6 +14,7 @@ import { GeminiLiveTranscriptEvent } from '../events/transcript-event.js';
 import { GeminiLiveUsageEvent } from '../events/usage-event.js';
 import { errorMessage } from '../shared/error-message.js';
 import { cachedImport } from '../shared/cached-import.js';
+import { KeptTranscript } from './kept-transcript.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -36,6 +37,8 @@ export class SessionController implements ReactiveController, OffPageMeterSource
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private readonly transcriptModel = new TranscriptModel();
+  private readonly kept = new KeptTranscript(this.transcriptModel, () => this.active);
+  private resumeChecked = false;
   private currentState: LiveState = 'idle';
   private currentError: LiveErrorDetail | null = null;
   private readonly pendingTexts = new PendingTexts();
@@ -48,6 +51,7 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     host.addController(this);
     this.transcriptModel.subscribe((turn, transcript) => {
       this.host.dispatchEvent(new GeminiLiveTranscriptEvent({ turn, transcript }));
+      if (turn.final) this.kept.save();
       this.host.requestUpdate();
     });
   }
@@ -115,7 +119,20 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     return this.session?.videoStream ?? null;
   }
 
+  hostConnected(): void {
+    addEventListener('pagehide', this.kept.save);
+  }
+
+  /** Before the first render (attributes and a framework's properties are set by then): the kept transcript. */
+  hostUpdate(): void {
+    if (this.resumeChecked) return;
+    this.resumeChecked = true;
+    const { resume, resumeKey } = this.options();
+    if (resume && resumeKey) void this.kept.open(resumeKey);
+  }
+
   hostDisconnected(): void {
+    removeEventListener('pagehide', this.kept.save);
     // Removing the element ends the conversation and releases the microphone, context and socket. The
     // resumption handle stays: the element may be put back, or the page be reloaded.
     void this.stop({ forget: false });
@@ -148,6 +165,8 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     }
     const generation = (this.generation += 1);
     this.currentError = null;
+    const { resume, resumeKey } = this.options();
+    if (resume && resumeKey) void this.kept.open(resumeKey);
     this.setState('connecting');
     const run = (async () => {
       const previousStop = this.stopping;

@@ -99,6 +99,19 @@ export class TranscriptModel {
     this.emit(turn);
   }
 
+  /** Puts back the turns of an earlier page (with `resume`), all final, when nothing has been said yet. */
+  restore(turns: ReadonlyArray<Pick<Turn, 'role' | 'at' | 'text' | 'interrupted' | 'endReason'>>): void {
+    if (this.turns.length || !turns.length) return;
+    for (const { role, at, text, interrupted, endReason } of turns) {
+      const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, at, text, final: true };
+      if (interrupted) turn.interrupted = true;
+      if (endReason) turn.endReason = endReason;
+      this.turns.push(turn);
+      this.frozen.push(Object.freeze({ ...turn }));
+    }
+    this.emit(this.turns[this.turns.length - 1]);
+  }
+
   /** Adds a complete turn at once (typed text). */
   add(role: Turn['role'], text: string): Turn {
     this.finish(role);

@@ -16,6 +16,53 @@ describe('ResumptionStore', () => {
     expect(sessionStorage.getItem('test-key')).to.be.null;
   });
 
+  it('keeps the turns next to the handle, and clears them with it', () => {
+    const store = new ResumptionStore('turns-key');
+    expect(store.loadTurns()).to.deep.equal([]);
+    const turns = [
+      { id: 't1', role: 'user', at: 1, text: 'Hello', final: true },
+      { id: 't2', role: 'model', at: 2, text: 'Hi, how can', final: true, interrupted: true },
+      { id: 't3', role: 'user', at: 3, text: '', final: false },
+      { id: 't4', role: 'model', at: 4, text: 'Stopped.', final: true, endReason: 'PROHIBITED_INPUT_CONTENT' },
+    ] as const;
+    store.saveTurns(turns);
+    store.save('h-1');
+    const kept = [
+      { role: 'user', at: 1, text: 'Hello' },
+      { role: 'model', at: 2, text: 'Hi, how can', interrupted: true },
+      { role: 'model', at: 4, text: 'Stopped.', endReason: 'PROHIBITED_INPUT_CONTENT' },
+    ];
+    expect(new ResumptionStore('turns-key').loadTurns()).to.deep.equal(kept);
+    expect(new ResumptionStore('turns-key').load()).to.equal('h-1');
+    store.saveTurns(turns.slice(0, 1));
+    expect(store.load()).to.equal('h-1');
+    store.clear();
+    expect(store.loadTurns()).to.deep.equal([]);
+  });
+
+  it('drops turns it cannot read, keeps the handle, and does without storage that throws', () => {
+    sessionStorage.setItem('odd', JSON.stringify({ handle: 'h-2', savedAt: Date.now(), turns: [{ role: 'robot', at: 1, text: 'x' }] }));
+    const store = new ResumptionStore('odd');
+    expect(store.loadTurns()).to.deep.equal([]);
+    expect(JSON.parse(sessionStorage.getItem('odd')!)).to.not.have.property('turns');
+    expect(store.load()).to.equal('h-2');
+    const { setItem, getItem } = Storage.prototype;
+    Storage.prototype.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    Storage.prototype.getItem = () => {
+      throw new DOMException('blocked', 'SecurityError');
+    };
+    try {
+      store.saveTurns([{ id: 't', role: 'user', at: 1, text: 'Hi', final: true }]);
+      store.save('h-3');
+      expect(store.loadTurns()).to.deep.equal([]);
+      expect(store.load()).to.equal(undefined);
+    } finally {
+      Object.assign(Storage.prototype, { setItem, getItem });
+    }
+  });
+
   it('ignores garbage in storage', () => {
     sessionStorage.setItem('bad', '{not json');
     expect(new ResumptionStore('bad').load()).to.be.undefined;
