@@ -269,6 +269,8 @@ describe('<gemini-live> in conversation with the simulator', () => {
   });
 
   it('fires gemini-live-interrupted and marks the cut model turn', async () => {
+    // In real time: the answer must still be arriving when the typed text cuts it off.
+    await control({ action: 'configure', options: { speed: 1 } });
     el = await liveElement();
     await el.start();
     await control({ action: 'turn', text: 'A long answer about many things that will not be finished.', audioSeconds: 4 });

@@ -10,8 +10,8 @@ inBothPipelines('LiveSession against the simulator', () => {
   const connections = () => connectionsOf(probe);
 
   // The model answers four times faster than real time (its audio arrives sooner and still plays as long): most
-  // tests here wait for answers, not for their pace. Tests that weigh microphone audio against the wall clock
-  // while the model talks go back to real time (`realTime()`).
+  // tests here wait for answers, not for their pace. Tests that weigh microphone audio against the wall clock, or
+  // interrupt an answer still arriving, go back to real time (`realTime()`).
   beforeEach(async () => {
     await resetSimulator({ speed: 4 });
   });
@@ -168,6 +168,8 @@ inBothPipelines('LiveSession against the simulator', () => {
   });
 
   it('silences the voice and marks the model turn on barge-in', async () => {
+    // The answer must still be arriving when the visitor barges in.
+    await realTime();
     probe = createSession();
     await probe.session.start();
     await control({ action: 'turn', text: 'This is a long answer that keeps going for quite a while so it can be cut off.', audioSeconds: 4 });
