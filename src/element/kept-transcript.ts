@@ -13,7 +13,6 @@ const loadStore = cachedImport(() => import('../live/resumption-store.js'));
 export class KeptTranscript {
   private store?: ResumptionStore;
   private key?: string;
-  private opening: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly transcript: TranscriptModel,
@@ -24,10 +23,10 @@ export class KeptTranscript {
    * Opens the record under `key` (again only when the key changed: a model set after the first render) and, when
    * nothing has been said yet, shows its turns.
    */
-  open(key: string): Promise<void> {
-    if (key === this.key) return this.opening;
+  open(key: string): void {
+    if (key === this.key) return;
     this.key = key;
-    this.opening = loadStore().then(
+    loadStore().then(
       ({ ResumptionStore }) => {
         if (key !== this.key) return;
         this.store = new ResumptionStore(key);
@@ -35,7 +34,6 @@ export class KeptTranscript {
       },
       () => undefined,
     );
-    return this.opening;
   }
 
   /** Keeps the turns as they stand, while a conversation runs. */

@@ -127,8 +127,13 @@ export class SessionController implements ReactiveController, OffPageMeterSource
   hostUpdate(): void {
     if (this.resumeChecked) return;
     this.resumeChecked = true;
+    this.openKeptTranscript();
+  }
+
+  /** With `resume`, the transcript kept under the element's resumption key (again if the key changed). */
+  private openKeptTranscript(): void {
     const { resume, resumeKey } = this.options();
-    if (resume && resumeKey) void this.kept.open(resumeKey);
+    if (resume && resumeKey) this.kept.open(resumeKey);
   }
 
   hostDisconnected(): void {
@@ -165,8 +170,7 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     }
     const generation = (this.generation += 1);
     this.currentError = null;
-    const { resume, resumeKey } = this.options();
-    if (resume && resumeKey) void this.kept.open(resumeKey);
+    this.openKeptTranscript();
     this.setState('connecting');
     const run = (async () => {
       const previousStop = this.stopping;

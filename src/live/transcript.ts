@@ -1,4 +1,5 @@
 import type { Turn } from './types.js';
+import type { StoredTurn } from './resumption-store.js';
 
 type MutableTurn = { -readonly [K in keyof Turn]: Turn[K] };
 
@@ -100,7 +101,7 @@ export class TranscriptModel {
   }
 
   /** Puts back the turns of an earlier page (with `resume`), all final, when nothing has been said yet. */
-  restore(turns: ReadonlyArray<Pick<Turn, 'role' | 'at' | 'text' | 'interrupted' | 'endReason'>>): void {
+  restore(turns: readonly StoredTurn[]): void {
     if (this.turns.length || !turns.length) return;
     for (const { role, at, text, interrupted, endReason } of turns) {
       const turn: MutableTurn = { id: `turn-${(nextId += 1)}`, role, at, text, final: true };
