@@ -68,6 +68,16 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     server?.stop();
   });
 
+  /** A page in a context of its own, with the probe script, and what it writes to the console. */
+  async function probedPage() {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(PROBE_SCRIPT);
+    const consoleLines = [];
+    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    return { context, page, consoleLines };
+  }
+
   test('npm start says which mode it is in, and serves only the demo, dist/ and docs/', async () => {
     assert.match(server.output, /Offline mode: the Live API simulator answers/);
     for (const blocked of ['/dist/..%2Fpackage.json', '/dist/%2e%2e/package.json', '/demo/simulator/index.js', '/package.json']) {
@@ -79,9 +89,7 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
   });
 
   test('dist/gemini-live.js loaded twice registers once and does nothing until started', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(PROBE_SCRIPT);
+    const { context, page } = await probedPage();
     const requested = [];
     page.on('request', (request) => requested.push(new URL(request.url()).pathname + new URL(request.url()).search));
     await page.route(`${baseUrl}/plain.html`, (route) =>
@@ -192,11 +200,7 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
   });
 
   test('a spoken conversation on the basic page, under a strict CSP, gets a spoken answer and both transcripts', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(PROBE_SCRIPT);
-    const consoleLines = [];
-    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    const { context, page, consoleLines } = await probedPage();
     const response = await page.goto(`${baseUrl}/demo/index.html`);
     assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
     await page.waitForFunction(() => customElements.get('gemini-live'));
@@ -249,9 +253,7 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     await context.close();
   });
   test('on gemini-3.8-live: the text page shows spoken answers as text, and a typed request runs a non-blocking page tool', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(PROBE_SCRIPT);
+    const { context, page } = await probedPage();
     const finalModelTurns = () =>
       page.evaluate(() => document.querySelector('gemini-live').transcript.filter((turn) => turn.role === 'model' && turn.final).length);
 
@@ -293,11 +295,7 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
   });
 
   test('the React page: GeminiLive from gemini-live/react talks and reconnects, its events reach React state, and the console stays empty', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.addInitScript(PROBE_SCRIPT);
-    const consoleLines = [];
-    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    const { context, page, consoleLines } = await probedPage();
     const requested = [];
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     // Worklet modules are fetched out of the page's sight: record what the element asks for.
