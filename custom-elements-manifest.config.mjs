@@ -33,6 +33,13 @@ function publicApiOnly() {
         if (!hubs.has(mod.path) && declarations.length === 0) return [];
         for (const declaration of declarations) {
           if (declaration.members) declaration.members = declaration.members.filter((m) => m.privacy !== 'private');
+          // What the element inherits from its internal base class is documented as its own.
+          for (const item of [...(declaration.members ?? []), ...(declaration.attributes ?? [])]) {
+            if (item.inheritedFrom && !item.inheritedFrom.package) delete item.inheritedFrom;
+          }
+          if (declaration.superclass?.name === 'GeminiLiveProperties') {
+            declaration.superclass = { name: 'LitElement', package: 'lit' };
+          }
         }
         return [{ ...mod, declarations, exports: (mod.exports ?? []).filter((e) => e.name === '*' || isPublic(e)) }];
       });

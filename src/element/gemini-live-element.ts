@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import type { LiveConnectConfig } from '@google/genai';
-import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
+import { query, state } from 'lit/decorators.js';
+import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
 import type { LiveSessionOptions, VideoSource } from '../live/live-session-options.js';
 import { sessionOptions } from '../live/element-settings.js';
 import { SessionController } from './session-controller.js';
@@ -10,8 +9,10 @@ import { LevelAnimationController, type LevelSource } from './level-animation-co
 import { AnnouncerController } from './announcer-controller.js';
 import { followPanelFocus } from './panel-focus.js';
 import { uiLanguage } from './language.js';
-import { resolveStrings, type GeminiLiveStrings, type GeminiLiveStringsOverride } from './strings.js';
+import { resolveStrings, type GeminiLiveStrings } from './strings.js';
+import { GeminiLiveProperties } from './element-properties.js';
 import { styles } from './styles.js';
+import { visualizerTemplate } from './visualizer.js';
 import {
   closeButtonTemplate,
   downloadButtonTemplate,
@@ -24,10 +25,8 @@ import {
   toggleButtonTemplate,
   transcriptTemplate,
   videoButtonTemplate,
-  visualizerTemplate,
 } from './templates.js';
 import { saveTranscript, transcriptText } from './transcript-file.js';
-import { DEFAULT_MODEL } from '../shared/default-model.js';
 
 /**
  * A voice (and video) conversation with the Gemini Live API, dropped into any page.
@@ -92,90 +91,9 @@ import { DEFAULT_MODEL } from '../shared/default-model.js';
  * @cssproperty --gemini-live-launcher-size - Diameter of the floating launcher.
  * @cssproperty --gemini-live-z-index - Stacking order of the floating layout.
  */
-export class GeminiLiveElement extends LitElement {
+export class GeminiLiveElement extends GeminiLiveProperties {
   static override styles = styles;
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: false };
-
-  /** URL `POST`ed (`{"model": id}`) before every connection for a single-use ephemeral token. */
-  @property({ attribute: 'token-endpoint' }) tokenEndpoint?: string;
-
-  /** Development only: a raw Gemini API key. Logs a warning once. Use `token-endpoint` in production. */
-  @property({ attribute: 'api-key' }) apiKey?: string;
-
-  /** Base URL for the SDK (`httpOptions.baseUrl`): a proxy or a local simulator. */
-  @property({ attribute: 'api-base-url' }) apiBaseUrl?: string;
-
-  /** API version for the SDK (`httpOptions.apiVersion`); `v1alpha` when tokens are used. */
-  @property({ attribute: 'api-version' }) apiVersion?: string;
-
-  /** The Live model id. */
-  @property() model: string = DEFAULT_MODEL;
-
-  /** A prebuilt voice name such as `Kore` or `Puck`; the server's default when unset. */
-  @property() voice?: string;
-
-  /** Whether the model answers with speech or with text. */
-  @property({ attribute: 'response-modality' }) responseModality: 'audio' | 'text' = 'audio';
-
-  /** BCP-47 language of the conversation (`speechConfig.languageCode`); also picks the UI language. */
-  @property() language?: string;
-
-  /** Instructions for the model (`systemInstruction`). */
-  @property({ attribute: 'system-instruction' }) systemInstruction?: string;
-
-  /** Which sides of the conversation are transcribed. */
-  @property() transcription: 'both' | 'input' | 'output' | 'none' = 'both';
-
-  /** `auto` detects speech by itself; `push-to-talk` listens only while the talk control or Space is held. */
-  @property() mode: 'auto' | 'push-to-talk' = 'auto';
-
-  /** Offers camera or screen sharing behind the `video` control. */
-  @property() video: 'none' | 'camera' | 'screen' = 'none';
-
-  /** Video frames per second while sharing (0.2-2). */
-  @property({ attribute: 'video-fps', type: Number }) videoFps = 1;
-
-  /** Milliseconds of audio per message sent (10-100). */
-  @property({ attribute: 'chunk-ms', type: Number }) chunkMs = 20;
-
-  /** Turns echo cancellation, noise suppression and auto gain off. */
-  @property({ attribute: 'no-audio-processing', type: Boolean }) noAudioProcessing = false;
-
-  /** Lets the model search Google (`googleSearch` tool). */
-  @property({ attribute: 'google-search', type: Boolean }) googleSearch = false;
-
-  /** Shows a text box; typed text is sent with `sendText`. */
-  @property({ attribute: 'text-input', type: Boolean }) textInput = false;
-
-  /** `inline` renders the panel in the page flow; `floating` a launcher button in a corner. */
-  @property({ reflect: true }) layout: 'inline' | 'floating' = 'inline';
-
-  /** Floating layout: whether the panel is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
-
-  /** Keeps the session resumption handle in `sessionStorage`, so a reload continues the conversation. */
-  @property({ type: Boolean }) resume = false;
-
-  /** While muted no audio is sent; the session stays open. */
-  @property({ type: Boolean, reflect: true }) muted = false;
-
-  /** Functions the model may call. `parameters` is a JSON Schema object; `handler(args)` may be async. */
-  @property({ attribute: false }) tools: LiveTool[] = [];
-
-  /** Merged over the default microphone constraints: e.g. `{ deviceId: { exact: id } }` to choose a microphone. */
-  @property({ attribute: false }) audioConstraints?: MediaTrackConstraints;
-
-  /** Supplies a single-use ephemeral token; used instead of `token-endpoint` when set. */
-  @property({ attribute: false }) tokenProvider?: () => Promise<string>;
-
-  /** Merged last over what the attributes produce: any `LiveConnectConfig` option of the SDK. */
-  @property({ attribute: false }) config?: Partial<LiveConnectConfig>;
-
-  /**
-   * Overrides for any UI string (see `GeminiLiveStrings`). The built-in table (en, de, fr) is picked by the
-   * element's own `lang`, then `language`, then the nearest `lang` of the page.
-   */
-  @property({ attribute: false }) strings?: GeminiLiveStringsOverride;
 
   @state() private dismissedError?: LiveErrorDetail;
   @state() private textValue = '';

@@ -79,12 +79,6 @@ export function videoButtonTemplate(
   </button>`;
 }
 
-export const visualizerTemplate = html`<div part="visualizer" aria-hidden="true">
-  <span class="bar-short"></span><span class="bar-tall"></span><span class="bar-mid"></span><span
-    class="bar-tall"
-  ></span><span class="bar-short"></span>
-</div>`;
-
 export function textFormTemplate(
   value: string,
   strings: GeminiLiveStrings,
