@@ -4,6 +4,9 @@ const pages = [
   ['styling.html', 'Styling'],
   ['floating.html', 'Floating launcher'],
   ['text.html', 'Text mode'],
+  ['typing.html', 'Typing only'],
+  ['consent.html', 'Consent'],
+  ['languages.html', 'Languages'],
   ['push-to-talk.html', 'Push-to-talk'],
   ['tools.html', 'Page tools'],
   ['video.html', 'Video'],
@@ -72,4 +75,28 @@ if (sourceFile) {
       sourceFile.append(code);
     })
     .catch(() => undefined);
+}
+
+// The consent page: forgets the visitor's answer, so the terms show again on the next start.
+for (const button of document.querySelectorAll('button[data-forget-terms]')) {
+  button.addEventListener('click', () => {
+    try {
+      localStorage.removeItem(button.dataset.forgetTerms);
+    } catch {
+      // Storage blocked: nothing was kept.
+    }
+    button.textContent = 'Forgotten: reload the page and start again';
+  });
+}
+
+// The languages page: the picker sets the element's `language`.
+const picker = document.querySelector('select[data-language]');
+if (picker) {
+  const element = document.querySelector('gemini-live');
+  picker.addEventListener('change', () => element.setAttribute('language', picker.value));
+  const asked = new URLSearchParams(location.search).get('language');
+  if (asked && [...picker.options].some((option) => option.value === asked)) {
+    picker.value = asked;
+    element.setAttribute('language', asked);
+  }
 }

@@ -1,5 +1,6 @@
 // `npm run screenshots`: renders the demo in light and dark, inline and floating, idle and in conversation
-// (against the simulator), and saves PNGs under docs/ for the README.
+// (against the simulator), typing only, the terms, and a left-to-right and a right-to-left language, and saves
+// PNGs under docs/ for the README.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ const browser = await chromium.launch({
   args: [...CHROME_ARGS],
 });
 
-async function shoot({ name, page: pagePath, scheme, converse, open }) {
+async function shoot({ name, page: pagePath, scheme, converse, open, terms, message = 'Hello! What can you do?' }) {
   const context = await browser.newContext({
     colorScheme: scheme,
     viewport: { width: 900, height: 760 },
@@ -30,13 +31,18 @@ async function shoot({ name, page: pagePath, scheme, converse, open }) {
   if (open) {
     await page.locator('gemini-live').locator('[part~="launcher"]').click();
   }
+  if (terms) {
+    const element = page.locator('gemini-live').first();
+    await element.locator('[part~="toggle"]').click();
+    await element.locator('[part~="terms-accept"]').waitFor();
+  }
   if (converse) {
     const element = page.locator('gemini-live').first();
     await element.locator('[part~="toggle"]').click();
     await page.waitForFunction(() => ['listening', 'speaking'].includes(document.querySelector('gemini-live')?.getAttribute('state') ?? ''), null, {
       timeout: 20_000,
     });
-    await element.locator('[part~="text-input"]').fill('Hello! What can you do?');
+    await element.locator('[part~="text-input"]').fill(message);
     await element.locator('[part~="send"]').click();
     await page.waitForFunction(
       () => (document.querySelector('gemini-live')?.transcript ?? []).some((turn) => turn.role === 'model' && turn.final),
@@ -60,6 +66,10 @@ try {
     await shoot({ name: `floating-conversation-${scheme}`, page: '/demo/floating.html', scheme, open: true, converse: true });
   }
   await shoot({ name: 'styled-light', page: '/demo/styling.html', scheme: 'light' });
+  await shoot({ name: 'typing-light', page: '/demo/typing.html', scheme: 'light', converse: true });
+  await shoot({ name: 'consent-light', page: '/demo/consent.html', scheme: 'light', terms: true });
+  await shoot({ name: 'languages-ltr-light', page: '/demo/languages.html?language=ja', scheme: 'light', converse: true, message: 'こんにちは。何ができますか？' });
+  await shoot({ name: 'languages-rtl-light', page: '/demo/languages.html?language=ar', scheme: 'light', converse: true, message: 'مرحبًا! ماذا يمكنك أن تفعل؟' });
 } finally {
   await browser.close();
   await demo.close();

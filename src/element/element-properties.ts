@@ -61,6 +61,19 @@ export abstract class GeminiLiveProperties extends LitElement {
   /** Shows a text box; typed text is sent with `sendText`. */
   @property({ attribute: 'text-input', type: Boolean }) textInput = false;
 
+  /**
+   * A typed conversation: no microphone is asked for, the text box is shown, and answers follow
+   * `response-modality`. The visitor can move to speaking with the `mute` control ("Speak instead").
+   */
+  @property({ attribute: 'text-only', type: Boolean }) textOnly = false;
+
+  /**
+   * With content in the `terms` slot: the terms are shown before the first conversation, and nothing is asked for
+   * (microphone, token, socket) until the visitor accepts; acceptance is remembered in `localStorage` under this
+   * key, so a new key asks again.
+   */
+  @property({ attribute: 'terms-key' }) termsKey?: string;
+
   /** `inline` renders the panel in the page flow; `floating` a launcher button in a corner. */
   @property({ reflect: true }) layout: 'inline' | 'floating' = 'inline';
 
@@ -86,8 +99,9 @@ export abstract class GeminiLiveProperties extends LitElement {
   @property({ attribute: false }) config?: Partial<LiveConnectConfig>;
 
   /**
-   * Overrides for any UI string (see `GeminiLiveStrings`). The built-in table (en, de, fr) is picked by the
-   * element's own `lang`, then `language`, then the nearest `lang` of the page.
+   * Overrides for any UI string (see `GeminiLiveStrings`). The built-in table (ar, de, en, es, fr, hi, it, ja, ko,
+   * nl, pl, pt, zh) is picked by the element's own `lang`, then `language`, then the nearest `lang` around it,
+   * then the browser's language; other languages show English unless given here.
    */
   @property({ attribute: false }) strings?: GeminiLiveStringsOverride;
 }

@@ -8,8 +8,9 @@ import { PushToTalkController } from './push-to-talk-controller.js';
 import { LevelAnimationController, type LevelSource } from './level-animation-controller.js';
 import { AnnouncerController } from './announcer-controller.js';
 import { followPanelFocus } from './panel-focus.js';
-import { uiLanguage } from './language.js';
-import { resolveStrings, type GeminiLiveStrings } from './strings.js';
+import { UiLanguageController } from './ui-language-controller.js';
+import { TermsController, TermsDeclinedError } from './terms-controller.js';
+import type { GeminiLiveStrings } from './strings.js';
 import { GeminiLiveProperties } from './element-properties.js';
 import { styles } from './styles.js';
 import { visualizerTemplate } from './visualizer.js';
@@ -21,6 +22,7 @@ import {
   muteButtonTemplate,
   statusText,
   talkButtonTemplate,
+  termsTemplate,
   textFormTemplate,
   toggleButtonTemplate,
   transcriptTemplate,
@@ -47,6 +49,7 @@ import { saveTranscript, transcriptText } from './transcript-file.js';
  *
  * @slot launcher-icon - The icon inside the floating launcher button.
  * @slot empty - What the transcript shows before anything was said.
+ * @slot terms - Terms the visitor accepts before the first conversation (with `terms-key`).
  *
  * @csspart base - The outermost wrapper.
  * @csspart launcher - The floating launcher button (`layout="floating"` only).
@@ -66,6 +69,9 @@ import { saveTranscript, transcriptText } from './transcript-file.js';
  * @csspart video - The camera or screen sharing button (`video` attribute).
  * @csspart video-preview - The preview of what is shared.
  * @csspart error - The error message box.
+ * @csspart terms - The terms shown before the first conversation (the `terms` slot and the two answers).
+ * @csspart terms-accept - The button that accepts the terms and starts the conversation.
+ * @csspart terms-decline - The button that declines the terms.
  *
  * @cssproperty --gemini-live-font - Font family.
  * @cssproperty --gemini-live-radius - Corner radius of panel, turns and buttons.
@@ -110,6 +116,11 @@ export class GeminiLiveElement extends GeminiLiveProperties {
 
   private readonly session = new SessionController(this, () => this.sessionOptions());
   private readonly talk = new PushToTalkController(this, this.session, () => this.mode === 'push-to-talk');
+  private readonly uiLanguage = new UiLanguageController(this, () => this.language, () => this.strings);
+  private readonly terms = new TermsController(this, () => this.termsKey, () => ({
+    terms: this.renderRoot.querySelector<HTMLElement>('[part~="terms"]'),
+    after: this.renderRoot.querySelector<HTMLElement>('[part~="toggle"]'),
+  }));
   private readonly announcer = new AnnouncerController(this, () => this.transcript, () => this.uiStrings);
 
   constructor() {
@@ -146,7 +157,9 @@ export class GeminiLiveElement extends GeminiLiveProperties {
    */
   start(): Promise<void> {
     this.dismissedError = undefined;
-    return this.session.start();
+    // With terms to accept, nothing starts before the visitor accepts them in the panel.
+    if (this.terms.required && this.layout === 'floating') this.open = true;
+    return this.terms.gate(() => this.session.start());
   }
 
   /** Ends the session; by the time it resolves every track is stopped, the audio context and socket closed. */
@@ -194,7 +207,8 @@ export class GeminiLiveElement extends GeminiLiveProperties {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.reflectState();
-    if (changed.has('open') && this.layout === 'floating' && changed.get('open') !== undefined) {
+    // Opened to show the terms, the panel leaves focus where the terms put it.
+    if (changed.has('open') && this.layout === 'floating' && changed.get('open') !== undefined && !this.terms.shown) {
       followPanelFocus(this.shadowRoot, this.open);
     }
     // Scrolling reads the list's layout: only when the transcript changed, not on every update.
@@ -211,7 +225,7 @@ export class GeminiLiveElement extends GeminiLiveProperties {
   }
 
   private get uiStrings(): GeminiLiveStrings {
-    return resolveStrings(uiLanguage(this, this.language), this.strings);
+    return this.uiLanguage.strings;
   }
 
   private sessionOptions(): LiveSessionOptions {
@@ -229,7 +243,16 @@ export class GeminiLiveElement extends GeminiLiveProperties {
 
   private onTogglePointerEnter = () => this.session.prefetch();
 
-  private onMuteClick = () => void (this.muted = !this.muted);
+  /** A typed conversation without a microphone yet has none to mute: the mute control opens one ("Speak instead"). */
+  private get typed(): boolean {
+    return this.textOnly && !this.session.microphoneWanted;
+  }
+
+  private onMuteClick = () => {
+    if (!this.typed) this.muted = !this.muted;
+    else if (this.session.active) void this.session.useMicrophone().catch(() => undefined);
+    else void this.start().then(() => this.session.useMicrophone()).catch(() => undefined);
+  };
 
   private onVideoClick = () => {
     if (this.videoActive) this.stopVideo();
@@ -242,7 +265,10 @@ export class GeminiLiveElement extends GeminiLiveProperties {
   };
 
   private onBaseKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && this.layout === 'floating' && this.open) {
+    if (event.key === 'Escape' && this.terms.shown) {
+      event.stopPropagation();
+      this.terms.decline();
+    } else if (event.key === 'Escape' && this.layout === 'floating' && this.open) {
       event.stopPropagation();
       this.open = false;
     }
@@ -254,8 +280,14 @@ export class GeminiLiveElement extends GeminiLiveProperties {
     event.preventDefault();
     const text = this.textValue.trim();
     this.textValue = '';
-    // Typing first starts the conversation; the text goes out once connected.
-    if (text) this.session.submitText(text, () => this.start());
+    // Typing first starts the conversation; the text goes out once connected (or back into the box if the visitor
+    // declines the terms).
+    const start = () =>
+      this.start().catch((error: unknown) => {
+        if (error instanceof TermsDeclinedError) this.textValue = this.session.takePendingTexts().join('\n');
+        throw error;
+      });
+    if (text) this.session.submitText(text, start);
   };
 
   private onDownloadClick = () => saveTranscript(this.transcriptText(), this.transcript[0]?.at ?? Date.now(), this.renderRoot as ShadowRoot);
@@ -274,7 +306,8 @@ export class GeminiLiveElement extends GeminiLiveProperties {
     const videoSource = this.session.videoSource;
     const offeredVideo = this.video === 'camera' || this.video === 'screen' ? this.video : null;
     const error = this.session.error;
-    const status = { state: this.state, error, muted: this.muted, pushToTalk, talking: this.talk.talking };
+    const typed = this.typed;
+    const status = { state: this.state, error, muted: this.muted, pushToTalk, talking: this.talk.talking, typed };
     return html`<div
       part="panel"
       id="panel"
@@ -283,9 +316,9 @@ export class GeminiLiveElement extends GeminiLiveProperties {
       ?hidden=${floating && !this.open}
     >
       <div class="controls">
-        ${toggleButtonTemplate(active, strings, this.onToggleClick, this.onTogglePointerEnter)}
-        ${pushToTalk ? talkButtonTemplate(this.talk, connected, strings) : nothing}
-        ${muteButtonTemplate(this.muted, strings, this.onMuteClick)}
+        ${toggleButtonTemplate(active, strings, this.onToggleClick, this.onTogglePointerEnter, typed)}
+        ${pushToTalk && !typed ? talkButtonTemplate(this.talk, connected, strings) : nothing}
+        ${muteButtonTemplate(this.muted, typed, strings, this.onMuteClick)}
         ${offeredVideo
           ? videoButtonTemplate(offeredVideo, videoSource, connected, strings, this.onVideoClick)
           : nothing}
@@ -296,20 +329,23 @@ export class GeminiLiveElement extends GeminiLiveProperties {
         ${visualizerTemplate}
         <div part="status" role="status">${statusText(strings, status)}</div>
       </div>
+      ${this.terms.shown ? termsTemplate(strings, this.terms.accept, this.terms.decline) : nothing}
       ${error && error !== this.dismissedError ? errorTemplate(error, strings, this.onDismissError) : nothing}
       ${videoSource
         ? html`<video part="video-preview" aria-label=${strings.videoPreviewLabel} .srcObject=${this.session.videoStream} autoplay muted playsinline></video>`
         : nothing}
-      ${transcriptTemplate(this.transcript, strings)}
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcer.announcement}</div>
-      ${this.textInput ? textFormTemplate(this.textValue, strings, this.onTextInput, this.onTextSubmit) : nothing}
+      ${transcriptTemplate(this.transcript, strings, typed)}
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">
+        ${this.terms.shown ? `${strings.termsLabel}: ${this.terms.text}` : this.announcer.announcement}
+      </div>
+      ${this.textInput || this.textOnly ? textFormTemplate(this.textValue, strings, this.onTextInput, this.onTextSubmit) : nothing}
     </div>`;
   }
 
   protected override render(): TemplateResult {
     const strings = this.uiStrings;
     const floating = this.layout === 'floating';
-    return html`<div part="base" @keydown=${this.onBaseKeyDown}>
+    return html`<div part="base" lang=${this.uiLanguage.lang} dir=${this.uiLanguage.dir} @keydown=${this.onBaseKeyDown}>
       ${floating ? launcherTemplate(this.open, strings, this.onLauncherClick, this.onTogglePointerEnter) : nothing}
       ${this.renderPanel(strings)}
     </div>`;

@@ -266,6 +266,11 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     this.reportError({ code: 'not-connected', message: 'Start a conversation before sending text.', recoverable: true });
   }
 
+  /** Texts typed before a start that did not happen (the terms were declined), taken back. */
+  takePendingTexts(): string[] {
+    return this.pendingTexts.take();
+  }
+
   /** Text typed in the panel: sent while a session runs; otherwise it starts one (`start`) and goes out once connected. */
   submitText(text: string, start: () => Promise<void>): void {
     if (this.active) {
@@ -283,6 +288,20 @@ export class SessionController implements ReactiveController, OffPageMeterSource
 
   setMuted(muted: boolean): void {
     if (this.session) this.session.muted = muted;
+  }
+
+  /** Whether the session has (or is opening) a microphone: always, unless the conversation is typed. */
+  get microphoneWanted(): boolean {
+    return this.session?.microphoneWanted ?? false;
+  }
+
+  /** A typed conversation moves to speaking: the microphone is asked for now. */
+  async useMicrophone(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const opening = session.useMicrophone();
+    this.host.requestUpdate();
+    await opening.finally(() => this.host.requestUpdate());
   }
 
   talkStart(): void {

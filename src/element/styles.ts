@@ -115,7 +115,8 @@ const panelStyles = css`
   }
 
   [part~='toggle'],
-  [part~='talk'] {
+  [part~='talk'],
+  [part~='terms-accept'] {
     background: var(--gemini-live-accent);
     color: var(--gemini-live-accent-foreground);
     border-color: var(--gemini-live-accent);
@@ -143,6 +144,33 @@ const panelStyles = css`
     height: 20px;
     flex: none;
     fill: currentColor;
+  }
+
+  /* Arrows point the way the text runs. */
+  [dir='rtl'] [part~='send'] .icon {
+    transform: scaleX(-1);
+  }
+
+  [part~='terms'] {
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+    padding: 12px;
+    border-radius: var(--gemini-live-radius);
+    border: 1px solid var(--gemini-live-border);
+    overflow-y: auto;
+    max-height: var(--gemini-live-transcript-max-height);
+  }
+
+  [part~='terms']:focus-visible {
+    outline: 3px solid var(--gemini-live-focus-ring);
+    outline-offset: 2px;
+  }
+
+  .terms-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
   }
 
   .status-row {
@@ -218,13 +246,13 @@ const panelStyles = css`
   }
 
   [part~='turn-user'] {
-    margin-left: auto;
+    margin-inline-start: auto;
     background: var(--gemini-live-user-background);
     color: var(--gemini-live-user-foreground);
   }
 
   [part~='turn-model'] {
-    margin-right: auto;
+    margin-inline-end: auto;
     background: var(--gemini-live-model-background);
     color: var(--gemini-live-model-foreground);
   }

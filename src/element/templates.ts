@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
 import type { VideoSource } from '../live/live-session-options.js';
 import type { GeminiLiveStrings } from './strings.js';
-import { cameraIcon, closeIcon, downloadIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
+import { cameraIcon, chatIcon, closeIcon, downloadIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
 
 // Stateless parts of the element's shadow DOM: each renders from what it is given and calls back on input.
 
@@ -19,6 +19,8 @@ export interface StatusView {
   muted: boolean;
   pushToTalk: boolean;
   talking: boolean;
+  /** A typed conversation without a microphone (`text-only`). */
+  typed: boolean;
 }
 
 export function statusText(strings: GeminiLiveStrings, view: StatusView): string {
@@ -26,6 +28,7 @@ export function statusText(strings: GeminiLiveStrings, view: StatusView): string
   if (state === 'error') {
     return view.error ? (strings.errors[view.error.code] ?? strings.errors.default) : strings.status.error;
   }
+  if (state === 'listening' && view.typed) return strings.statusTextOnly;
   if (state === 'listening' && view.muted) return strings.statusMuted;
   if (state === 'listening' && view.pushToTalk && !view.talking) return strings.statusPushToTalk;
   if (view.talking) return strings.talking;
@@ -120,14 +123,18 @@ export function talkButtonTemplate(
   </button>`;
 }
 
-export function muteButtonTemplate(muted: boolean, strings: GeminiLiveStrings, onClick: () => void): TemplateResult {
+/** Mutes the microphone; in a typed conversation without one yet, it moves to speaking instead ("Speak instead"). */
+export function muteButtonTemplate(muted: boolean, noMicrophone: boolean, strings: GeminiLiveStrings, onClick: () => void): TemplateResult {
+  if (noMicrophone) {
+    return html`<button part="mute" type="button" @click=${onClick}>${icon(micIcon)}<span>${strings.useMicrophone}</span></button>`;
+  }
   return html`<button part="mute" type="button" aria-pressed=${muted ? 'true' : 'false'} @click=${onClick}>
     ${icon(muted ? micOffIcon : micIcon)}<span>${muted ? strings.unmute : strings.mute}</span>
   </button>`;
 }
 
 /** The list of turns, or the `empty` slot before anything was said. */
-export function transcriptTemplate(transcript: readonly Turn[], strings: GeminiLiveStrings): TemplateResult {
+export function transcriptTemplate(transcript: readonly Turn[], strings: GeminiLiveStrings, typed = false): TemplateResult {
   return html`<ol part="transcript" aria-label=${strings.transcriptLabel} tabindex="0">
     ${transcript.length
       ? repeat(
@@ -136,12 +143,18 @@ export function transcriptTemplate(transcript: readonly Turn[], strings: GeminiL
           // Turns are immutable snapshots: only the one that changed is rendered again.
           (turn) => guard([turn, strings.user, strings.model, strings.interrupted], () => turnTemplate(turn, strings)),
         )
-      : html`<li class="empty"><slot name="empty">${strings.emptyTranscript}</slot></li>`}
+      : html`<li class="empty"><slot name="empty">${typed ? strings.emptyTranscriptText : strings.emptyTranscript}</slot></li>`}
   </ol>`;
 }
 
 /** The button that starts and ends the conversation; `onPrefetch` as the pointer or focus comes near it. */
-export function toggleButtonTemplate(active: boolean, strings: GeminiLiveStrings, onClick: () => void, onPrefetch: () => void): TemplateResult {
+export function toggleButtonTemplate(
+  active: boolean,
+  strings: GeminiLiveStrings,
+  onClick: () => void,
+  onPrefetch: () => void,
+  typed = false,
+): TemplateResult {
   return html`<button
     part="toggle"
     type="button"
@@ -150,7 +163,7 @@ export function toggleButtonTemplate(active: boolean, strings: GeminiLiveStrings
     @pointerenter=${onPrefetch}
     @focus=${onPrefetch}
   >
-    ${icon(active ? stopIcon : micIcon)}<span>${active ? strings.stop : strings.start}</span>
+    ${icon(active ? stopIcon : typed ? chatIcon : micIcon)}<span>${active ? strings.stop : strings.start}</span>
   </button>`;
 }
 
@@ -177,4 +190,15 @@ export function launcherTemplate(open: boolean, strings: GeminiLiveStrings, onCl
   >
     <slot name="launcher-icon">${icon(open ? closeIcon : micIcon)}</slot>
   </button>`;
+}
+
+/** The terms (the `terms` slot) with the visitor's two answers; shown before the first conversation. */
+export function termsTemplate(strings: GeminiLiveStrings, onAccept: () => void, onDecline: () => void): TemplateResult {
+  return html`<section part="terms" role="group" aria-label=${strings.termsLabel} tabindex="-1">
+    <slot name="terms"></slot>
+    <div class="terms-actions">
+      <button part="terms-accept" type="button" @click=${onAccept}>${strings.termsAccept}</button>
+      <button part="terms-decline" type="button" @click=${onDecline}>${strings.termsDecline}</button>
+    </div>
+  </section>`;
 }

@@ -26,6 +26,7 @@ export interface SessionSettings {
   resume: boolean;
   videoFps: number;
   muted: boolean;
+  textOnly: boolean;
 }
 
 /** Which element on which page: what keeps two elements' stored conversations apart. */
@@ -65,6 +66,7 @@ export function sessionOptions(settings: SessionSettings, place: SessionPlace): 
     resume: settings.resume,
     videoFps: settings.videoFps,
     muted: settings.muted,
+    textOnly: settings.textOnly,
     resumeKey: resumeKey(settings.model, place),
   };
 }

@@ -30,6 +30,8 @@ export interface LiveSessionOptions {
   resume: boolean;
   videoFps: number;
   muted: boolean;
+  /** A typed conversation: no microphone until {@link LiveSession.useMicrophone} is called. */
+  textOnly?: boolean;
   /** Milliseconds to wait for `setupComplete` (the SDK has no timeout of its own). */
   setupTimeoutMs?: number;
   /** Reconnection attempts after an unexpected close, and the first back-off delay. */

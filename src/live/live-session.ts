@@ -1,5 +1,4 @@
 import type { AudioEngine } from '../audio/audio-engine.js';
-import type { VideoCapture } from './video-capture.js';
 import type { LiveErrorDetail, LiveState } from './types.js';
 import type { LiveSessionCallbacks, LiveSessionOptions, LiveSessionResources, VideoSource } from './live-session-options.js';
 import type { TranscriptModel } from './transcript.js';
@@ -9,8 +8,9 @@ import { ClientOutbox } from './client-outbox.js';
 import { buildTools } from './config.js';
 import { modelProfile, runsNonBlocking } from './models.js';
 import { ConnectionManager } from './connection-manager.js';
-import { LiveError, toLiveError, videoError } from './errors.js';
-import { loadAudioEngine, startMicrophone } from './session-audio.js';
+import { LiveError, toLiveError } from './errors.js';
+import { SessionVideo } from './session-video.js';
+import { loadAudioEngine, startMicrophone, workletsReady } from './session-audio.js';
 import { typedText } from './pending-texts.js';
 import { ResumptionStore, defaultResumeKey } from './resumption-store.js';
 import { ServerEventRouter } from './server-event-router.js';
@@ -19,14 +19,7 @@ import { PipelineClient } from '../pipeline/pipeline-client.js';
 import { TokenSource } from './token-source.js';
 import { ToolDispatcher } from './tool-dispatcher.js';
 
-/**
- * Starts loading what a session needs besides this chunk (the SDK's Live module and the audio engine), so that a
- * start shortly after (the pointer is on the start button) does not wait for them.
- */
-export function prefetchSessionDependencies(): void {
-  void import('./sdk-live.js').catch(() => undefined);
-  void import('../audio/audio-engine.js').catch(() => undefined);
-}
+export { prefetchSessionDependencies } from './session-audio.js';
 
 /**
  * One conversation with the Live API over the SDK's browser build: credentials, setup, microphone audio out,
@@ -51,13 +44,15 @@ export class LiveSession {
   private readonly outbox: ClientOutbox;
   private readonly router: ServerEventRouter;
   private readonly dispatcher: ToolDispatcher;
+  private readonly video: SessionVideo;
 
   private engine?: AudioEngine;
-  private video?: VideoCapture;
   private current: LiveState = 'connecting';
   private started = false;
   private disposing?: Promise<void>;
   private engineLoading?: Promise<AudioEngine>;
+  /** The microphone being opened or open; a typed conversation (`textOnly`) has none until the visitor speaks. */
+  private microphone?: Promise<void>;
   private pipeline?: PipelineClient;
   /** Until the engine exists, mute is kept here and handed to it. */
   private mutedBeforeEngine: boolean;
@@ -103,6 +98,14 @@ export class LiveSession {
       this.store,
     );
     this.outbox = new ClientOutbox(() => this.connections.target());
+    this.video = new SessionVideo({
+      fps: options.videoFps,
+      send: (jpegBase64) => this.outbox.video(jpegBase64),
+      canSend: () => this.outbox.canSendVideo(),
+      onChange: () => this.callbacks.onVideoChange(),
+      onError: (detail) => this.callbacks.onError(detail),
+      ended: () => this.disposed,
+    });
     this.dispatcher = new ToolDispatcher(
       () => this.options.tools,
       (response) => this.outbox.toolResponse(response),
@@ -172,11 +175,11 @@ export class LiveSession {
   }
 
   get videoSource(): VideoSource | null {
-    return this.video?.source ?? null;
+    return this.video.source;
   }
 
   get videoStream(): MediaStream | null {
-    return this.video?.stream ?? null;
+    return this.video.stream;
   }
 
   /** The resumption handle the next connection would use. */
@@ -236,6 +239,26 @@ export class LiveSession {
     this.outbox.contextUpdate(update);
   }
 
+  /** Whether the microphone was asked for (always, unless the conversation is typed: `textOnly`). */
+  get microphoneWanted(): boolean {
+    return this.microphone !== undefined;
+  }
+
+  /** A typed conversation (`textOnly`) moves to speaking: the microphone is asked for now, once. */
+  async useMicrophone(): Promise<void> {
+    if (this.disposed || !this.engineLoading) throw new LiveError('not-connected', 'The session has ended.', true);
+    const engineLoading = this.engineLoading;
+    this.microphone ??= engineLoading.then((engine) => startMicrophone(engine, this.options, this.abort.signal));
+    try {
+      await this.microphone;
+    } catch (error) {
+      this.microphone = undefined;
+      const liveError = toLiveError(error);
+      if (!this.disposed) this.callbacks.onError(liveError.detail);
+      throw liveError;
+    }
+  }
+
   /** Push-to-talk: the user holds the talk control. */
   activityStart(): void {
     if (this.disposed) return;
@@ -249,37 +272,12 @@ export class LiveSession {
     this.updateMicrophone();
   }
 
-  async startVideo(source: VideoSource): Promise<void> {
-    if (this.disposed) throw new LiveError('not-connected', 'The session has ended.', true);
-    try {
-      if (!this.video) {
-        const { VideoCapture } = await import('./video-capture.js');
-        // dispose() may have run during the import: a capture created now would never be released.
-        if (this.disposed) throw new LiveError('not-connected', 'The session has ended.', true);
-        // startVideo() calls racing through the import share one capture.
-        this.video ??= new VideoCapture({
-          fps: this.options.videoFps,
-          send: (jpegBase64) => this.outbox.video(jpegBase64),
-          canSend: () => this.outbox.canSendVideo(),
-          onEnded: () => this.callbacks.onVideoChange(),
-        });
-      }
-      await this.video.start(source);
-      this.callbacks.onVideoChange();
-    } catch (error) {
-      const liveError = videoError(error);
-      if (!this.disposed) {
-        this.callbacks.onError(liveError.detail);
-        this.callbacks.onVideoChange();
-      }
-      throw liveError;
-    }
+  startVideo(source: VideoSource): Promise<void> {
+    return this.video.start(source);
   }
 
   stopVideo(): void {
-    if (!this.video?.source) return;
     this.video.stop();
-    this.callbacks.onVideoChange();
   }
 
   /**
@@ -347,7 +345,9 @@ export class LiveSession {
       // Typed text still works; the user can start again once a microphone is back.
       this.callbacks.onError({ code: 'mic-missing', message: 'The microphone stopped (unplugged, or permission withdrawn).', recoverable: true });
     };
-    await startMicrophone(engine, this.options, this.abort.signal);
+    // A typed conversation needs the worklets for the model's voice, and no microphone until the visitor speaks.
+    if (this.options.textOnly) await workletsReady(engine);
+    else await (this.microphone = startMicrophone(engine, this.options, this.abort.signal));
   }
 
   private updateActivityState(): void {
@@ -382,7 +382,7 @@ export class LiveSession {
     this.transcript.finishAll();
     this.connections.closeAll();
     this.outbox.clear();
-    this.video?.dispose();
+    this.video.dispose();
     this.engine = undefined;
     // The pipeline's sockets close with the codes just given; the worker ends once they have.
     await this.pipeline?.shutdown();

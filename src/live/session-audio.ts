@@ -19,16 +19,30 @@ export async function loadAudioEngine(context: AudioContext): Promise<AudioEngin
 }
 
 /**
- * Opens the microphone on `engine` while its worklets load; resolves once audio flows. A worklet failure is an
- * audio failure, not a microphone one.
+ * Starts loading what a session needs besides its own chunk (the SDK's Live module and the audio engine), so that
+ * a start shortly after (the pointer is on the start button) does not wait for them.
  */
-export async function startMicrophone(engine: AudioEngine, options: LiveSessionOptions, signal: AbortSignal): Promise<void> {
-  const ready = engine.ready().then(
+export function prefetchSessionDependencies(): void {
+  void import('./sdk-live.js').catch(() => undefined);
+  void import('../audio/audio-engine.js').catch(() => undefined);
+}
+
+/** Resolves once `engine`'s worklets are loaded; a failure is an `audio-failed` error. */
+export function workletsReady(engine: AudioEngine): Promise<void> {
+  return engine.ready().then(
     () => undefined,
     (cause: unknown) => {
       throw new LiveError('audio-failed', `The audio worklets could not be loaded: ${errorMessage(cause)}`, true, { cause });
     },
   );
+}
+
+/**
+ * Opens the microphone on `engine` while its worklets load; resolves once audio flows. A worklet failure is an
+ * audio failure, not a microphone one.
+ */
+export async function startMicrophone(engine: AudioEngine, options: LiveSessionOptions, signal: AbortSignal): Promise<void> {
+  const ready = workletsReady(engine);
   ready.catch(() => undefined);
   try {
     await engine.startCapture({

@@ -30,7 +30,7 @@ export type GeminiLiveEvents = typeof events;
 export const ATTRIBUTE_PROPERTIES = [
   'tokenEndpoint', 'apiKey', 'apiBaseUrl', 'apiVersion', 'model', 'voice', 'responseModality', 'language',
   'systemInstruction', 'transcription', 'mode', 'video', 'videoFps', 'chunkMs', 'noAudioProcessing', 'googleSearch',
-  'textInput', 'layout', 'open', 'resume', 'muted',
+  'textInput', 'textOnly', 'termsKey', 'layout', 'open', 'resume', 'muted',
 ] as const satisfies ReadonlyArray<keyof GeminiLiveElement>;
 
 /** Its properties without an attribute. */

@@ -6,7 +6,7 @@ import type { Turn } from '../../../src/live/types.js';
 import { PushToTalkController } from '../../../src/element/push-to-talk-controller.js';
 import { LevelAnimationController } from '../../../src/element/level-animation-controller.js';
 import { AnnouncerController } from '../../../src/element/announcer-controller.js';
-import { resolveStrings } from '../../../src/element/strings.js';
+import { en } from '../../../src/element/strings.js';
 import { uiLanguage } from '../../../src/element/language.js';
 import { followPanelFocus } from '../../../src/element/panel-focus.js';
 
@@ -202,7 +202,7 @@ describe('LevelAnimationController', () => {
 });
 
 describe('AnnouncerController', () => {
-  const strings = resolveStrings('en');
+  const strings = en;
   let host: TestHost;
   let turns: Turn[];
   let announcer: AnnouncerController;
@@ -273,7 +273,7 @@ describe('AnnouncerController', () => {
 });
 
 describe('uiLanguage', () => {
-  it('prefers the element\'s lang, then language, then the nearest lang around it', () => {
+  it('prefers the element\'s lang, then language, then the nearest lang around it, then the browser\'s', () => {
     const outer = document.createElement('div');
     outer.lang = 'fr';
     const el = document.createElement('span');
@@ -286,7 +286,7 @@ describe('uiLanguage', () => {
       expect(uiLanguage(el, 'de-DE')).to.equal('en');
       outer.removeAttribute('lang');
       el.removeAttribute('lang');
-      expect(uiLanguage(el, undefined)).to.equal(document.documentElement.lang || undefined);
+      expect(uiLanguage(el, undefined)).to.equal(document.documentElement.lang || navigator.language);
     } finally {
       outer.remove();
     }

@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import '../../../src/gemini-live.js';
 import type { GeminiLiveElement, Turn } from '../../../src/gemini-live.js';
 import { transcriptText } from '../../../src/element/transcript-file.js';
-import { builtInStrings } from '../../../src/element/strings.js';
+import { en } from '../../../src/element/strings.js';
+import de from '../../../src/element/locales/de.js';
 import { resetSimulator, waitFor } from '../../support/simulator.js';
 import { liveElement, part } from '../../support/element.js';
 
@@ -16,15 +17,15 @@ describe('the transcript as text', () => {
       { id: 'c', role: 'user', at: at(14, 3, 11), text: '', final: true },
       { id: 'd', role: 'model', at: at(9, 0, 0), text: 'Sure.', final: false },
     ];
-    expect(transcriptText(turns, builtInStrings.en)).to.equal(
+    expect(transcriptText(turns, en)).to.equal(
       '[2026-12-03 14:03:07] You: Hello there\n' +
         '[2026-12-03 14:03:09] Assistant: Hi! How can I (interrupted)\n' +
         '[2026-12-03 09:00:00] Assistant: Sure.\n',
     );
-    expect(transcriptText(turns.slice(0, 2), builtInStrings.de)).to.equal(
+    expect(transcriptText(turns.slice(0, 2), de)).to.equal(
       '[2026-12-03 14:03:07] Sie: Hello there\n[2026-12-03 14:03:09] Assistent: Hi! How can I (unterbrochen)\n',
     );
-    expect(transcriptText([], builtInStrings.en)).to.equal('');
+    expect(transcriptText([], en)).to.equal('');
   });
 });
 

@@ -4,6 +4,7 @@ import '../../../src/gemini-live.js';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
 
 import { part } from '../../support/element.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('<gemini-live> attributes and layouts', () => {
   it('maps every attribute to its camelCase property', async () => {
@@ -126,10 +127,9 @@ describe('<gemini-live> attributes and layouts', () => {
   it('takes UI strings from lang, language and the strings override', async () => {
     const german = await fixture<GeminiLiveElement>(html`<div lang="de"><gemini-live></gemini-live></div>`);
     const el = german.querySelector('gemini-live')!;
-    await el.updateComplete;
-    expect(part(el, 'toggle')!.textContent).to.contain('Gespräch starten');
+    await waitFor(() => part(el, 'toggle')!.textContent!.includes('Gespräch starten'), { message: 'German', timeout: 5000 });
     const french = await fixture<GeminiLiveElement>(html`<gemini-live language="fr-FR"></gemini-live>`);
-    expect(part(french, 'toggle')!.textContent).to.contain('Démarrer');
+    await waitFor(() => part(french, 'toggle')!.textContent!.includes('Démarrer'), { message: 'French', timeout: 5000 });
     french.strings = { start: 'Parlons', status: { idle: 'Prêt à parler' } };
     await french.updateComplete;
     expect(part(french, 'toggle')!.textContent).to.contain('Parlons');
@@ -142,14 +142,13 @@ describe('<gemini-live> attributes and layouts', () => {
       <gemini-live id="b" language="fr-FR"></gemini-live>
       <gemini-live id="c" lang="en" language="fr-FR"></gemini-live>
     </div>`);
-    const text = async (id: string) => {
+    const shows = (id: string, text: string) => {
       const el = wrapper.querySelector<GeminiLiveElement>(`#${id}`)!;
-      await el.updateComplete;
-      return part(el, 'toggle')!.textContent!.trim();
+      return waitFor(() => part(el, 'toggle')!.textContent!.trim() === text, { message: `${id}: ${text}`, timeout: 5000 });
     };
-    expect(await text('a')).to.equal('Gespräch starten');
-    expect(await text('b')).to.equal('Démarrer la conversation');
-    expect(await text('c')).to.equal('Start conversation');
+    await shows('a', 'Gespräch starten');
+    await shows('b', 'Démarrer la conversation');
+    await shows('c', 'Start conversation');
   });
 
   it('shows the empty slot content, and a site\'s own', async () => {

@@ -294,6 +294,64 @@ describe('the demo, end to end', { timeout: 300_000 }, () => {
     await context.close();
   });
 
+  test('under a strict CSP: the consent page asks for nothing before acceptance, typing only never asks for the microphone, and Arabic loads its own chunk', async () => {
+    const { context, page, consoleLines } = await probedPage();
+    const requested = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    const connectionCount = async () => (await (await fetch(`${baseUrl}/__sim/connections`)).json()).connections.length;
+
+    const consent = await page.goto(`${baseUrl}/demo/consent.html`);
+    assert.match(consent.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+    await page.waitForFunction(() => customElements.get('gemini-live'));
+    await page.evaluate(() => {
+      window.__microphoneRequests = 0;
+      const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = (constraints) => ((window.__microphoneRequests += 1), original(constraints));
+    });
+    const connectionsBefore = await connectionCount();
+    await page.locator('gemini-live [part~="toggle"]').click();
+    await page.locator('gemini-live [part~="terms-accept"]').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__microphoneRequests), 0);
+    assert.equal(requested.filter((url) => url === '/api/token').length, 0, 'no token before acceptance');
+    assert.equal(await connectionCount(), connectionsBefore, 'no socket before acceptance');
+    await page.locator('gemini-live [part~="terms-accept"]').click();
+    await page.waitForFunction(() => document.querySelector('gemini-live').getAttribute('state') === 'listening', null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => window.__microphoneRequests), 1);
+    assert.match(await page.evaluate(() => localStorage.getItem('example-terms-2026-12')), /^\d{4}-/);
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+
+    await page.goto(`${baseUrl}/demo/typing.html`);
+    await page.waitForFunction(() => customElements.get('gemini-live'));
+    await page.evaluate(() => {
+      window.__microphoneRequests = 0;
+      navigator.mediaDevices.getUserMedia = () => ((window.__microphoneRequests += 1), Promise.reject(new Error('asked')));
+    });
+    await page.locator('gemini-live [part~="text-input"]').fill('Hello by typing');
+    await page.locator('gemini-live [part~="send"]').click();
+    await page.waitForFunction(
+      () => document.querySelector('gemini-live').transcript.some((turn) => turn.role === 'model' && turn.final && /Hello by typing/.test(turn.text)),
+      null,
+      { timeout: 60_000 },
+    );
+    assert.equal(await page.evaluate(() => window.__microphoneRequests), 0);
+    await page.evaluate(() => document.querySelector('gemini-live').stop());
+
+    requested.length = 0;
+    await page.goto(`${baseUrl}/demo/languages.html?language=ar`);
+    await page.waitForFunction(() => {
+      const base = document.querySelector('gemini-live')?.shadowRoot?.querySelector('[part~="base"]');
+      return base?.getAttribute('dir') === 'rtl' && /المحادثة/.test(base.textContent);
+    }, null, { timeout: 30_000 });
+    const locales = requested.filter((url) => url.startsWith('/dist/locale-'));
+    assert.equal(locales.length, 1, `one language chunk: ${locales.join(', ')}`);
+    assert.match(locales[0], /^\/dist\/locale-ar-/);
+    const probe = await page.evaluate(() => window.__probe);
+    assert.deepEqual(probe.errors, []);
+    assert.deepEqual(consoleLines.filter((line) => !line.startsWith('debug')), []);
+    await context.close();
+  });
+
   test('the React page: GeminiLive from gemini-live/react talks and reconnects, its events reach React state, and the console stays empty', async () => {
     const { context, page, consoleLines } = await probedPage();
     const requested = [];

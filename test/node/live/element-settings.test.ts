@@ -15,6 +15,7 @@ const defaults: SessionSettings = {
   resume: false,
   videoFps: 1,
   muted: false,
+  textOnly: false,
 };
 const place = { path: '/help', element: '0' };
 
