@@ -46,6 +46,7 @@ test('sessionOptions carries every setting over, with audio processing as the op
       resume: true,
       videoFps: 2,
       muted: true,
+      textOnly: true,
     },
     { path: '/help', element: 'support' },
   );
@@ -71,6 +72,7 @@ test('sessionOptions carries every setting over, with audio processing as the op
     resume: true,
     videoFps: 2,
     muted: true,
+    textOnly: true,
     resumeKey: 'gemini-live:resume:/help:gemini-other:support',
   });
 });
