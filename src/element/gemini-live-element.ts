@@ -57,7 +57,8 @@ import { saveTranscript, transcriptText } from './transcript-file.js';
  * @csspart toggle - The button that starts and ends the conversation.
  * @csspart talk - The hold-to-talk button (`mode="push-to-talk"` only).
  * @csspart status - The status line.
- * @csspart visualizer - The level meter driven by the microphone and the model's voice.
+ * @csspart visualizer - The level meter: the visitor's microphone as bars in the accent colour, the model's voice as
+ * a wave of dots in `--gemini-live-model-meter`.
  * @csspart transcript - The list of turns.
  * @csspart turn - Every turn; also `turn-user` or `turn-model`, and `turn-interrupted`, `turn-partial`.
  * @csspart turn-user - A turn of the user.
@@ -82,6 +83,7 @@ import { saveTranscript, transcriptText } from './transcript-file.js';
  * @cssproperty --gemini-live-border - Border colour.
  * @cssproperty --gemini-live-accent - Primary buttons, launcher and visualizer.
  * @cssproperty --gemini-live-accent-foreground - Text on the accent colour.
+ * @cssproperty --gemini-live-model-meter - The level meter's dots while the model speaks.
  * @cssproperty --gemini-live-user-background - User turn background.
  * @cssproperty --gemini-live-user-foreground - User turn text.
  * @cssproperty --gemini-live-model-background - Model turn background.

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { MeterSides, meterLevel, type MeterSide } from '../pipeline/meter-painter.js';
 import { OffPageMeter, type OffPageMeterSource } from './off-page-meter.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
@@ -18,15 +19,18 @@ const REDUCED_MOTION_INTERVAL_MS = 200;
 const STEP = 0.02;
 
 /**
- * The level animation: while a session is active and the visualizer is on screen, a few times a second the louder
- * of the two levels is written into `--gemini-live-level` on the visualizer, if it changed enough to see, so the
- * meter moves without re-rendering the element. Nothing runs while the visualizer is hidden or scrolled away.
- * Where the session's socket worker can draw the meter, it gets a canvas in the visualizer instead, and nothing
- * here runs per level at all.
+ * The level animation: while a session is active and the visualizer is on screen, a few times a second the level
+ * of the side it shows (the model's voice while audible, else the visitor's microphone) is written into
+ * `--gemini-live-level` on the visualizer, if it changed enough to see, and the side into its `data-side`
+ * (`user` or `model`), if it changed, so the meter moves without re-rendering the element. Nothing runs while the
+ * visualizer is hidden or scrolled away. Where the session's socket worker can draw the meter, it gets a canvas in
+ * the visualizer instead, and nothing here runs per level at all.
  */
 export class LevelAnimationController implements ReactiveController {
   private timer: ReturnType<typeof setInterval> | 0 = 0;
   private written = -1;
+  private writtenSide: MeterSide | null = null;
+  private readonly sides = new MeterSides();
   private visible = true;
   private observed: Element | null = null;
   private observer: IntersectionObserver | null = null;
@@ -66,6 +70,8 @@ export class LevelAnimationController implements ReactiveController {
     const active = this.source.active && this.host.isConnected;
     const visualizer = this.visualizer();
     if (active && visualizer && this.offPage) {
+      // The canvas reads the visitor's colour from the bars: they show the visitor's side.
+      this.writeSide(null);
       const reduced = this.reducedMotion?.matches ?? false;
       if (this.offPage.sync(visualizer, reduced, `${this.host.getAttribute('state')} ${reduced}`)) {
         this.stop();
@@ -82,7 +88,11 @@ export class LevelAnimationController implements ReactiveController {
       return;
     }
     this.stop();
-    if (!active) this.write(0);
+    if (!active) {
+      this.write(0);
+      this.writeSide(null);
+      this.sides.reset();
+    }
   }
 
   private stop(): void {
@@ -91,7 +101,10 @@ export class LevelAnimationController implements ReactiveController {
   }
 
   private readonly tick = () => {
-    const level = Math.min(1, Math.max(this.source.inputLevel, this.source.outputLevel) * 3);
+    const { inputLevel, outputLevel } = this.source;
+    const side = this.sides.update(outputLevel, performance.now());
+    this.writeSide(side);
+    const level = meterLevel(inputLevel, outputLevel, side);
     if (Math.abs(level - this.written) >= STEP || (level === 0 && this.written !== 0)) this.write(level);
   };
 
@@ -101,6 +114,16 @@ export class LevelAnimationController implements ReactiveController {
     if (!target) return;
     target.style.setProperty('--gemini-live-level', level ? level.toFixed(3) : '0');
     this.written = level;
+  }
+
+  // The side as the bars' shape and colour (see visualizer.ts); none while idle, which looks like the visitor's.
+  private writeSide(side: MeterSide | null): void {
+    if (side === this.writtenSide) return;
+    const target = this.visualizer();
+    if (!target) return;
+    if (side) target.dataset.side = side;
+    else delete target.dataset.side;
+    this.writtenSide = side;
   }
 
   // Whether the visualizer can be seen: hidden (`display: none`) or scrolled away, the meter stops.

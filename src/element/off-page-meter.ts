@@ -93,11 +93,14 @@ export class OffPageMeter {
     this.source.meterLook(look);
   }
 
-  // The bars' colour is whatever the page's own bars would have (`--gemini-live-accent`, or the host's styles).
+  // The colours are whatever the page's own meter would show: the visitor's bars' background
+  // (`--gemini-live-accent`, or the host's styles), and for the model's dots the visualizer's `color`
+  // (`--gemini-live-model-meter`), resolved to a colour the canvas understands.
   private look(visualizer: HTMLElement, reducedMotion: boolean): MeterLook {
+    const modelColor = getComputedStyle(visualizer).color;
     const bar = visualizer.querySelector('span');
-    const color = bar ? getComputedStyle(bar).backgroundColor : getComputedStyle(visualizer).color;
-    return { color, scale: globalThis.devicePixelRatio || 1, reducedMotion };
+    const color = bar ? getComputedStyle(bar).backgroundColor : modelColor;
+    return { color, modelColor, scale: globalThis.devicePixelRatio || 1, reducedMotion };
   }
 }
 

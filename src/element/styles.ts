@@ -12,6 +12,7 @@ const panelStyles = css`
     --gemini-live-border: #c4c7c5;
     --gemini-live-accent: #0b57d0;
     --gemini-live-accent-foreground: #ffffff;
+    --gemini-live-model-meter: #b45309;
     --gemini-live-user-background: #d3e3fd;
     --gemini-live-user-foreground: #041e49;
     --gemini-live-model-background: #f1f3f4;
@@ -42,6 +43,7 @@ const panelStyles = css`
       --gemini-live-border: #5f6368;
       --gemini-live-accent: #a8c7fa;
       --gemini-live-accent-foreground: #062e6f;
+      --gemini-live-model-meter: #ffb77c;
       --gemini-live-user-background: #0842a0;
       --gemini-live-user-foreground: #ffffff;
       --gemini-live-model-background: #2d2f31;

@@ -1,7 +1,10 @@
 import { css, html } from 'lit';
 
 // The level meter: five bars whose height follows the conversation's level, written into `--gemini-live-level`
-// by the page (LevelAnimationController) or replaced by a canvas that the session's worker draws.
+// by the page (LevelAnimationController) or replaced by a canvas that the session's worker draws. It shows one
+// side at a time, in colour and in shape: the visitor's microphone as bars in `--gemini-live-accent` growing from
+// the centre line; the model's voice (`data-side='model'`) as dots in `--gemini-live-model-meter` rippling in a
+// wave. The worker's canvas draws the same (src/pipeline/meter-painter.ts).
 
 export const visualizerTemplate = html`<div part="visualizer" aria-hidden="true">
   <span class="bar-short"></span><span class="bar-tall"></span><span class="bar-mid"></span><span
@@ -16,6 +19,8 @@ export const visualizerStyles = css`
     gap: 3px;
     height: 24px;
     --gemini-live-level: 0;
+    /* The model's colour as the visualizer's own, resolved: the dots use it, and the worker's canvas reads it. */
+    color: var(--gemini-live-model-meter);
     /* A level update restyles these five bars and nothing around them. */
     contain: layout paint style;
   }
@@ -44,6 +49,22 @@ export const visualizerStyles = css`
     --bar: 1;
   }
 
+  /*
+   * The model's side: 6 px dots (taking the bars' 4 px in the row, so nothing moves around them), every other
+   * one rising while its neighbours sink, up to 9 px off the centre line.
+   */
+  [part~='visualizer'][data-side='model'] span {
+    width: 6px;
+    height: 6px;
+    margin-inline: -1px;
+    border-radius: 50%;
+    background: currentColor;
+    transform: translateY(calc(var(--gemini-live-level) * var(--bar, 1) * var(--wave, 1) * 9px));
+  }
+  [part~='visualizer'] span:nth-child(even) {
+    --wave: -1;
+  }
+
   /* While a session's worker draws the meter, a canvas stands in for the bars. */
   [part~='visualizer'] canvas {
     display: block;
@@ -60,8 +81,10 @@ export const visualizerStyles = css`
     background: var(--gemini-live-border);
   }
 
+  /* Reduced motion: the bars and dots stand still and fade with the level; their shape and colour stay apart. */
   @media (prefers-reduced-motion: reduce) {
-    [part~='visualizer'] span {
+    [part~='visualizer'] span,
+    [part~='visualizer'][data-side='model'] span {
       transform: none;
       transition: opacity 200ms linear;
       will-change: opacity;

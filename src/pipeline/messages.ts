@@ -10,8 +10,10 @@ export const BEAT_MS = 300;
 
 /** How the level meter looks; read from the visualizer's computed style. */
 export interface MeterLook {
-  /** The bars' colour (any CSS colour). */
+  /** The visitor's bars' colour (any CSS colour). */
   color: string;
+  /** The model's dots' colour (any CSS colour). */
+  modelColor: string;
   /** Device pixels per CSS pixel. */
   scale: number;
   /** Fade the bars instead of moving them. */

@@ -4,7 +4,7 @@
  * worklets' levels. Per second of conversation the page then handles what the server says besides audio and a
  * few reports, not 50 microphone chunks, 25 audio messages and 40 level reports.
  */
-import { MeterPainter, meterLevel } from './meter-painter.js';
+import { MeterPainter } from './meter-painter.js';
 import { BEAT_MS, type PipelineCommand, type PipelineEvent } from './messages.js';
 import { Pipeline } from './pipeline.js';
 
@@ -15,14 +15,14 @@ const pipeline = new Pipeline((event: PipelineEvent) => {
   if (event.type === 'ended') self.close();
 });
 let meter: MeterPainter | undefined;
-pipeline.onLevels = (input, output) => meter?.level(meterLevel(input, output));
+pipeline.onLevels = (input, output) => meter?.levels(input, output);
 
 self.onmessage = (event: MessageEvent<PipelineCommand>) => {
   const command = event.data;
   switch (command.type) {
     case 'meter':
       meter = new MeterPainter(command.canvas, command.width, command.height, command.look);
-      meter.level(meterLevel(pipeline.inputLevel, pipeline.outputLevel));
+      meter.levels(pipeline.inputLevel, pipeline.outputLevel);
       break;
     case 'meter-look':
       meter?.setLook(command.look);

@@ -145,7 +145,7 @@ describe('LevelAnimationController', () => {
     await host.updateComplete;
   }
 
-  it('animates only while the session is active, writing the louder level', async () => {
+  it('animates only while the session is active, writing the level of the side shown', async () => {
     document.body.append(host);
     await host.updateComplete;
     expect(levels.running).to.be.false;
@@ -171,7 +171,7 @@ describe('LevelAnimationController', () => {
     await aTimeout(600);
     expect(writes, 'a steady level is written once').to.equal(1);
     writes = 0;
-    const changing = setInterval(() => (source.inputLevel = Math.random() * 0.3), 4);
+    const changing = setInterval(() => (source.outputLevel = 0.01 + Math.random() * 0.3), 4);
     await aTimeout(2100);
     clearInterval(changing);
     observer.disconnect();

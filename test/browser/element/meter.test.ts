@@ -1,24 +1,53 @@
 import { expect, html } from '@open-wc/testing';
-import { MeterPainter, meterLevel } from '../../../src/pipeline/meter-painter.js';
+import { MeterPainter, MeterSides, meterLevel } from '../../../src/pipeline/meter-painter.js';
 import type { MeterLook } from '../../../src/pipeline/messages.js';
 import { liveElement, part } from '../../support/element.js';
-import { resetSimulator, waitFor } from '../../support/simulator.js';
+import { control, resetSimulator, waitFor } from '../../support/simulator.js';
+import { itOnlyIn } from '../../support/engine.js';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const look: MeterLook = { color: 'rgb(255, 0, 0)', scale: 1, reducedMotion: false };
+// The visitor's bars in red, the model's dots in blue.
+const look: MeterLook = { color: 'rgb(255, 0, 0)', modelColor: 'rgb(0, 0, 255)', scale: 1, reducedMotion: false };
 
-/** Height in pixels and the largest alpha of the red in column `x` of `canvas`. */
-function column(canvas: OffscreenCanvas, x: number): { height: number; alpha: number } {
+/**
+ * What column `x` of `canvas` shows: how many rows are painted, the first and last of them, the largest alpha,
+ * and how many of the painted rows are the visitor's red and the model's blue.
+ */
+function column(canvas: OffscreenCanvas, x: number) {
   const data = canvas.getContext('2d')!.getImageData(x, 0, 1, canvas.height).data;
-  let height = 0;
-  let alpha = 0;
+  const painted = { height: 0, top: -1, bottom: -1, alpha: 0, red: 0, blue: 0 };
   for (let y = 0; y < canvas.height; y++) {
-    const a = data[y * 4 + 3];
-    if (data[y * 4] > 0 && a > 0) height += 1;
-    alpha = Math.max(alpha, a);
+    const [r, , b, a] = data.slice(y * 4, y * 4 + 4);
+    if (a === 0) continue;
+    painted.height += 1;
+    if (painted.top < 0) painted.top = y;
+    painted.bottom = y;
+    painted.alpha = Math.max(painted.alpha, a);
+    if (r > b) painted.red += 1;
+    else painted.blue += 1;
   }
-  return { height, alpha };
+  return { ...painted, middle: (painted.top + painted.bottom + 1) / 2 };
+}
+
+/** Painted pixels of what the worker last drew on the page's placeholder `canvas`, by colour. */
+function shownColours(canvas: HTMLCanvasElement): { red: number; blue: number } {
+  const copy = new OffscreenCanvas(canvas.width, canvas.height);
+  copy.getContext('2d')!.drawImage(canvas, 0, 0);
+  return colours(copy);
+}
+
+/** Painted pixels of the whole canvas, by colour. */
+function colours(canvas: OffscreenCanvas): { red: number; blue: number } {
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  let red = 0;
+  let blue = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] === 0) continue;
+    if (data[i] > data[i + 2]) red += 1;
+    else blue += 1;
+  }
+  return { red, blue };
 }
 
 /**
@@ -61,8 +90,11 @@ class FrameClock {
 }
 
 describe('MeterPainter', () => {
-  // The tall bars are the 2nd and 4th: x 7..10 of 32.
+  // The tall bars are the 2nd and 4th: x 7..10 of 32. The model's dots, 6 px across, sit on the bars' centres:
+  // the 2nd at x 9, the 3rd at x 16.
   const TALL = 8;
+  const SECOND_DOT = 9;
+  const THIRD_DOT = 16;
   let clock: FrameClock;
 
   beforeEach(() => {
@@ -86,8 +118,52 @@ describe('MeterPainter', () => {
     expect(column(canvas, TALL).height).to.equal(24);
     // The short bars reach 0.15 + 0.6 of the height.
     expect(column(canvas, 1).height).to.be.within(17, 19);
-    expect(meterLevel(0.1, 0.2)).to.be.closeTo(0.6, 1e-9);
-    expect(meterLevel(0.5, 0)).to.equal(1);
+  });
+
+  it("shows the level of one side: the model's while its voice is audible and 400 ms after, else the visitor's", () => {
+    expect(meterLevel(0.1, 0.2, 'user')).to.be.closeTo(0.3, 1e-9);
+    expect(meterLevel(0.1, 0.2, 'model')).to.be.closeTo(0.6, 1e-9);
+    expect(meterLevel(0.5, 0, 'user')).to.equal(1);
+    const sides = new MeterSides();
+    expect(sides.update(0, 0)).to.equal('user');
+    expect(sides.update(0.005, 1000), 'below -40 dBFS').to.equal('user');
+    expect(sides.update(0.02, 1100)).to.equal('model');
+    expect(sides.update(0, 1400), 'a pause between words').to.equal('model');
+    expect(sides.update(0, 1500)).to.equal('user');
+    sides.update(0.02, 2000);
+    sides.reset();
+    expect(sides.side).to.equal('user');
+    expect(sides.update(0, 2001)).to.equal('user');
+  });
+
+  it("draws the visitor as bars in the visitor's colour and the model as a wave of dots in its own", () => {
+    const canvas = new OffscreenCanvas(1, 1);
+    const painter = new MeterPainter(canvas, 32, 24, look);
+    painter.levels(0.2, 0);
+    clock.run(150);
+    const bar = column(canvas, TALL);
+    expect(bar.height, "the visitor's tall bar, at 0.15 + 0.6 of the height").to.be.within(17, 19);
+    expect(bar.middle, 'on the centre line').to.be.closeTo(12, 1);
+    expect(colours(canvas).blue, "nothing in the model's colour").to.equal(0);
+    // The model speaks; the microphone hears a little of it, and the model's level is shown.
+    painter.levels(0.05, 0.2);
+    clock.run(150);
+    expect(colours(canvas).red, "nothing in the visitor's colour").to.equal(0);
+    const rising = column(canvas, SECOND_DOT);
+    const sinking = column(canvas, THIRD_DOT);
+    expect(rising.height, 'a dot, not a bar, at the same level').to.be.within(5, 7);
+    expect(sinking.height).to.be.within(5, 7);
+    expect(rising.blue).to.equal(rising.height);
+    // Off the centre line by 9 px × the bar's relative height × the level: 5.4 px up, 4.3 px down.
+    expect(rising.middle, 'the 2nd dot rises').to.be.closeTo(12 - 5.4, 1);
+    expect(sinking.middle, 'the 3rd dot sinks').to.be.closeTo(12 + 4.3, 1);
+    // A pause between the model's words keeps its side (its dots settle on the line); then the visitor's is back.
+    clock.run(200, () => painter.levels(0.2, 0));
+    expect(colours(canvas).red, 'within 400 ms of its voice').to.equal(0);
+    expect(column(canvas, SECOND_DOT).middle, 'no level: on the line').to.be.closeTo(12, 1);
+    clock.run(300, () => painter.levels(0.2, 0));
+    expect(colours(canvas).blue).to.equal(0);
+    expect(column(canvas, TALL).height).to.be.within(17, 19);
   });
 
   it('draws nothing while the level holds still or the meter is out of sight', () => {
@@ -117,26 +193,58 @@ describe('MeterPainter', () => {
     expect(column(canvas, TALL).height).to.equal(24);
   });
 
-  it('draws at most 25 frames a second with full motion and 10 with reduced motion, for the same levels', () => {
+  it('draws nothing while the model speaks at a steady level, and one frame for a new side at the same level', () => {
+    const canvas = new OffscreenCanvas(1, 1);
+    const painter = new MeterPainter(canvas, 32, 24, look);
+    // Levels come far more often than from the real meters (20 a second): at every display frame.
+    clock.run(300, () => painter.levels(0.01, 0.2));
+    const frames = painter.frames;
+    expect(frames - 1, "the dots' transition").to.be.within(2, 5);
+    clock.run(1000, () => painter.levels(0.01, 0.2));
+    expect(painter.frames, 'a steady side and level').to.equal(frames);
+    expect(clock.requested).to.equal(0);
+    painter.level(0.6, 'user');
+    clock.run(250);
+    expect(painter.frames, 'the bars at the same level').to.equal(frames + 1);
+    expect(column(canvas, TALL).red).to.be.within(17, 19);
+    expect(clock.requested).to.equal(0);
+    painter.level(0.6, 'user');
+    clock.run(250);
+    expect(painter.frames).to.equal(frames + 1);
+  });
+
+  it('draws at most 25 frames a second with full motion and 10 with reduced motion, for any levels and sides', () => {
     const full = new MeterPainter(new OffscreenCanvas(1, 1), 32, 24, look);
     const reduced = new MeterPainter(new OffscreenCanvas(1, 1), 32, 24, { ...look, reducedMotion: true });
-    const [fullAtStart, reducedAtStart] = [full.frames, reduced.frames];
+    const perSecond = (change: (frame: number) => void) => {
+      const [fullAtStart, reducedAtStart] = [full.frames, reduced.frames];
+      let frame = 0;
+      clock.run(1000, () => {
+        if (frame++ % 3 === 0) change(frame);
+      });
+      return [full.frames - fullAtStart, reduced.frames - reducedAtStart];
+    };
     // A new level every 50 ms for one simulated second: the bars never stand still.
-    let frame = 0;
-    clock.run(1000, () => {
-      if (frame++ % 3 !== 0) return;
+    const [full1, reduced1] = perSecond((frame) => {
       const level = frame % 2 ? 0.2 : 0.8;
       full.level(level);
       reduced.level(level);
     });
-    const fullPerSecond = full.frames - fullAtStart;
-    const reducedPerSecond = reduced.frames - reducedAtStart;
-    expect(fullPerSecond, 'full motion, frames a second').to.be.within(15, 25);
-    expect(reducedPerSecond, 'reduced motion, frames a second').to.be.within(5, 10);
-    expect(reducedPerSecond).to.be.below(fullPerSecond);
+    expect(full1, 'full motion, frames a second').to.be.within(15, 25);
+    expect(reduced1, 'reduced motion, frames a second').to.be.within(5, 10);
+    expect(reduced1).to.be.below(full1);
+    // A new side every 50 ms as well, the voice and the microphone taking turns.
+    const [full2, reduced2] = perSecond((frame) => {
+      const side = frame % 2 ? 'model' : 'user';
+      const level = frame % 4 < 2 ? 0.3 : 0.7;
+      full.level(level, side);
+      reduced.level(level, side);
+    });
+    expect(full2, 'full motion, changing sides').to.be.within(15, 25);
+    expect(reduced2, 'reduced motion, changing sides').to.be.within(5, 10);
   });
 
-  it('fades instead of moving with reduced motion, and follows a new colour and scale', () => {
+  it('fades instead of moving with reduced motion, bars and dots apart, and follows a new colour and scale', () => {
     const canvas = new OffscreenCanvas(1, 1);
     const painter = new MeterPainter(canvas, 32, 24, { ...look, reducedMotion: true });
     expect(column(canvas, TALL).height).to.equal(24);
@@ -148,7 +256,18 @@ describe('MeterPainter', () => {
     clock.run(200);
     expect(column(canvas, TALL).alpha).to.be.above(200);
     expect(column(canvas, TALL).height, 'the bars do not move').to.equal(24);
-    painter.setLook({ color: 'rgb(0, 0, 255)', scale: 2, reducedMotion: false });
+    painter.level(0.5, 'model');
+    clock.run(250);
+    const dot = column(canvas, SECOND_DOT);
+    expect(dot.height, 'a dot').to.be.within(5, 7);
+    expect(dot.middle, 'on the centre line').to.be.closeTo(12, 1);
+    expect(dot.alpha).to.be.above(200);
+    expect(colours(canvas).red).to.equal(0);
+    // A new colour shows at once, at the same level.
+    painter.setLook({ ...look, modelColor: 'rgb(255, 0, 0)', reducedMotion: true });
+    expect(colours(canvas).blue).to.equal(0);
+    expect(column(canvas, SECOND_DOT).red).to.be.within(5, 7);
+    painter.setLook({ ...look, scale: 2 });
     expect([canvas.width, canvas.height]).to.deep.equal([64, 48]);
   });
 });
@@ -187,5 +306,59 @@ describe('<gemini-live> level meter in the socket worker', () => {
     expect(visualizer.querySelector('canvas')).to.be.null;
     expect(bars().every((display) => display === 'block')).to.be.true;
     await expect(el).to.be.accessible();
+  });
+
+  /** Starts `el` with red for the visitor and blue for the model; resolves with the canvas and the looks sent. */
+  async function startColoured(): Promise<{ canvas: HTMLCanvasElement; looks: MeterLook[] }> {
+    el = await liveElement(html`<gemini-live></gemini-live>`);
+    el.style.setProperty('--gemini-live-accent', 'rgb(255, 0, 0)');
+    el.style.setProperty('--gemini-live-model-meter', 'rgb(0, 0, 255)');
+    const looks: MeterLook[] = [];
+    const post = Worker.prototype.postMessage as (message: unknown, transfer?: unknown) => void;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: unknown) {
+      const command = message as { type?: string; look?: MeterLook };
+      if (command.type === 'meter' || command.type === 'meter-look') looks.push(command.look!);
+      post.call(this, message, transfer);
+    } as Worker['postMessage'];
+    try {
+      await el.start();
+      await el.updateComplete;
+      const visualizer = part(el, 'visualizer')!;
+      const canvas = await waitFor(() => visualizer.querySelector('canvas'), { message: 'the canvas' });
+      return { canvas, looks };
+    } finally {
+      Worker.prototype.postMessage = post as Worker['postMessage'];
+    }
+  }
+
+  it("gives the worker both sides' colours, as the page's own bars and dots would show them", async () => {
+    const { looks } = await startColoured();
+    expect(looks.map(({ color, modelColor }) => ({ color, modelColor }))).to.deep.equal([
+      { color: 'rgb(255, 0, 0)', modelColor: 'rgb(0, 0, 255)' },
+    ]);
+    // The worker knows the side: the page writes none.
+    expect(part(el!, 'visualizer')!.dataset.side).to.be.undefined;
+  });
+
+  // Firefox's copy of a worker's canvas on the page (drawImage of the placeholder) now and then waits 10 s and
+  // comes back empty once a session has ended in the page before; the worker test (meter-worker.test.ts) reads
+  // the worker's drawing back in Firefox too.
+  const title = "draws the model's side in its own colour while it speaks, and the visitor's after";
+  itOnlyIn(['chromium', 'webkit'], "Firefox's read-back can stall", title, async () => {
+    const { canvas } = await startColoured();
+    await waitFor(() => shownColours(canvas).red > 0, { message: "the visitor's bars" });
+    expect(shownColours(canvas).blue).to.equal(0);
+    await control({ action: 'turn', text: 'A spoken answer, two seconds long.', audioSeconds: 2 });
+    await waitFor(
+      () => {
+        const { red, blue } = shownColours(canvas);
+        return red === 0 && blue > 0;
+      },
+      { message: "the model's dots" },
+    );
+    await waitFor(() => el!.state === 'listening' && shownColours(canvas).blue === 0, {
+      message: "the visitor's side again",
+    });
+    expect(shownColours(canvas).red).to.be.above(0);
   });
 });
