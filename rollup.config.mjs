@@ -39,18 +39,28 @@ function typescript() {
  * text alone). This strips both from the element's styles, keeping every line break so source maps stay right.
  */
 function compactStyles() {
+  const sources = path.resolve('src') + path.sep;
   const cssTemplate = /\bcss`([^`]*)`/g;
+  // Quoted strings keep their spaces; only what lies between them is compacted.
+  const quoted = /("[^"\n]*"|'[^'\n]*')/;
+  const compactRun = (run) =>
+    run
+      .replace(/[ \t]*\n[ \t]*/g, '\n')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/ ?([{};]) ?/g, '$1');
   const compact = (text) =>
     text
       .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ''))
-      .split('\n')
-      .map((line) => line.trim().replace(/\s+/g, ' ').replace(/\s*([{};])\s*/g, '$1'))
-      .join('\n');
+      .split(quoted)
+      .map((part, i) => (i % 2 ? part : compactRun(part)))
+      .join('');
   return {
     name: 'compact-styles',
     transform(code, id) {
-      if (!id.includes('/src/') || !code.includes('css`')) return null;
-      return { code: code.replace(cssTemplate, (_, text) => `css\`${compact(text)}\``), map: null };
+      if (!id.startsWith(sources) || !code.includes('css`')) return null;
+      // A template with substitutions or escapes is left as written.
+      const compacted = code.replace(cssTemplate, (whole, text) => (text.includes('${') || text.includes('\\') ? whole : `css\`${compact(text)}\``));
+      return { code: compacted, map: null };
     },
   };
 }

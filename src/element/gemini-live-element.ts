@@ -9,7 +9,7 @@ import { LevelAnimationController, type LevelSource } from './level-animation-co
 import { AnnouncerController } from './announcer-controller.js';
 import { followPanelFocus } from './panel-focus.js';
 import { UiLanguageController } from './ui-language-controller.js';
-import { TermsController, TermsDeclinedError } from './terms-controller.js';
+import { TermsController } from './terms-controller.js';
 import type { GeminiLiveStrings } from './strings.js';
 import { GeminiLiveProperties } from './element-properties.js';
 import { styles } from './styles.js';
@@ -117,7 +117,7 @@ export class GeminiLiveElement extends GeminiLiveProperties {
   });
 
   private readonly session = new SessionController(this, () => this.sessionOptions());
-  private readonly talk = new PushToTalkController(this, this.session, () => this.mode === 'push-to-talk');
+  private readonly talk = new PushToTalkController(this, this.session, () => this.mode === 'push-to-talk' && !this.typed);
   private readonly uiLanguage = new UiLanguageController(this, () => this.language, () => this.strings);
   private readonly terms = new TermsController(this, () => this.termsKey, () => ({
     terms: this.renderRoot.querySelector<HTMLElement>('[part~="terms"]'),
@@ -160,12 +160,15 @@ export class GeminiLiveElement extends GeminiLiveProperties {
   start(): Promise<void> {
     this.dismissedError = undefined;
     // With terms to accept, nothing starts before the visitor accepts them in the panel.
+    // A running conversation was accepted already (the key may have changed since): start() joins it.
+    if (this.session.active) return this.session.start();
     if (this.terms.required && this.layout === 'floating') this.open = true;
     return this.terms.gate(() => this.session.start());
   }
 
   /** Ends the session; by the time it resolves every track is stopped, the audio context and socket closed. */
   stop(): Promise<void> {
+    this.terms.cancel();
     this.talk.release();
     return this.session.stop();
   }
@@ -210,7 +213,8 @@ export class GeminiLiveElement extends GeminiLiveProperties {
   protected override updated(changed: PropertyValues<this>): void {
     this.reflectState();
     // Opened to show the terms, the panel leaves focus where the terms put it.
-    if (changed.has('open') && this.layout === 'floating' && changed.get('open') !== undefined && !this.terms.shown) {
+    const openedForTerms = this.open && this.terms.shown;
+    if (changed.has('open') && this.layout === 'floating' && changed.get('open') !== undefined && !openedForTerms) {
       followPanelFocus(this.shadowRoot, this.open);
     }
     // Scrolling reads the list's layout: only when the transcript changed, not on every update.
@@ -282,11 +286,12 @@ export class GeminiLiveElement extends GeminiLiveProperties {
     event.preventDefault();
     const text = this.textValue.trim();
     this.textValue = '';
-    // Typing first starts the conversation; the text goes out once connected (or back into the box if the visitor
-    // declines the terms).
+    // Typing first starts the conversation; the text goes out once connected, or back into the box if it does not
+    // start (the terms declined, a failed connection).
     const start = () =>
       this.start().catch((error: unknown) => {
-        if (error instanceof TermsDeclinedError) this.textValue = this.session.takePendingTexts().join('\n');
+        const taken = this.session.takePendingTexts();
+        if (taken.length && !this.textValue) this.textValue = taken.join(' ');
         throw error;
       });
     if (text) this.session.submitText(text, start);
@@ -337,9 +342,9 @@ export class GeminiLiveElement extends GeminiLiveProperties {
         ? html`<video part="video-preview" aria-label=${strings.videoPreviewLabel} .srcObject=${this.session.videoStream} autoplay muted playsinline></video>`
         : nothing}
       ${transcriptTemplate(this.transcript, strings, typed)}
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true">
-        ${this.terms.shown ? `${strings.termsLabel}: ${this.terms.text}` : this.announcer.announcement}
-      </div>
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.terms.shown
+        ? `${strings.termsLabel}: ${this.terms.text}`
+        : this.announcer.announcement}</div>
       ${this.textInput || this.textOnly ? textFormTemplate(this.textValue, strings, this.onTextInput, this.onTextSubmit) : nothing}
     </div>`;
   }

@@ -21,8 +21,12 @@ const RIGHT_TO_LEFT = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks',
 
 /** The primary subtag of a BCP-47 tag, lower case: `pt-BR` → `pt`. */
 export function primaryLanguage(tag: string | undefined): string {
-  return (tag ?? '').toLowerCase().split(/[-_]/)[0];
+  const primary = (tag ?? '').toLowerCase().split(/[-_]/)[0];
+  return MACRO_LANGUAGE[primary] ?? primary;
 }
+
+// Individual language subtags written the way their macrolanguage is (Mandarin is Chinese, Iranian Persian is Persian).
+const MACRO_LANGUAGE: Readonly<Record<string, string>> = { cmn: 'zh', pes: 'fa', arb: 'ar', zsm: 'ms' };
 
 /** The direction a UI in this language is laid out in. */
 export function languageDirection(tag: string | undefined): 'ltr' | 'rtl' {

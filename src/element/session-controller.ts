@@ -297,6 +297,8 @@ export class SessionController implements ReactiveController, OffPageMeterSource
 
   /** A typed conversation moves to speaking: the microphone is asked for now. */
   async useMicrophone(): Promise<void> {
+    // Asked while connecting: the microphone opens once the session is there.
+    if (!this.session && this.starting) await this.starting;
     const session = this.session;
     if (!session) return;
     const opening = session.useMicrophone();

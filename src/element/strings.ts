@@ -135,6 +135,7 @@ export const uiLanguages: readonly string[] = ['en', ...Object.keys(locales)];
 
 const tables = new Map<string, GeminiLiveStrings>([['en', en]]);
 const loads = new Map<string, Promise<GeminiLiveStrings>>();
+const RETRY_MS = 60_000;
 
 /**
  * The built-in table for a BCP-47 tag: English for a language without one, undefined while its table has not
@@ -157,7 +158,13 @@ export function loadStrings(tag: string | undefined): Promise<GeminiLiveStrings>
   if (!load) {
     load = locales[primary]().then(
       (module) => (tables.set(primary, module.default), module.default),
-      () => (tables.set(primary, en), en),
+      () => {
+        // The chunk could not load (offline, blocked): English for now, and another try a minute later.
+        tables.set(primary, en);
+        loads.delete(primary);
+        setTimeout(() => tables.get(primary) === en && tables.delete(primary), RETRY_MS);
+        return en;
+      },
     );
     loads.set(primary, load);
   }

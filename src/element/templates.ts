@@ -51,7 +51,7 @@ export function turnTemplate(turn: Turn, strings: GeminiLiveStrings): TemplateRe
     : turn.endReason
       ? html` <span class="interrupted-mark" title=${turn.endReason}>${strings.turnEndedEarly}</span>`
       : nothing;
-  return html`<li part=${parts} class=${classMap({ partial: !turn.final })}><span class="speaker">${speaker}: </span>${turn.text}${mark}</li>`;
+  return html`<li part=${parts} class=${classMap({ partial: !turn.final })}><span class="speaker">${speaker}: </span><bdi>${turn.text}</bdi>${mark}</li>`;
 }
 
 export function errorTemplate(error: LiveErrorDetail, strings: GeminiLiveStrings, onDismiss: () => void): TemplateResult {
@@ -92,6 +92,7 @@ export function textFormTemplate(
     <input
       part="text-input"
       type="text"
+      dir="auto"
       autocomplete="off"
       enterkeyhint="send"
       aria-label=${strings.textInputLabel}

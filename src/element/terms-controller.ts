@@ -99,6 +99,11 @@ export class TermsController implements ReactiveController {
     this.answer()?.reject(new TermsDeclinedError());
   };
 
+  /** The start was called off (`stop()`, or the element left the page): the terms go, and start() rejects. */
+  cancel(): void {
+    this.answer()?.reject(new DOMException('The conversation was stopped before the terms were answered.', 'AbortError'));
+  }
+
   hostUpdated(): void {
     if (!this.focusPending) return;
     this.focusPending = false;
@@ -106,7 +111,7 @@ export class TermsController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.decline();
+    this.cancel();
   }
 
   private answer(): Waiting | null {

@@ -6,8 +6,8 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 /**
  * The element's UI language: which strings it shows, and the `lang` and `dir` its panel declares. A language's
- * table loads the first time it is needed (English shows until then); the page's own `lang` is watched, so
- * a page that switches language switches the element too.
+ * table loads the first time it is needed (English shows until then); the `lang` attributes around it are
+ * watched, so a page that switches language switches the element too.
  */
 export class UiLanguageController implements ReactiveController {
   private observer: MutationObserver | null = null;
@@ -23,7 +23,12 @@ export class UiLanguageController implements ReactiveController {
   hostConnected(): void {
     if (typeof MutationObserver !== 'function') return;
     this.observer = new MutationObserver(() => this.host.requestUpdate());
-    this.observer.observe(this.host.ownerDocument.documentElement, { attributes: true, attributeFilter: ['lang'] });
+    // A `lang` set or changed anywhere around the element (its own, an ancestor's, the page's; in the shadow root
+    // it sits in, too) may change the UI language.
+    const options = { attributes: true, attributeFilter: ['lang'], subtree: true };
+    this.observer.observe(this.host.ownerDocument.documentElement, options);
+    const root = this.host.getRootNode();
+    if (root instanceof ShadowRoot) this.observer.observe(root, options);
   }
 
   hostDisconnected(): void {

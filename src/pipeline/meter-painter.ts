@@ -79,6 +79,7 @@ export class MeterPainter {
   private shownSide: MeterSide = 'user';
   private scheduled = false;
   private paintedAt = Number.NEGATIVE_INFINITY;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
   /** Frames drawn so far (tests and benchmarks read it). */
   frames = 0;
 
@@ -112,6 +113,10 @@ export class MeterPainter {
   levels(input: number, output: number): void {
     const side = this.sides.update(output, performance.now());
     this.level(meterLevel(input, output, side), side);
+    // Reports may stop once the voice does (a typed conversation has no microphone to report): the hold then ends
+    // by itself rather than leaving the meter on the model's side.
+    clearTimeout(this.holdTimer);
+    if (side === 'model') this.holdTimer = setTimeout(() => this.levels(input, 0), HOLD_MS + 20);
   }
 
   /** A new level, 0..1, of `side`: the bars or dots ease towards it; a new side shows with the next frame. */
@@ -148,7 +153,7 @@ export class MeterPainter {
     this.scheduled = false;
     if (!this.visible) return;
     const now = performance.now();
-    if (now - this.paintedAt < (this.look.reducedMotion ? REDUCED_MOTION_FRAME_MS : FRAME_MS) - 4) {
+    if (now - this.paintedAt < (this.look.reducedMotion ? REDUCED_MOTION_FRAME_MS : FRAME_MS)) {
       this.schedule();
       return;
     }

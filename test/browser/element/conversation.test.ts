@@ -266,6 +266,9 @@ describe('<gemini-live> in conversation with the simulator', () => {
     expect(transcript.querySelector('img, script, b')).to.be.null;
     expect(transcript.textContent).to.contain(payload);
     expect((window as unknown as { __xss?: number }).__xss).to.be.undefined;
+    // Each turn's words are isolated from the speaker label, so right-to-left text does not reorder it.
+    const words = [...transcript.querySelectorAll('li > bdi')].map((bdi) => bdi.textContent);
+    expect(words).to.deep.equal([payload, payload]);
   });
 
   it('fires gemini-live-interrupted and marks the cut model turn', async () => {

@@ -56,6 +56,15 @@ describe('<gemini-live> UI languages', () => {
     const shadow = wrapper.querySelector('#host')!.attachShadow({ mode: 'open' });
     shadow.innerHTML = '<gemini-live></gemini-live>';
     await showsLanguage(shadow.querySelector<GeminiLiveElement>('gemini-live')!, 'es');
+    // A changed lang around the element, in the page or in a shadow root, is followed; Mandarin reads Chinese.
+    wrapper.setAttribute('lang', 'fr');
+    await showsLanguage(wrapper.querySelector<GeminiLiveElement>('#a')!, 'fr');
+    shadow.innerHTML = '<div lang="de"><gemini-live></gemini-live></div>';
+    const inShadow = shadow.querySelector<GeminiLiveElement>('gemini-live')!;
+    await showsLanguage(inShadow, 'de');
+    shadow.querySelector('div')!.setAttribute('lang', 'cmn-Hans-CN');
+    await showsLanguage(inShadow, 'zh');
+    expect(part(inShadow, 'base')!.getAttribute('lang')).to.equal('cmn-Hans-CN');
 
     const documentLang = document.documentElement.getAttribute('lang');
     document.documentElement.removeAttribute('lang');
@@ -103,6 +112,7 @@ describe('<gemini-live> UI languages', () => {
     const box = panel.getBoundingClientRect();
     expect(box.right - toggle.right).to.be.lessThan(box.width / 4);
     expect(send.left - box.left).to.be.lessThan(box.width / 4);
+    expect(part(el, 'text-input')!.getAttribute('dir'), 'typed text takes its own direction').to.equal('auto');
     await expect(el).to.be.accessible();
 
     el.layout = 'floating';

@@ -166,6 +166,20 @@ describe('MeterPainter', () => {
     expect(column(canvas, TALL).height).to.be.within(17, 19);
   });
 
+  it("leaves the model's side 400 ms after its voice even when no more levels come (a typed conversation)", async () => {
+    const canvas = new OffscreenCanvas(1, 1);
+    const painter = new MeterPainter(canvas, 32, 24, look);
+    painter.levels(0, 0.2);
+    clock.run(150);
+    expect(colours(canvas).blue, "the model's dots").to.be.above(0);
+    // No report follows: the voice stopped, and there is no microphone to report.
+    clock.now += 450;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    clock.run(150);
+    expect(colours(canvas).blue, "nothing in the model's colour once the hold is over").to.equal(0);
+    expect(colours(canvas).red).to.be.above(0);
+  });
+
   it('draws nothing while the level holds still or the meter is out of sight', () => {
     const canvas = new OffscreenCanvas(1, 1);
     const painter = new MeterPainter(canvas, 32, 24, look);

@@ -73,7 +73,8 @@ describe('<gemini-live> terms', () => {
     expect(el.shadowRoot!.activeElement === part(el, 'toggle'), 'focus back on the toggle').to.equal(true);
     await waitFor(() => el!.state === 'listening', { message: 'listening' });
     expect(localStorage.getItem(key)).to.match(/^\d{4}-\d\d-\d\dT/);
-    expect(requests!.microphone).to.equal(1);
+    // The microphone may open after the socket (WebKit loads the worklets later).
+    await waitFor(() => requests!.microphone === 1, { message: 'the microphone asked for' });
     expect(await connections()).to.have.length(1);
 
     // Accepted once: the next start goes straight on.
@@ -126,20 +127,46 @@ describe('<gemini-live> terms', () => {
     expect((await again.then(() => null, (e: Error & { code?: string }) => e))?.code).to.equal('terms-declined');
   });
 
-  it('puts a typed message back into the text box when the terms are declined', async () => {
-    el = await liveElement(html`<gemini-live text-only terms-key=${key}><p slot="terms">Recorded.</p></gemini-live>`);
-    const input = part<HTMLInputElement>(el, 'text-input')!;
-    input.value = 'Hello';
-    input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+  it('calls the start off when stop() comes while the terms are shown: start() rejects, and a late accept starts nothing', async () => {
+    el = await withTerms();
+    const started = el.start();
     await el.updateComplete;
-    part(el, 'send')!.click();
+    const accept = part(el, 'terms-accept')!;
+    await el.stop();
+    const error = await started.then(() => null, (e: Error) => e);
+    expect(error?.name).to.equal('AbortError');
     await el.updateComplete;
-    part(el, 'terms-decline')!.click();
+    expect(part(el, 'terms'), 'the terms go').to.equal(null);
+    accept.click();
     await settle();
+    expect(el.state).to.equal('idle');
+    expect(requests!.microphone + requests!.tokens).to.equal(0);
+    expect(localStorage.getItem(key), 'nothing accepted').to.equal(null);
+    // Taken off the page while the terms are shown, the start is called off the same way.
+    const again = el.start();
     await el.updateComplete;
-    expect(part<HTMLInputElement>(el, 'text-input')!.value).to.equal('Hello');
-    expect(await connections()).to.have.length(0);
+    el.remove();
+    expect((await again.then(() => null, (e: Error) => e))?.name).to.equal('AbortError');
   });
+
+  for (const typed of [['Hello'], ['Hello', 'are you there?']]) {
+    it(`puts ${typed.length} typed message(s) back into the text box, once, when the terms are declined`, async () => {
+      el = await liveElement(html`<gemini-live text-only terms-key=${key}><p slot="terms">Recorded.</p></gemini-live>`);
+      const input = part<HTMLInputElement>(el, 'text-input')!;
+      for (const text of typed) {
+        input.value = text;
+        input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+        await el.updateComplete;
+        part(el, 'send')!.click();
+        await el.updateComplete;
+      }
+      part(el, 'terms-decline')!.click();
+      await settle();
+      await el.updateComplete;
+      expect(part<HTMLInputElement>(el, 'text-input')!.value).to.equal(typed.join(' '));
+      expect(await connections()).to.have.length(0);
+    });
+  }
 
   it('has no gate without terms content, and does without storage that throws', async () => {
     el = await liveElement(html`<gemini-live terms-key=${key}></gemini-live>`);
@@ -201,6 +228,12 @@ describe('<gemini-live> terms', () => {
     expect(el.open).to.equal(true);
     expect(el.shadowRoot!.activeElement === part(el, 'terms'), 'focus on the terms').to.equal(true);
     await expect(el).to.be.accessible();
+    // Closed with the terms still shown, focus goes back to the launcher, as on any close.
+    el.shadowRoot!.querySelector<HTMLElement>('button.close')!.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement === part(el, 'launcher'), 'focus on the launcher').to.equal(true);
+    el.open = true;
+    await el.updateComplete;
     part(el, 'terms-accept')!.click();
     await started;
   });

@@ -104,9 +104,37 @@ describe('<gemini-live text-only>', () => {
     microphone = watchMicrophone();
     el = await liveElement(html`<gemini-live text-only></gemini-live>`);
     part(el, 'mute')!.click();
+    await waitFor(() => microphone!.requests === 1, { message: 'the microphone asked for' });
     await waitFor(async () => (await connections())[0]?.audio.chunks > 3, { message: 'microphone audio' });
     expect(el.state).to.be.oneOf(['listening', 'speaking']);
     expect(microphone.requests).to.equal(1);
+  });
+
+  it('"Speak instead" while connecting opens the microphone once connected', async () => {
+    microphone = watchMicrophone();
+    el = await liveElement(html`<gemini-live text-only></gemini-live>`);
+    const started = el.start();
+    await el.updateComplete;
+    expect(el.state).to.equal('connecting');
+    part(el, 'mute')!.click();
+    await started;
+    await waitFor(async () => (await connections())[0]?.audio.chunks > 3, { message: 'microphone audio' });
+    expect(microphone.requests).to.equal(1);
+    await el.updateComplete;
+    expect(part(el, 'mute')!.textContent!.trim()).to.equal('Mute microphone');
+  });
+
+  it('leaves the space bar to typing in a typed push-to-talk conversation', async () => {
+    microphone = watchMicrophone();
+    el = await liveElement(html`<gemini-live text-only mode="push-to-talk"></gemini-live>`);
+    await el.start();
+    await el.updateComplete;
+    expect(part(el, 'talk'), 'no talk control while typed').to.equal(null);
+    const down = new KeyboardEvent('keydown', { key: ' ', bubbles: true, composed: true, cancelable: true });
+    part(el, 'panel')!.dispatchEvent(down);
+    expect(down.defaultPrevented, 'the space bar is not taken').to.equal(false);
+    part(el, 'panel')!.dispatchEvent(new KeyboardEvent('keyup', { key: ' ', bubbles: true, composed: true }));
+    expect(microphone.requests).to.equal(0);
   });
 
   it('keeps the typed conversation going when the microphone is refused', async () => {
