@@ -5,10 +5,11 @@ import { liveElement, part } from '../../support/element.js';
 
 /** Counts what a start may ask for: the microphone and the token endpoint. */
 function watchRequests() {
-  const getUserMedia = navigator.mediaDevices.getUserMedia;
+  // On the prototype: WebKit may collect navigator.mediaDevices' wrapper, and a property set on it with it.
+  const getUserMedia = MediaDevices.prototype.getUserMedia;
   const fetch = window.fetch;
   const watch = { microphone: 0, tokens: 0, restore: () => undefined as void };
-  navigator.mediaDevices.getUserMedia = function (this: MediaDevices, constraints) {
+  MediaDevices.prototype.getUserMedia = function (this: MediaDevices, constraints) {
     watch.microphone += 1;
     return getUserMedia.call(this, constraints);
   };
@@ -17,7 +18,7 @@ function watchRequests() {
     return fetch(input, init);
   };
   watch.restore = () => {
-    navigator.mediaDevices.getUserMedia = getUserMedia;
+    MediaDevices.prototype.getUserMedia = getUserMedia;
     window.fetch = fetch;
   };
   return watch;

@@ -5,12 +5,13 @@ import { liveElement, part } from '../../support/element.js';
 
 /** Counts the page's microphone requests, and can refuse them. */
 function watchMicrophone(refuse = false) {
-  const original = navigator.mediaDevices.getUserMedia;
+  // On the prototype: WebKit may collect navigator.mediaDevices' wrapper, and a property set on it with it.
+  const original = MediaDevices.prototype.getUserMedia;
   const watch = {
     requests: 0,
-    restore: () => void (navigator.mediaDevices.getUserMedia = original),
+    restore: () => void (MediaDevices.prototype.getUserMedia = original),
   };
-  navigator.mediaDevices.getUserMedia = function (this: MediaDevices, constraints) {
+  MediaDevices.prototype.getUserMedia = function (this: MediaDevices, constraints) {
     watch.requests += 1;
     if (refuse) return Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     return original.call(this, constraints);
