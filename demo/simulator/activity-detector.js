@@ -5,7 +5,9 @@ import { dbToLinear } from './pcm.js';
  * @typedef {object} ActivityDetectorOptions
  * @property {number} [sampleRate] input rate in Hz (default 16000)
  * @property {number} [frameMs] analysis window (default 10 ms)
- * @property {number} [thresholdDb] RMS level in dBFS above which a window counts as voiced (default -36)
+ * @property {number} [thresholdDb] RMS level in dBFS above which a window starts speech (default -36)
+ * @property {number} [endThresholdDb] RMS level in dBFS above which a window keeps ongoing speech going (default:
+ *   `thresholdDb`); a lower one lets quiet endings and murmurs hold a turn open
  * @property {number} [startMs] voiced time needed before speech start is committed (default 120 ms)
  * @property {number} [silenceMs] unvoiced time needed before speech end is committed (default 600 ms)
  * @property {number} [gapToleranceMs] short dips tolerated while speech start is pending (default 30 ms)
@@ -30,8 +32,9 @@ export class EnergyActivityDetector {
     this.sampleRate = options.sampleRate ?? 16000;
     const frameMs = options.frameMs ?? 10;
     this.frameSamples = Math.max(1, Math.round((this.sampleRate * frameMs) / 1000));
-    /** Voiced-window RMS threshold in sample units. */
+    /** Voiced-window RMS thresholds in sample units: to start speech, and to keep it going. */
     this.threshold = 0;
+    this.endThreshold = 0;
     this.startSamples = 0;
     this.silenceSamples = 0;
     this.gapSamples = 0;
@@ -53,7 +56,9 @@ export class EnergyActivityDetector {
    */
   configure(options) {
     const toSamples = (/** @type {number} */ ms) => Math.round((this.sampleRate * ms) / 1000);
-    this.threshold = dbToLinear(options.thresholdDb ?? -36) * 32768;
+    const thresholdDb = options.thresholdDb ?? -36;
+    this.threshold = dbToLinear(thresholdDb) * 32768;
+    this.endThreshold = dbToLinear(options.endThresholdDb ?? thresholdDb) * 32768;
     this.startSamples = toSamples(options.startMs ?? 120);
     this.silenceSamples = toSamples(options.silenceMs ?? 600);
     this.gapSamples = toSamples(options.gapToleranceMs ?? 30);
@@ -67,13 +72,14 @@ export class EnergyActivityDetector {
   push(samples) {
     /** @type {ActivityEvent[] | undefined} */
     let events;
-    const thresholdEnergy = this.threshold * this.threshold * this.frameSamples;
+    const startEnergy = this.threshold * this.threshold * this.frameSamples;
+    const endEnergy = this.endThreshold * this.endThreshold * this.frameSamples;
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i];
       this.frameEnergy += s * s;
       if (++this.frameFill < this.frameSamples) continue;
       this.position += this.frameSamples;
-      const event = this.#frame(this.frameEnergy >= thresholdEnergy);
+      const event = this.#frame(this.frameEnergy >= (this.speaking ? endEnergy : startEnergy));
       if (event) (events ??= []).push(event);
       this.frameFill = 0;
       this.frameEnergy = 0;
@@ -139,23 +145,52 @@ export class EnergyActivityDetector {
   }
 }
 
+/** How far a LOW sensitivity moves a threshold, in dB. */
+const LOW_SENSITIVITY_DB = 6;
+
+/** @param {unknown} value @returns {value is number} */
+const isMs = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/**
+ * @typedef {object} DetectorSettings
+ * @property {number} thresholdDb level that starts speech
+ * @property {number} endThresholdDb level that keeps speech going
+ * @property {number} startMs voiced time before speech start is committed
+ * @property {number} silenceMs unvoiced time before speech end is committed
+ */
+
 /**
  * Detector settings for a setup's `realtimeInputConfig.automaticActivityDetection`, on top of the simulator's
- * defaults. Sensitivities shift the threshold by 6 dB and the timings like the service's documentation suggests
- * (high start sensitivity detects speech sooner, high end sensitivity ends it sooner).
+ * defaults. An unset sensitivity is HIGH, the Gemini API's default (the SDK's `StartSensitivity` /
+ * `EndSensitivity`), so the defaults stand for it:
+ * - `START_SENSITIVITY_LOW` detects the start of speech less often: the start threshold is 6 dB higher (a quieter
+ *   sound that HIGH accepts is ignored) and twice the voiced time is needed.
+ * - `END_SENSITIVITY_LOW` ends speech less often: a sound 6 dB below the start threshold still holds the turn
+ *   open, and the default silence is half as long again.
+ * - `prefixPaddingMs` is the voiced time needed before speech start is committed.
+ * - `silenceDurationMs` is the silence that ends speech, unless the model ignores it (`ignoreSilenceDuration`);
+ *   0 counts as unset, as an int32 zero does in protobuf.
+ * The setup has been validated ({@link import('./realtime-input-config.js').checkRealtimeInputConfig}); anything
+ * else is ignored here.
  * @param {Record<string, any> | undefined} config
  * @param {{ thresholdDb: number, startMs: number, silenceMs: number }} defaults
- * @returns {{ thresholdDb: number, startMs: number, silenceMs: number }}
+ * @param {{ ignoreSilenceDuration?: boolean }} [model]
+ * @returns {DetectorSettings}
  */
-export function detectorSettingsFor(config, defaults) {
+export function detectorSettingsFor(config, defaults, model = {}) {
   let { thresholdDb, startMs, silenceMs } = defaults;
+  let endThresholdDb = thresholdDb;
   if (config?.startOfSpeechSensitivity === 'START_SENSITIVITY_LOW') {
-    thresholdDb += 6;
+    thresholdDb += LOW_SENSITIVITY_DB;
     startMs *= 2;
   }
-  if (config?.endOfSpeechSensitivity === 'END_SENSITIVITY_HIGH') silenceMs *= 0.6;
-  if (config?.endOfSpeechSensitivity === 'END_SENSITIVITY_LOW') silenceMs *= 1.5;
-  if (typeof config?.prefixPaddingMs === 'number' && config.prefixPaddingMs >= 0) startMs = config.prefixPaddingMs;
-  if (typeof config?.silenceDurationMs === 'number' && config.silenceDurationMs > 0) silenceMs = config.silenceDurationMs;
-  return { thresholdDb, startMs, silenceMs: Math.round(silenceMs) };
+  if (config?.endOfSpeechSensitivity === 'END_SENSITIVITY_LOW') {
+    endThresholdDb -= LOW_SENSITIVITY_DB;
+    silenceMs *= 1.5;
+  }
+  if (isMs(config?.prefixPaddingMs)) startMs = config.prefixPaddingMs;
+  if (isMs(config?.silenceDurationMs) && config.silenceDurationMs > 0 && !model.ignoreSilenceDuration) {
+    silenceMs = config.silenceDurationMs;
+  }
+  return { thresholdDb, endThresholdDb, startMs: Math.round(startMs), silenceMs: Math.round(silenceMs) };
 }

@@ -418,6 +418,7 @@ export class Conversation {
       const settings = detectorSettingsFor(
         this.deps.setup.realtimeInputConfig?.automaticActivityDetection,
         this.deps.settings().activity,
+        { ignoreSilenceDuration: this.profile.ignoresSilenceDuration },
       );
       this.detector = new EnergyActivityDetector({ sampleRate, ...settings });
       this.detectorRate = sampleRate;

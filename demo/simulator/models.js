@@ -4,6 +4,7 @@
  * (sources in demo/README.md, "Models"). `checkSetup` is the service's setup validation: the first field a model
  * refuses closes the connection with the code and reason the service uses.
  */
+import { checkRealtimeInputConfig } from './realtime-input-config.js';
 import { CloseCode, Reason, unknownFieldReason } from './wire.js';
 
 /**
@@ -14,6 +15,7 @@ import { CloseCode, Reason, unknownFieldReason } from './wire.js';
  * @property {boolean} affectiveDialog `generationConfig.enableAffectiveDialog` is a known field
  * @property {boolean} refusesAdditionalProperties `additionalProperties` in function `parameters` is refused
  * @property {'non-blocking-by-default' | 'non-blocking-only' | 'blocking-only'} tools how function calls run
+ * @property {boolean} ignoresSilenceDuration `automaticActivityDetection.silenceDurationMs` is taken and ignored
  * @property {boolean} contextUpdates `contextUpdate` messages are accepted mid-session
  * @property {boolean} combinedContent one `serverContent` carries audio and output transcription together
  * @property {boolean} separateUsage usage metadata comes in a message of its own after `turnComplete`
@@ -32,6 +34,7 @@ const NATIVE_AUDIO_25 = Object.freeze({
   affectiveDialog: true,
   refusesAdditionalProperties: false,
   tools: 'blocking-only',
+  ignoresSilenceDuration: false,
   contextUpdates: false,
   combinedContent: false,
   separateUsage: false,
@@ -45,6 +48,7 @@ const LIVE_38 = Object.freeze({
   affectiveDialog: false,
   refusesAdditionalProperties: true,
   tools: 'non-blocking-by-default',
+  ignoresSilenceDuration: false,
   contextUpdates: true,
   combinedContent: true,
   separateUsage: true,
@@ -61,6 +65,7 @@ const TEXT_TEST_MODEL = Object.freeze({
   affectiveDialog: true,
   refusesAdditionalProperties: false,
   tools: 'blocking-only',
+  ignoresSilenceDuration: false,
   contextUpdates: true,
   combinedContent: false,
   separateUsage: false,
@@ -78,6 +83,8 @@ export const MODEL_PROFILES = Object.freeze({
     textRefusal: { code: CloseCode.INTERNAL, reason: Reason.INTERNAL },
     proactivity: /** @type {const} */ ('unsupported'),
     tools: /** @type {const} */ ('blocking-only'),
+    // It ends a turn after about a second of pause whatever it is asked (python-genai#2580).
+    ignoresSilenceDuration: true,
     contextUpdates: false,
   }),
   'gemini-2.5-flash-native-audio-latest': NATIVE_AUDIO_25,
@@ -134,6 +141,9 @@ function findAdditionalProperties(schema, path) {
 export function checkSetup(profile, setup) {
   /** @type {string[]} */
   const notes = [];
+  // A value protobuf cannot read fails the request before any model looks at it.
+  const unreadable = checkRealtimeInputConfig(setup);
+  if (unreadable) return { refusal: unreadable, notes: [`refused: ${unreadable.reason}`] };
   const generation = isObject(setup.generationConfig) ? setup.generationConfig : {};
   const modalities = Array.isArray(generation.responseModalities) ? generation.responseModalities : [];
   if (modalities.includes('TEXT') && profile.textRefusal) return { refusal: profile.textRefusal, notes };
@@ -165,6 +175,9 @@ export function checkSetup(profile, setup) {
         notes.push(`${declaration.name}: NON_BLOCKING ignored, the model runs function calls synchronously`);
       }
     }
+  }
+  if (setup.realtimeInputConfig?.automaticActivityDetection?.silenceDurationMs != null && profile.ignoresSilenceDuration) {
+    notes.push('silenceDurationMs ignored: the model ends a turn after its own pause');
   }
   if (generation.speechConfig?.languageCode !== undefined && !profile.answersInText) {
     notes.push('speechConfig.languageCode ignored: native-audio models choose the language themselves');

@@ -22,6 +22,38 @@ export function deepMerge<T extends Json>(base: T, override: Json | undefined): 
 }
 
 /**
+ * The longest `silence-ms` / `prefix-padding-ms` sent. Ten seconds is far beyond any pause or noise a turn should
+ * wait out (3.1 ends a turn after about one), and keeps the value well inside the fields' int32.
+ */
+export const MAX_ACTIVITY_MS = 10_000;
+
+/** Whole milliseconds from 0 to {@link MAX_ACTIVITY_MS}, or undefined for anything else (the service's default). */
+function activityMs(value: unknown): number | undefined {
+  return typeof value === 'number' && value >= 0 && value !== Infinity ? Math.min(Math.round(value), MAX_ACTIVITY_MS) : undefined;
+}
+
+/** `START_SENSITIVITY_LOW` from `low` and `START`, or undefined for anything but `low` / `high`. */
+function sensitivity(value: unknown, edge: 'START' | 'END'): string | undefined {
+  return value === 'low' || value === 'high' ? `${edge}_SENSITIVITY_${value.toUpperCase()}` : undefined;
+}
+
+/**
+ * `realtimeInputConfig.automaticActivityDetection` from the turn-taking attributes: only the valid ones, so that
+ * a misspelt value means the service's default rather than a refused setup.
+ */
+export function activityDetection(
+  options: Pick<LiveSessionOptions, 'startSensitivity' | 'endSensitivity' | 'silenceMs' | 'prefixPaddingMs'>,
+): Json {
+  const fields: Json = {
+    startOfSpeechSensitivity: sensitivity(options.startSensitivity, 'START'),
+    endOfSpeechSensitivity: sensitivity(options.endSensitivity, 'END'),
+    prefixPaddingMs: activityMs(options.prefixPaddingMs),
+    silenceDurationMs: activityMs(options.silenceMs),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/**
  * Turns the element's attributes into the SDK's `LiveConnectConfig`, then merges the `config` escape hatch over
  * it. Session resumption is always requested (with the newest handle when there is one), and context window
  * compression is on by default, so sessions are not capped at 15 minutes.
@@ -51,6 +83,10 @@ export function buildLiveConfig(options: LiveSessionOptions, resumptionHandle?: 
 
   if (options.mode === 'push-to-talk') {
     config.realtimeInputConfig = { automaticActivityDetection: { disabled: true } };
+  } else if (options.config?.realtimeInputConfig?.automaticActivityDetection?.disabled !== true) {
+    // Tuning means nothing once detection is off, whether by push-to-talk or by the page's `config`.
+    const detection = activityDetection(options);
+    if (Object.keys(detection).length) config.realtimeInputConfig = { automaticActivityDetection: detection };
   }
 
   const profile = modelProfile(options.model);

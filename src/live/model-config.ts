@@ -76,5 +76,16 @@ export function fitConfigToModel(
     if (Object.keys(rest).length) out.speechConfig = rest;
     else delete out.speechConfig;
   }
+
+  const input = out.realtimeInputConfig;
+  const detection = isObject(input) ? input.automaticActivityDetection : undefined;
+  if (isObject(detection) && detection.silenceDurationMs !== undefined && profile.silenceDuration !== 'accepted') {
+    warnOnce(profile, 'silence', 'ends a turn after its own pause: silenceDurationMs is not sent.');
+    const { silenceDurationMs: _dropped, ...rest } = detection;
+    const { automaticActivityDetection: _detection, ...others } = input as Json;
+    const fitted = Object.keys(rest).length ? { ...others, automaticActivityDetection: rest } : others;
+    if (Object.keys(fitted).length) out.realtimeInputConfig = fitted;
+    else delete out.realtimeInputConfig;
+  }
   return out as LiveConnectConfig;
 }

@@ -30,6 +30,8 @@ export interface ModelProfile {
   readonly affectiveDialog: FieldSupport;
   /** `speechConfig.languageCode`: native-audio models choose the language themselves. */
   readonly languageCode: FieldSupport;
+  /** `realtimeInputConfig.automaticActivityDetection.silenceDurationMs`: 3.1 ends turns after its own pause. */
+  readonly silenceDuration: FieldSupport;
   /** `additionalProperties` inside function `parameters`. */
   readonly additionalProperties: FieldSupport;
   readonly tools: ToolRunning;
@@ -44,6 +46,7 @@ const NATIVE_AUDIO_25: Omit<ModelProfile, 'id'> = {
   proactivity: 'optional',
   affectiveDialog: 'accepted',
   languageCode: 'ignored',
+  silenceDuration: 'accepted',
   additionalProperties: 'ignored',
   tools: 'blocking-only',
   contextUpdates: false,
@@ -56,6 +59,7 @@ const LIVE_38: Omit<ModelProfile, 'id'> = {
   proactivity: 'always-on',
   affectiveDialog: 'refused',
   languageCode: 'ignored',
+  silenceDuration: 'accepted',
   additionalProperties: 'refused',
   tools: 'non-blocking-by-default',
   contextUpdates: true,
@@ -70,6 +74,8 @@ export const MODEL_PROFILES: readonly ModelProfile[] = Object.freeze([
     ...LIVE_38,
     thinking: 'thinking-level',
     proactivity: 'unsupported',
+    // It closes a turn after about a second of pause whatever it is asked (python-genai#2580).
+    silenceDuration: 'ignored',
     tools: 'blocking-only',
     contextUpdates: false,
   },

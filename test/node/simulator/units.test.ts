@@ -131,14 +131,17 @@ describe('energy activity detector', () => {
 
   test('setup sensitivities and timings adjust the defaults', () => {
     const defaults = { thresholdDb: -40, startMs: 100, silenceMs: 600 };
-    assert.deepEqual(detectorSettingsFor(undefined, defaults), defaults);
+    assert.deepEqual(detectorSettingsFor(undefined, defaults), { ...defaults, endThresholdDb: -40 });
     assert.deepEqual(detectorSettingsFor({ silenceDurationMs: 300, prefixPaddingMs: 20 }, defaults), {
       thresholdDb: -40,
+      endThresholdDb: -40,
       startMs: 20,
       silenceMs: 300,
     });
     assert.equal(detectorSettingsFor({ startOfSpeechSensitivity: 'START_SENSITIVITY_LOW' }, defaults).thresholdDb, -34);
-    assert.equal(detectorSettingsFor({ endOfSpeechSensitivity: 'END_SENSITIVITY_HIGH' }, defaults).silenceMs, 360);
+    // HIGH is the Gemini API's default end sensitivity: the defaults stand for it; LOW waits longer.
+    assert.equal(detectorSettingsFor({ endOfSpeechSensitivity: 'END_SENSITIVITY_HIGH' }, defaults).silenceMs, 600);
+    assert.equal(detectorSettingsFor({ endOfSpeechSensitivity: 'END_SENSITIVITY_LOW' }, defaults).silenceMs, 900);
   });
 });
 
