@@ -42,6 +42,12 @@ export type PipelineCommand =
    * above the one before).
    */
   | { type: 'start'; capture: MessagePort; playback: MessagePort; plays: boolean; base: number }
+  /**
+   * The worklets moved to a new AudioContext (the old one would not run again): their new ends, replacing those
+   * given before. What was queued on the old playback worklet is gone; the next voice opens a new turn. Answered
+   * by `worklets` once in use.
+   */
+  | { type: 'worklets'; capture: MessagePort; playback: MessagePort }
   /** Open socket `id` to `url`. */
   | { type: 'open'; id: number; url: string }
   | { type: 'send'; id: number; text: string }
@@ -84,5 +90,7 @@ export type PipelineEvent =
   | { type: 'buffered'; id: number; bytes: number }
   /** Answer to `ping`. */
   | { type: 'pong' }
+  /** The worklets' new ports are in use: every report about the old worklets came before this. */
+  | { type: 'worklets' }
   /** Every socket closed after `shutdown`. */
   | { type: 'ended' };

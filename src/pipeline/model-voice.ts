@@ -66,9 +66,10 @@ export class ModelVoice {
     this.turn = base;
   }
 
-  /** The playback worklet's end of its pipeline channel. */
+  /** The playback worklet's end of its pipeline channel (a new worklet's: the next audio opens a turn there). */
   attach(port: MessagePort): void {
     this.port = port;
+    this.answering = -1;
   }
 
   /** Takes the voice out of one message from socket `id` (which counts) and queues it. */
@@ -146,9 +147,11 @@ export class ModelVoice {
       this.post({ type: 'turn', turn: ++this.turn });
     }
     const seq = ++this.seq;
+    // Measured before the buffer is transferred: a transferred buffer reads as empty.
+    const ms = (pcm.byteLength / 2 / rate) * 1000;
     this.post({ type: 'enqueue', pcm, sampleRate: rate, seq }, [pcm]);
     this.unreportedId = id;
-    this.unreportedMs += (pcm.byteLength / 2 / rate) * 1000;
+    this.unreportedMs += ms;
     // An answer's first audio is reported at once: the page shows that the model speaks.
     if (opens) this.reportNow();
     else if (!this.reportTimer) this.reportTimer = setTimeout(() => this.reportNow(), REPORT_INTERVAL_MS) as unknown as number;

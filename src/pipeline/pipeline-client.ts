@@ -68,7 +68,8 @@ export class PipelineClient {
     const capture = new MessageChannel();
     const playback = new MessageChannel();
     // Only the worker beats, so the capture worklet watches only for it; a pipeline on the page never arms it.
-    this.worklets = { capture: capture.port2, playback: playback.port2, keepMs: options.worker ? KEEP_MS : 0, silentMs: SILENT_MS };
+    this.keepMs = options.worker ? KEEP_MS : 0;
+    this.worklets = { capture: capture.port2, playback: playback.port2, keepMs: this.keepMs, silentMs: SILENT_MS };
     this.started = this.start(capture.port1, playback.port1);
     this.settled = this.started;
   }
@@ -119,8 +120,23 @@ export class PipelineClient {
     this.post({ type: 'meter-visible', visible });
   }
 
+  /**
+   * The worklets move to a new AudioContext: returns the ends of new channels to the pipeline, for the new
+   * worklets. `moved` resolves once the pipeline uses them (every report about the old worklets came before), and
+   * rejects if the pipeline failed meanwhile (the worklets in use then got ports of their own, see `onWorklets`).
+   */
+  moveWorklets(): { ports: WorkletPorts; moved: Promise<void> } {
+    const capture = new MessageChannel();
+    const playback = new MessageChannel();
+    const moved = new Promise<void>((resolve, reject) => this.workletMoves.push({ resolve, reject }));
+    if (this.ending || this.ended) this.rejectMoves('The pipeline ended.');
+    this.post({ type: 'worklets', capture: capture.port1, playback: playback.port1 }, [capture.port1, playback.port1]);
+    return { ports: { capture: capture.port2, playback: playback.port2, keepMs: this.keepMs, silentMs: SILENT_MS }, moved };
+  }
+
   /** Closes every socket with `code` and `reason` and ends the pipeline; resolves once it has. */
   shutdown(code = 1000, reason = 'client closed'): Promise<void> {
+    this.rejectMoves('The pipeline ended.');
     this.ending ??= this.settled.catch(() => undefined).then(
       () =>
         new Promise<void>((resolve) => {
@@ -150,6 +166,10 @@ export class PipelineClient {
   }
 
   private onEnded: () => void = () => undefined;
+  /** Worklet moves the pipeline has not answered yet, oldest first. */
+  private workletMoves: Array<{ resolve(): void; reject(reason: Error): void }> = [];
+  /** How long the capture worklet keeps what it sent: only the worker's pipeline can fail and need it again. */
+  private keepMs: number;
   /** Set while a ping waits for its pong (see `workerSilent`). */
   private confirming?: () => void;
 
@@ -184,6 +204,7 @@ export class PipelineClient {
   private handle(event: PipelineEvent): void {
     if (event.type === 'ended') return this.onEnded();
     if (event.type === 'pong') return this.confirming?.();
+    if (event.type === 'worklets') return this.workletMoves.shift()?.resolve();
     if (event.type === 'ready') return;
     const socket = this.sockets.get(event.id);
     if (!socket) return;
@@ -216,6 +237,10 @@ export class PipelineClient {
     }
   }
 
+  private rejectMoves(reason: string): void {
+    for (const move of this.workletMoves.splice(0)) move.reject(new Error(reason));
+  }
+
   /** The socket worker stopped beating (the capture worklet noticed): it has failed unless it answers a ping. */
   workerSilent(): void {
     if (this.thread?.kind !== 'worker' || this.confirming) return;
@@ -236,6 +261,8 @@ export class PipelineClient {
     this.thread.worker.onmessage = null;
     this.thread.worker.onerror = null;
     this.thread.worker.terminate();
+    this.keepMs = 0;
+    this.rejectMoves('The socket worker stopped.');
     // Until the page's pipeline runs, what is posted waits; the microphone's state goes first.
     this.thread = undefined;
     this.waiting.unshift([{ type: 'microphone', ...this.microphoneState }, []]);

@@ -125,6 +125,13 @@ export class Pipeline {
         this.uplink.setMicrophone(command);
         this.showLevels();
         break;
+      case 'worklets':
+        // What the old playback worklet was told is reported first; its times meant nothing to the new capture.
+        this.voice.reportNow();
+        this.uplink.sentThrough = -1;
+        this.listen(command.capture, command.playback);
+        this.emit({ type: 'worklets' });
+        break;
       case 'ping':
         this.emit({ type: 'pong' });
         break;
