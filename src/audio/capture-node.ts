@@ -1,4 +1,5 @@
 import { checkedChunkMs } from './capture-chain.js';
+import { bargeInMode, cancelsPageOutput } from './echo-guard.js';
 import { loadAudioWorklets } from './worklet-loader.js';
 import {
   CAPTURE_PROCESSOR,
@@ -15,6 +16,11 @@ export interface CaptureNodeOptions {
   chunkMs?: number;
   /** Start muted. */
   muted?: boolean;
+  /**
+   * `barge-in`: `guarded` mutes microphone audio that is likely the voice's echo while the voice plays, `auto` does
+   * so only where the echo canceller cannot be trusted, `always` never; anything else is `auto`.
+   */
+  bargeIn?: string;
 }
 
 /**
@@ -42,6 +48,10 @@ export class CaptureNode {
   private rmsLevel = 0;
   private peakLevel = 0;
   private disposed = false;
+  // `barge-in="auto"`: what the echo guard is told about the echo canceller, and how it hears of device changes.
+  private readonly autoGuard: boolean;
+  private echoCancelled: boolean;
+  private readonly onDevicesChanged = () => this.rearmEchoGuard();
 
   /** Loads the worklet modules into `context` if needed, then creates the node. */
   static async create(context: BaseAudioContext, options: CaptureNodeOptions = {}): Promise<CaptureNode> {
@@ -53,7 +63,14 @@ export class CaptureNode {
   constructor(context: BaseAudioContext, options: CaptureNodeOptions = {}) {
     this.chunkMs = checkedChunkMs(options.chunkMs);
     this.isMuted = options.muted ?? false;
-    const processorOptions: CaptureProcessorOptions = { chunkMs: this.chunkMs, muted: this.isMuted };
+    this.autoGuard = bargeInMode(options.bargeIn) === 'auto';
+    this.echoCancelled = echoCancellerTrusted(context, null);
+    const processorOptions: CaptureProcessorOptions = {
+      chunkMs: this.chunkMs,
+      muted: this.isMuted,
+      bargeIn: options.bargeIn,
+      echoCancelled: this.echoCancelled,
+    };
     this.node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, {
       numberOfInputs: 1,
       numberOfOutputs: 0,
@@ -64,6 +81,22 @@ export class CaptureNode {
       processorOptions,
     });
     this.node.port.onmessage = (event: MessageEvent<CaptureNodeEvent>) => this.handle(event.data);
+    if (this.autoGuard) {
+      // Another speaker (`setSinkId`) or another default device: the canceller starts over, or cannot follow.
+      context.addEventListener('sinkchange', this.onDevicesChanged);
+      globalThis.navigator?.mediaDevices?.addEventListener?.('devicechange', this.onDevicesChanged);
+    }
+  }
+
+  /**
+   * `barge-in="auto"`: the echo canceller adapts anew (a microphone or speaker changed), so the next seconds of
+   * the voice are guarded again. Called by the node itself when its source is replaced, the context's speaker
+   * changes or a device comes or goes.
+   */
+  rearmEchoGuard(): void {
+    if (!this.autoGuard || this.disposed) return;
+    this.echoCancelled = echoCancellerTrusted(this.node.context, this.source);
+    this.send({ type: 'echo', cancelled: this.echoCancelled, rearm: true });
   }
 
   /**
@@ -107,9 +140,15 @@ export class CaptureNode {
 
   /** Connects `source` (replacing the previous one). */
   connectSource(source: AudioNode): void {
+    const replaced = this.source !== null;
     this.disconnectSource();
     source.connect(this.node);
     this.source = source;
+    if (replaced) this.rearmEchoGuard();
+    else if (this.autoGuard && echoCancellerTrusted(this.node.context, source) !== this.echoCancelled) {
+      this.echoCancelled = !this.echoCancelled;
+      this.send({ type: 'echo', cancelled: this.echoCancelled, rearm: false });
+    }
   }
 
   /** Disconnects the current source, if any. */
@@ -128,6 +167,8 @@ export class CaptureNode {
     if (this.disposed) return;
     this.disposed = true;
     this.disconnectSource();
+    this.node.context.removeEventListener('sinkchange', this.onDevicesChanged);
+    globalThis.navigator?.mediaDevices?.removeEventListener?.('devicechange', this.onDevicesChanged);
     this.send({ type: 'stop' });
     this.node.port.onmessage = null;
     this.node.port.close();
@@ -163,4 +204,18 @@ export class CaptureNode {
   private send(command: CaptureCommand): void {
     this.node.port.postMessage(command);
   }
+}
+
+/**
+ * Whether the browser's echo canceller can be trusted to keep the voice out of `source`: not in Firefox (it
+ * does not cancel Web Audio output well), not while the context plays on a speaker other than the default (the
+ * canceller's reference is the default device), and not when the microphone's own processing is off
+ * (`no-audio-processing`, or `echoCancellation: false` in the constraints).
+ */
+export function echoCancellerTrusted(context: BaseAudioContext, source: AudioNode | null): boolean {
+  if (/\bFirefox\//.test(globalThis.navigator?.userAgent ?? '')) return false;
+  const sink = (context as { sinkId?: unknown }).sinkId;
+  if (typeof sink === 'string' && sink !== '' && sink !== 'default') return false;
+  const track = (source as Partial<MediaStreamAudioSourceNode> | null)?.mediaStream?.getAudioTracks()[0];
+  return !track || cancelsPageOutput(track.getSettings().echoCancellation);
 }

@@ -14,6 +14,10 @@ export interface CaptureProcessorOptions {
   chunkMs: number;
   /** Start with chunks suppressed. */
   muted?: boolean;
+  /** `barge-in` as the page set it (see `EchoGuard`; default `auto`). */
+  bargeIn?: string;
+  /** Whether the browser's echo canceller covers the voice (default true). */
+  echoCancelled?: boolean;
 }
 
 /** Main thread → capture processor. */
@@ -29,6 +33,11 @@ export type CaptureCommand =
    * its own port ({@link CaptureNodeEvent} `silent`), once.
    */
   | { type: 'pipeline'; port: MessagePort; keepMs: number; silentMs?: number; resend?: boolean }
+  /**
+   * The echo guard's view of the echo canceller changed: `cancelled`, whether it covers the voice; `rearm`, it
+   * adapts anew (a device changed), so its first seconds are guarded again.
+   */
+  | { type: 'echo'; cancelled: boolean; rearm: boolean }
   /** Let the processor end: it returns false from `process` and can be collected. */
   | { type: 'stop' };
 

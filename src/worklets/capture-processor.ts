@@ -1,4 +1,5 @@
 import { CaptureChain, checkedChunkMs } from '../audio/capture-chain.js';
+import { bargeInMode, EchoGuard } from '../audio/echo-guard.js';
 import {
   CAPTURE_PROCESSOR,
   type CaptureCommand,
@@ -8,6 +9,7 @@ import {
   type InputLevel,
   type PipelineBeat,
 } from '../audio/worklet-messages.js';
+import { voiceLevelAt } from './voice-level.js';
 import { worklet } from './worklet-scope.js';
 
 // Levels only drive a meter: 20 reports a second are plenty.
@@ -19,6 +21,7 @@ const LEVEL_INTERVAL_MS = 50;
  */
 class CaptureProcessor extends worklet.AudioWorkletProcessor {
   private readonly chain: CaptureChain;
+  private readonly guard: EchoGuard;
   private running = true;
   private pendingLevel: InputLevel | undefined;
   // Where chunks and levels go: this node's port, or the session's pipeline once it takes them.
@@ -37,6 +40,7 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
     const settings = options.processorOptions as CaptureProcessorOptions;
     this.chain = new CaptureChain({ inputRate: worklet.sampleRate, chunkMs: settings.chunkMs, levelIntervalMs: LEVEL_INTERVAL_MS });
     this.chain.muted = settings.muted ?? false;
+    this.guard = new EchoGuard({ sampleRate: worklet.sampleRate, mode: bargeInMode(settings.bargeIn), echoCancelled: settings.echoCancelled });
     this.chain.onChunk = (pcm) => {
       const time = worklet.currentTime;
       if (this.keepMs > 0) this.keep(time, pcm);
@@ -58,7 +62,8 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
   process(inputs: Float32Array[][]): boolean {
     // With nothing connected the input has no channels: there is nothing to capture, not even silence.
     const channel = inputs[0]?.[0];
-    if (channel && this.running) this.chain.process(channel);
+    // The echo guard mutes the model's voice leaking into the microphone before anything else sees it.
+    if (channel && this.running) this.chain.process(this.guard.process(channel, voiceLevelAt(worklet.currentFrame, channel.length)), channel.length);
     // The audio clock judges the pipeline, so a page that is busy or a tab in the background cannot fool it; the
     // wall clock must agree, since an engine may render many quanta in one burst (WebKitGTK does).
     if (this.sinceBeat >= 0 && this.silentFrames > 0) {
@@ -79,6 +84,10 @@ class CaptureProcessor extends worklet.AudioWorkletProcessor {
         break;
       case 'pipeline':
         this.sendTo(command);
+        break;
+      case 'echo':
+        this.guard.echoCancelled = command.cancelled;
+        if (command.rearm) this.guard.rearm();
         break;
       case 'stop':
         this.running = false;

@@ -1,3 +1,4 @@
+import { VoiceEnvelope } from '../audio/echo-guard.js';
 import { PlaybackBuffer } from '../audio/playback-buffer.js';
 import {
   PLAYBACK_PROCESSOR,
@@ -6,6 +7,7 @@ import {
   type PlaybackProcessorOptions,
   type OutputLevelEvent,
 } from '../audio/worklet-messages.js';
+import { publishVoiceLevel } from './voice-level.js';
 import { worklet } from './worklet-scope.js';
 
 // Each report is a task on the page's main thread: 20 a second feed a level meter and the played-time estimate
@@ -30,6 +32,8 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
   private framesSinceLevel = 0;
   private readonly levelFrames: number;
   private pipelinePort: MessagePort | null = null;
+  // What the capture processor's echo guard compares the microphone with.
+  private readonly voice = new VoiceEnvelope({ sampleRate: worklet.sampleRate });
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -60,6 +64,7 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
     this.buffer.render(channel);
     // Any further channels (if a caller forces more) carry the same mono signal.
     for (let c = 1; c < output.length; c++) output[c].set(channel);
+    publishVoiceLevel(this.voice.add(channel), worklet.currentFrame);
     if (this.buffer.playing) {
       this.framesSinceLevel += channel.length;
       if (this.pipelinePort && this.framesSinceLevel >= this.levelFrames) this.reportLevel();
