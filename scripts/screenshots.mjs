@@ -1,5 +1,5 @@
 // `npm run screenshots`: renders the demo in light and dark, inline and floating, idle and in conversation
-// (against the simulator), typing only, the terms, and a left-to-right and a right-to-left language, and saves
+// (against the simulator), the settings, typing only, the terms, and a left-to-right and a right-to-left language, and saves
 // PNGs under docs/ for the README.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +18,7 @@ const browser = await chromium.launch({
   args: [...CHROME_ARGS],
 });
 
-async function shoot({ name, page: pagePath, scheme, converse, open, terms, message = 'Hello! What can you do?' }) {
+async function shoot({ name, page: pagePath, scheme, converse, open, terms, settings, message = 'Hello! What can you do?' }) {
   const context = await browser.newContext({
     colorScheme: scheme,
     viewport: { width: 900, height: 760 },
@@ -51,6 +51,11 @@ async function shoot({ name, page: pagePath, scheme, converse, open, terms, mess
     );
     await page.waitForTimeout(600);
   }
+  if (settings) {
+    const element = page.locator('gemini-live').first();
+    await element.locator('[part~="settings"]').click();
+    await element.locator('[part~="volume"]').waitFor();
+  }
   const file = path.join(docs, `${name}.png`);
   await page.screenshot({ path: file });
   if (converse) await page.evaluate(() => document.querySelector('gemini-live')?.stop());
@@ -66,6 +71,7 @@ try {
     await shoot({ name: `floating-conversation-${scheme}`, page: '/demo/floating.html', scheme, open: true, converse: true });
   }
   await shoot({ name: 'styled-light', page: '/demo/styling.html', scheme: 'light' });
+  await shoot({ name: 'settings-light', page: '/demo/index.html', scheme: 'light', converse: true, settings: true });
   await shoot({ name: 'typing-light', page: '/demo/typing.html', scheme: 'light', converse: true });
   await shoot({ name: 'consent-light', page: '/demo/consent.html', scheme: 'light', terms: true });
   await shoot({ name: 'languages-ltr-light', page: '/demo/languages.html?language=ja', scheme: 'light', converse: true, message: 'こんにちは。何ができますか？' });

@@ -627,7 +627,9 @@ export class LiveConnection {
     const rate = sampleRateOf(mimeType, 16000);
     record.audio.chunks++;
     record.audio.bytes += bytes;
-    record.audio.lastAt = Date.now();
+    const now = Date.now();
+    if (record.audio.lastAt !== null) record.audio.maxGapMs = Math.max(record.audio.maxGapMs, now - record.audio.lastAt);
+    record.audio.lastAt = now;
     record.audio.firstAt ??= record.audio.lastAt;
     record.audio.seconds = Math.round((record.audio.seconds + bytes / 2 / rate) * 1e6) / 1e6;
     if (mimeType && !record.audio.mimeTypes.includes(mimeType)) record.audio.mimeTypes.push(mimeType);

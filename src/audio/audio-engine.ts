@@ -4,12 +4,15 @@ import { openMicrophone, stopStream, type MicrophoneOptions } from './microphone
 import type { PlayedTime } from './playback-buffer.js';
 import { PlaybackQueue, type PlaybackQueueOptions } from './playback-queue.js';
 import { loadAudioWorklets } from './worklet-loader.js';
+import { SpeakerOutput } from './speaker-output.js';
 import type { PipelinePorts } from './worklet-messages.js';
 
 /** How {@link AudioEngine.startCapture} opens the microphone. */
 export interface CaptureOptions extends MicrophoneOptions {
   /** Milliseconds of 16 kHz audio per chunk, 10–100 (default 20). */
   chunkMs?: number;
+  /** `barge-in` (see `CaptureNodeOptions`). */
+  bargeIn?: string;
 }
 
 /**
@@ -57,8 +60,14 @@ export class AudioEngine {
   onCaptureEnded: (() => void) | null = null;
   /** Called when the pipeline the capture worklet sends to stopped beating (see {@link connectPipeline}). */
   onPipelineSilent: (() => void) | null = null;
+  /**
+   * Called when the context, after it ran, will not run again (its resume rejects, or it says "running" while its
+   * clock stands still: iOS after a call or the lock screen). A new engine on a new context is the way back.
+   */
+  onContextLost: (() => void) | null = null;
 
   private readonly streamDestination: MediaStreamAudioDestinationNode;
+  private readonly speakers: SpeakerOutput;
   private readonly playbackOptions: PlaybackQueueOptions;
   private readonly readyPromise: Promise<void>;
   private readonly stopRecovery: () => void;
@@ -86,11 +95,12 @@ export class AudioEngine {
     // Not awaited: what matters is that resume() is called within the gesture.
     if (this.context.state !== 'running' && this.context.state !== 'closed') this.context.resume().catch(() => {});
     this.streamDestination = this.context.createMediaStreamDestination();
+    this.speakers = new SpeakerOutput(this.context);
     this.outputStream = this.streamDestination.stream;
     this.readyPromise = loadAudioWorklets(this.context).then(() => this.createPlayback());
     // Errors surface through ready() / startCapture(); avoid an unhandled rejection meanwhile.
     this.readyPromise.catch(() => {});
-    this.stopRecovery = keepContextRunning(this.context, () => this.resume());
+    this.stopRecovery = keepContextRunning(this.context, () => this.resume(), () => this.onContextLost?.());
   }
 
   /** Resolves once both worklet modules are loaded and playback is wired (once per context). */
@@ -106,7 +116,7 @@ export class AudioEngine {
   async startCapture(options: CaptureOptions = {}): Promise<void> {
     this.assertUsable();
     const generation = ++this.captureGeneration;
-    const { chunkMs, ...microphoneOptions } = options;
+    const { chunkMs, bargeIn, ...microphoneOptions } = options;
     const streamPromise = openMicrophone(microphoneOptions);
     this.openingMicrophone = streamPromise;
     // Observed here so a denial while the worklets load is not reported as unhandled; awaited below.
@@ -125,8 +135,12 @@ export class AudioEngine {
       if (this.disposal) throw new DOMException('The audio engine was disposed.', 'AbortError');
       throw new DOMException('Superseded by a later startCapture() call.', 'AbortError');
     }
-    this.stopCapture();
-    const capture = new CaptureNode(this.context, { chunkMs, muted: this.isMuted });
+    // A running capture keeps its worklet: only the source changes, so chunks flow on without a gap.
+    if (this.input) {
+      this.swapSource(stream);
+      return;
+    }
+    const capture = new CaptureNode(this.context, { chunkMs, bargeIn, muted: this.isMuted });
     capture.onChunk = (pcm) => this.onChunk?.(pcm);
     // A port goes to one capture worklet: the first one started after connectPipeline() (nothing to send again).
     if (this.pipeline && this.capturePortFree) capture.connectPipeline({ ...this.pipeline, resend: false });
@@ -134,13 +148,47 @@ export class AudioEngine {
     capture.onPipelineSilent = () => this.onPipelineSilent?.();
     const source = this.context.createMediaStreamSource(stream);
     capture.connectSource(source);
+    this.watchEnded(stream);
+    this.input = { stream, source, capture };
+  }
+
+  /** The new microphone feeds the running capture worklet, then the old one is stopped. */
+  private swapSource(stream: MediaStream): void {
+    const previous = this.input!;
+    const source = this.context.createMediaStreamSource(stream);
+    previous.capture.connectSource(source);
+    this.watchEnded(stream);
+    this.input = { stream, source, capture: previous.capture };
+    previous.source.disconnect();
+    stopStream(previous.stream);
+  }
+
+  private watchEnded(stream: MediaStream): void {
     for (const track of stream.getAudioTracks()) {
       // The handler property, not addEventListener: Firefox calls only the former for a track's `ended`.
       track.onended = () => {
         if (this.input?.stream === stream) this.onCaptureEnded?.();
       };
     }
-    this.input = { stream, source, capture };
+  }
+
+  /** Loudness of the voice on the speakers, 0–1, also for audio already queued (see {@link SpeakerOutput}). */
+  get volume(): number {
+    return this.speakers.volume;
+  }
+
+  set volume(value: number) {
+    this.speakers.volume = value;
+  }
+
+  /** The speaker the voice plays on ('' for the system default). */
+  get speakerId(): string {
+    return this.speakers.speakerId;
+  }
+
+  /** Plays the voice on another speaker ('' for the default). False where the browser cannot choose one. */
+  setSpeaker(deviceId: string): Promise<boolean> {
+    return this.speakers.setSpeaker(deviceId);
   }
 
   /**
@@ -310,12 +358,14 @@ export class AudioEngine {
     this.pendingPlayback = [];
     this.pendingPlaying = false;
     this.streamDestination.disconnect();
+    this.speakers.dispose();
     stopStream(this.outputStream);
     this.onChunk = null;
     this.onPlaybackEnd = null;
     this.onPlaybackStart = null;
     this.onCaptureEnded = null;
     this.onPipelineSilent = null;
+    this.onContextLost = null;
     // A context its creator closed meanwhile (or is closing) needs nothing more.
     if (this.context.state !== 'closed') await this.context.close().catch(() => {});
   }
@@ -325,7 +375,7 @@ export class AudioEngine {
     const playback = new PlaybackQueue(this.context, this.playbackOptions);
     playback.onPlaybackStart = () => this.onPlaybackStart?.();
     playback.onPlaybackEnd = () => this.onPlaybackEnd?.();
-    playback.node.connect(this.context.destination);
+    playback.node.connect(this.speakers.input);
     playback.node.connect(this.streamDestination);
     if (this.pipeline) playback.connectPipeline(this.pipeline.playback);
     this.playback = playback;

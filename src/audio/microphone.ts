@@ -5,6 +5,11 @@ export interface MicrophoneOptions {
    * keeps the model from hearing itself through the speakers; turn it off only for headsets or measurements.
    */
   audioProcessing?: boolean;
+  /**
+   * The microphone to ask for (`MediaDeviceInfo.deviceId`), as `ideal`: a device that is gone, or an id iOS does
+   * not take as `exact`, gives the default microphone rather than an error. Unset: the default.
+   */
+  deviceId?: string;
   /** Merged over the defaults, so a caller can pick a `deviceId` or override any single setting. */
   constraints?: MediaTrackConstraints;
   /** Aborts the wait for permission; a stream granted afterwards is stopped at once. */
@@ -19,6 +24,7 @@ export function microphoneConstraints(options: MicrophoneOptions = {}): MediaTra
     noiseSuppression: processing,
     autoGainControl: processing,
     channelCount: 1,
+    ...(options.deviceId ? { deviceId: { ideal: options.deviceId } } : {}),
     ...options.constraints,
   };
 }

@@ -43,6 +43,31 @@ export abstract class GeminiLiveProperties extends LitElement {
   /** `auto` detects speech by itself; `push-to-talk` listens only while the talk control or Space is held. */
   @property() mode: 'auto' | 'push-to-talk' = 'auto';
 
+  /**
+   * How readily automatic activity detection hears the visitor start speaking (`startOfSpeechSensitivity`):
+   * `low` needs clearer speech, so background noise interrupts less. The service's default when unset; not sent
+   * with `push-to-talk`.
+   */
+  @property({ attribute: 'start-sensitivity' }) startSensitivity?: 'low' | 'high';
+
+  /**
+   * How readily automatic activity detection decides the visitor has finished (`endOfSpeechSensitivity`): `low`
+   * tolerates pauses and quiet endings. The service's default when unset; not sent with `push-to-talk`.
+   */
+  @property({ attribute: 'end-sensitivity' }) endSensitivity?: 'low' | 'high';
+
+  /**
+   * Milliseconds of silence that end the visitor's turn (`silenceDurationMs`; at most 10000): longer waits out
+   * pauses, at the cost of a later answer. The service's default when unset; not sent with `push-to-talk`.
+   */
+  @property({ attribute: 'silence-ms', type: Number }) silenceMs?: number;
+
+  /**
+   * Milliseconds of speech needed before a turn starts (`prefixPaddingMs`; at most 10000): longer ignores short
+   * noises, but also short words. The service's default when unset; not sent with `push-to-talk`.
+   */
+  @property({ attribute: 'prefix-padding-ms', type: Number }) prefixPaddingMs?: number;
+
   /** Offers camera or screen sharing behind the `video` control. */
   @property() video: 'none' | 'camera' | 'screen' = 'none';
 
@@ -54,6 +79,9 @@ export abstract class GeminiLiveProperties extends LitElement {
 
   /** Turns echo cancellation, noise suppression and auto gain off. */
   @property({ attribute: 'no-audio-processing', type: Boolean }) noAudioProcessing = false;
+
+  /** Whether the voice's echo may interrupt: `guarded` mutes quiet input while it plays, `auto` where echo is likely. */
+  @property({ attribute: 'barge-in' }) bargeIn: 'auto' | 'guarded' | 'always' = 'auto';
 
   /** Lets the model search Google (`googleSearch` tool). */
   @property({ attribute: 'google-search', type: Boolean }) googleSearch = false;
@@ -91,6 +119,41 @@ export abstract class GeminiLiveProperties extends LitElement {
 
   /** Merged over the default microphone constraints: e.g. `{ deviceId: { exact: id } }` to choose a microphone. */
   @property({ attribute: false }) audioConstraints?: MediaTrackConstraints;
+
+  /**
+   * The microphone to use (`MediaDeviceInfo.deviceId`). Unset: the one the visitor chose on this site before, else
+   * the default. Setting it during a conversation switches microphones on the same connection. A device that is
+   * not there gives the default, and the status says so.
+   */
+  @property({ attribute: false }) microphoneId?: string;
+
+  /** The speaker the voice plays on, where the browser can choose one (`AudioContext.setSinkId`). */
+  @property({ attribute: false }) speakerId?: string;
+
+  /** The camera to share (`video="camera"`). */
+  @property({ attribute: false }) cameraId?: string;
+
+  private volumeLevel = 1;
+
+  /**
+   * Loudness of the model's voice, 0–1 (default 1). A change reaches audio already playing at once, ramped so it
+   * does not click. Values outside 0–1 are clamped; a value that is not a number is ignored. `outputStream` keeps
+   * the voice at its own level.
+   */
+  @property({ converter: { fromAttribute: (value: string | null) => (value === null ? 1 : value.trim() ? Number(value) : NaN) } })
+  get volume(): number {
+    return this.volumeLevel;
+  }
+
+  set volume(value: number) {
+    // `volume=""`, `volume="loud"` or a property set to something else than a number: ignored.
+    const given: unknown = value;
+    const level = typeof given === 'number' || (typeof given === 'string' && given.trim()) ? Number(given) : NaN;
+    if (!Number.isFinite(level)) return;
+    const previous = this.volumeLevel;
+    this.volumeLevel = Math.min(1, Math.max(0, level));
+    this.requestUpdate('volume', previous);
+  }
 
   /** Supplies a single-use ephemeral token; used instead of `token-endpoint` when set. */
   @property({ attribute: false }) tokenProvider?: () => Promise<string>;

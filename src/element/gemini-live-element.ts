@@ -1,21 +1,25 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
-import type { LiveSessionOptions, VideoSource } from '../live/live-session-options.js';
-import { sessionOptions } from '../live/element-settings.js';
+import type { VideoSource } from '../live/live-session-options.js';
+import type { SessionSettings } from '../live/element-settings.js';
+import type { SessionPlace } from '../live/resume-key.js';
 import { SessionController } from './session-controller.js';
 import { PushToTalkController } from './push-to-talk-controller.js';
-import { LevelAnimationController, type LevelSource } from './level-animation-controller.js';
+import type { LevelSource } from './level-animation-controller.js';
+import { LoadWhen } from './load-when.js';
 import { AnnouncerController } from './announcer-controller.js';
 import { followPanelFocus } from './panel-focus.js';
 import { UiLanguageController } from './ui-language-controller.js';
 import { TermsController } from './terms-controller.js';
+import { SettingsController } from './settings-controller.js';
 import type { GeminiLiveStrings } from './strings.js';
 import { GeminiLiveProperties } from './element-properties.js';
 import { styles } from './styles.js';
 import { visualizerTemplate } from './visualizer.js';
 import {
   closeButtonTemplate,
+  settingsButtonTemplate,
   downloadButtonTemplate,
   errorTemplate,
   launcherTemplate,
@@ -29,6 +33,9 @@ import {
   videoButtonTemplate,
 } from './templates.js';
 import { saveTranscript, transcriptText } from './transcript-file.js';
+import { cachedImport } from '../shared/cached-import.js';
+
+const loadMeter = cachedImport(() => import('./level-animation-controller.js'));
 
 /**
  * A voice (and video) conversation with the Gemini Live API, dropped into any page.
@@ -67,6 +74,13 @@ import { saveTranscript, transcriptText } from './transcript-file.js';
  * @csspart send - The send button (`text-input` attribute).
  * @csspart mute - The mute button.
  * @csspart download - The button that saves the transcript as a text file (once there are turns).
+ * @csspart settings - The button that shows and hides the device and volume settings.
+ * @csspart settings-panel - The settings: the device choices and the volume.
+ * @csspart microphone-select - The microphone choice (in the settings).
+ * @csspart speaker-select - The speaker choice, where the browser can play on a chosen speaker.
+ * @csspart camera-select - The camera choice, with `video="camera"`.
+ * @csspart volume - The volume of the model's voice (a range input, in the settings).
+ * @csspart notice - Says that a device went away or could not be had, and what is used instead.
  * @csspart video - The camera or screen sharing button (`video` attribute).
  * @csspart video-preview - The preview of what is shared.
  * @csspart error - The error message box.
@@ -112,12 +126,13 @@ export class GeminiLiveElement extends GeminiLiveProperties {
   // While muted the meter follows the model's voice only: a muted microphone shows no level.
   private readonly levels = Object.defineProperties({} as LevelSource, {
     active: { get: () => this.session.active },
-    inputLevel: { get: () => (this.muted ? 0 : this.session.inputLevel) },
-    outputLevel: { get: () => this.session.outputLevel },
+    inputLevel: { get: () => (this.muted ? 0 : this.session.meter.inputLevel) },
+    outputLevel: { get: () => this.session.meter.outputLevel },
   });
 
-  private readonly session = new SessionController(this, () => this.sessionOptions());
+  private readonly session = new SessionController(this, () => this.sessionSettings());
   private readonly talk = new PushToTalkController(this, this.session, () => this.mode === 'push-to-talk' && !this.typed);
+  private readonly settings = new SettingsController(this, (kind) => this.session.deviceInUse(kind), () => this.uiStrings);
   private readonly uiLanguage = new UiLanguageController(this, () => this.language, () => this.strings);
   private readonly terms = new TermsController(this, () => this.termsKey, () => ({
     terms: this.renderRoot.querySelector<HTMLElement>('[part~="terms"]'),
@@ -127,7 +142,12 @@ export class GeminiLiveElement extends GeminiLiveProperties {
 
   constructor() {
     super();
-    new LevelAnimationController(this, this.levels, () => this.visualizerEl, this.session);
+    // The meter moves only during a conversation: its code loads with the first one.
+    new LoadWhen(
+      this,
+      () => this.session.active,
+      () => loadMeter().then(({ LevelAnimationController }) => new LevelAnimationController(this, this.levels, () => this.visualizerEl, this.session.meter)),
+    );
   }
 
   /**
@@ -201,6 +221,11 @@ export class GeminiLiveElement extends GeminiLiveProperties {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('muted')) this.session.setMuted(this.muted);
+    if (changed.has('volume')) this.session.setVolume(this.volume);
+    for (const kind of ['microphone', 'speaker', 'camera'] as const) {
+      const key = `${kind}Id` as const;
+      if (changed.has(key) && this.hasUpdated) this.session.chooseDevice(kind, this[key]);
+    }
     // While connected, new tools or instructions update the session (or its next connection).
     if (changed.has('tools') || changed.has('systemInstruction')) {
       this.session.updateContext({
@@ -234,10 +259,10 @@ export class GeminiLiveElement extends GeminiLiveProperties {
     return this.uiLanguage.strings;
   }
 
-  private sessionOptions(): LiveSessionOptions {
+  private sessionSettings(): { settings: SessionSettings; place: SessionPlace } {
     const root = this.getRootNode() as Document | ShadowRoot;
     const element = this.id || String([...root.querySelectorAll('gemini-live')].indexOf(this));
-    return sessionOptions(this, { path: location.pathname, element });
+    return { settings: this, place: { path: location.pathname, element } };
   }
 
   // --- user actions -------------------------------------------------------------------------------------------
@@ -247,7 +272,10 @@ export class GeminiLiveElement extends GeminiLiveProperties {
     else void this.start().catch(() => undefined);
   };
 
-  private onTogglePointerEnter = () => this.session.prefetch();
+  private onTogglePointerEnter = () => {
+    this.session.prefetch();
+    void loadMeter().catch(() => undefined);
+  };
 
   /** A typed conversation without a microphone yet has none to mute: the mute control opens one ("Speak instead"). */
   private get typed(): boolean {
@@ -314,6 +342,7 @@ export class GeminiLiveElement extends GeminiLiveProperties {
     const offeredVideo = this.video === 'camera' || this.video === 'screen' ? this.video : null;
     const error = this.session.error;
     const typed = this.typed;
+    const fallback = this.session.deviceFallback;
     const status = { state: this.state, error, muted: this.muted, pushToTalk, talking: this.talk.talking, typed };
     return html`<div
       part="panel"
@@ -330,12 +359,15 @@ export class GeminiLiveElement extends GeminiLiveProperties {
           ? videoButtonTemplate(offeredVideo, videoSource, connected, strings, this.onVideoClick)
           : nothing}
         ${this.transcript.length ? downloadButtonTemplate(strings, this.onDownloadClick) : nothing}
+        ${settingsButtonTemplate(this.settings.open, strings, this.settings.toggle)}
         ${floating ? closeButtonTemplate(strings, () => (this.open = false)) : nothing}
       </div>
       <div class="status-row">
         ${visualizerTemplate}
         <div part="status" role="status">${statusText(strings, status)}</div>
       </div>
+      ${this.settings.render()}
+      ${fallback ? html`<div part="notice" role="status">${strings[fallback === 'camera' ? 'cameraLost' : (`${fallback}Fallback` as const)]}</div>` : nothing}
       ${this.terms.shown ? termsTemplate(strings, this.terms.accept, this.terms.decline) : nothing}
       ${error && error !== this.dismissedError ? errorTemplate(error, strings, this.onDismissError) : nothing}
       ${videoSource

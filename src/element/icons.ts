@@ -10,3 +10,4 @@ export const screenIcon = svg`<path d="M20 18a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2H4a2 
 export const downloadIcon = svg`<path d="M11 4h2v8.17l3.59-3.58L18 10l-6 6-6-6 1.41-1.41L11 12.17V4ZM5 18h14v2H5v-2Z"/>`;
 export const chatIcon = svg`<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H7l-5 4V6a2 2 0 0 1 2-2Zm0 2v11.84L6.3 16H20V6H4Zm3 3h10v2H7V9Zm0 3h7v2H7v-2Z"/>`;
 export const sendIcon = svg`<path d="M3 20V4l19 8-19 8Zm2-3 11.85-5L5 7v3.5l6 1.5-6 1.5V17Z"/>`;
+export const tuneIcon = svg`<path d="M3 17h6v2H3v-2ZM3 5h10v2H3V5Zm10 16v-2h8v-2h-8v-2h-2v6h2ZM7 9v2H3v2h4v2h2V9H7Zm14 4v-2H11v2h10Zm-6-4h2V7h4V5h-4V3h-2v6Z"/>`;

@@ -1,9 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LiveErrorDetail, LiveState, LiveTool, Turn } from '../live/types.js';
-import type { LiveSessionCallbacks, LiveSessionOptions, VideoSource } from '../live/live-session-options.js';
-import type { MeterLook } from '../pipeline/messages.js';
-import type { OffPageMeterSource } from './off-page-meter.js';
+import type { LiveSessionCallbacks, VideoSource } from '../live/live-session-options.js';
 import type { LiveSession } from '../live/live-session.js';
+import type { DeviceKind } from '../live/device-memory.js';
+import type { SessionSettings } from '../live/element-settings.js';
+import { resumeKey, type SessionPlace } from '../live/resume-key.js';
 import { TranscriptModel } from '../live/transcript.js';
 import { PendingTexts, typedText } from '../live/pending-texts.js';
 import { GeminiLiveErrorEvent } from '../events/error-event.js';
@@ -15,6 +16,7 @@ import { GeminiLiveUsageEvent } from '../events/usage-event.js';
 import { errorMessage } from '../shared/error-message.js';
 import { cachedImport } from '../shared/cached-import.js';
 import { KeptTranscript } from './kept-transcript.js';
+import { SessionMeter } from './session-meter.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -32,21 +34,25 @@ export const loadSessionModule: () => Promise<SessionModule> = cachedImport(() =
  * Glues a lazily loaded `LiveSession` to the element: starts and stops it, turns its callbacks into DOM events
  * and re-renders the host. The transcript outlives sessions, so an ended conversation stays readable.
  */
-export class SessionController implements ReactiveController, OffPageMeterSource {
+export class SessionController implements ReactiveController {
   private session: LiveSession | null = null;
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
+  /** The meter's levels and worker canvas, from whichever session runs. */
+  readonly meter = new SessionMeter(() => this.session);
   private readonly transcriptModel = new TranscriptModel();
   private readonly kept = new KeptTranscript(this.transcriptModel, () => this.active);
   private resumeChecked = false;
   private currentState: LiveState = 'idle';
   private currentError: LiveErrorDetail | null = null;
+  private fallback: DeviceKind | null = null;
   private readonly pendingTexts = new PendingTexts();
   private generation = 0;
 
   constructor(
     private readonly host: Host,
-    private readonly options: () => LiveSessionOptions,
+    /** The element's settings and place; they become session options in the session chunk. */
+    private readonly settings: () => { settings: SessionSettings; place: SessionPlace },
   ) {
     host.addController(this);
     this.transcriptModel.subscribe((turn, transcript) => {
@@ -68,6 +74,27 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     return this.currentError;
   }
 
+  /** The kind of device that last fell back to the default in this session (for the status), if any. */
+  get deviceFallback(): DeviceKind | null {
+    return this.fallback;
+  }
+
+  /** Switches a device in use; before a session, the choice is read at start. Never rejects. */
+  chooseDevice(kind: DeviceKind, id: string | undefined): void {
+    this.fallback = null;
+    void this.session?.chooseDevice(kind, id).catch(() => this.host.requestUpdate());
+    this.host.requestUpdate();
+  }
+
+  /** The id of the device of `kind` in use, where one is open. */
+  deviceInUse(kind: DeviceKind): string | undefined {
+    return this.session?.deviceInUse(kind);
+  }
+
+  setVolume(volume: number): void {
+    if (this.session) this.session.volume = volume;
+  }
+
   /** A session exists or is being set up. */
   get active(): boolean {
     return this.session !== null || this.starting !== null;
@@ -78,37 +105,8 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     return this.currentState === 'listening' || this.currentState === 'speaking';
   }
 
-  get inputLevel(): number {
-    return this.session?.inputLevel ?? 0;
-  }
-
-  get outputLevel(): number {
-    return this.session?.outputLevel ?? 0;
-  }
-
   get outputStream(): MediaStream | null {
     return this.session?.outputStream ?? null;
-  }
-
-  /** The session a meter canvas would belong to (see `OffPageMeterSource`). */
-  get meterSession(): object | null {
-    return this.session;
-  }
-
-  get meterInWorker(): boolean {
-    return this.session?.meterInWorker ?? false;
-  }
-
-  drawMeter(canvas: OffscreenCanvas, width: number, height: number, look: MeterLook): boolean {
-    return this.session?.drawMeter(canvas, width, height, look) ?? false;
-  }
-
-  meterLook(look: MeterLook): void {
-    this.session?.meterLook(look);
-  }
-
-  meterVisible(visible: boolean): void {
-    this.session?.meterVisible(visible);
   }
 
   get videoSource(): VideoSource | null {
@@ -132,8 +130,8 @@ export class SessionController implements ReactiveController, OffPageMeterSource
 
   /** With `resume`, the transcript kept under the element's resumption key (again if the key changed). */
   private openKeptTranscript(): void {
-    const { resume, resumeKey } = this.options();
-    if (resume && resumeKey) this.kept.open(resumeKey);
+    const { settings, place } = this.settings();
+    if (settings.resume) this.kept.open(resumeKey(settings.model, place));
   }
 
   hostDisconnected(): void {
@@ -170,6 +168,7 @@ export class SessionController implements ReactiveController, OffPageMeterSource
     }
     const generation = (this.generation += 1);
     this.currentError = null;
+    this.fallback = null;
     this.openKeptTranscript();
     this.setState('connecting');
     const run = (async () => {
@@ -190,7 +189,8 @@ export class SessionController implements ReactiveController, OffPageMeterSource
         await context.close().catch(() => undefined);
         throw stoppedBeforeStart();
       }
-      const session = new module.LiveSession(this.options(), this.callbacks(generation), {
+      const { settings, place } = this.settings();
+      const session = new module.LiveSession(module.sessionOptions(settings, place), this.callbacks(generation), {
         audioContext: context,
         transcript: this.transcriptModel,
       });
@@ -362,6 +362,11 @@ export class SessionController implements ReactiveController, OffPageMeterSource
       },
       onVideoChange: () => {
         if (current()) this.host.requestUpdate();
+      },
+      onDeviceFallback: (kind) => {
+        if (!current()) return;
+        this.fallback = kind;
+        this.host.requestUpdate();
       },
     };
   }

@@ -37,6 +37,18 @@ export interface GeminiLiveStrings {
   termsDecline: string;
   /** Shown under a model turn that the service ended for a reason other than a normal end (safety, refusal…). */
   turnEndedEarly: string;
+  /** The control that shows the device and volume settings, and its labels. */
+  settings: string;
+  microphone: string;
+  speaker: string;
+  camera: string;
+  volume: string;
+  /** The option for the system's default device. */
+  defaultDevice: string;
+  /** Status when a chosen or used device went away, or could not be had. */
+  microphoneFallback: string;
+  speakerFallback: string;
+  cameraLost: string;
   status: Record<LiveState, string>;
   /** Push-to-talk status while listening. */
   statusPushToTalk: string;
@@ -77,6 +89,15 @@ export const en: GeminiLiveStrings = {
   termsAccept: 'Accept and start',
   termsDecline: 'Decline',
   turnEndedEarly: '(the answer was stopped by the service)',
+  settings: 'Settings',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  camera: 'Camera',
+  volume: 'Volume',
+  defaultDevice: 'Default',
+  microphoneFallback: 'That microphone is not available: using the default one',
+  speakerFallback: 'That speaker is not available: playing on the default one',
+  cameraLost: 'The camera is not available: video stopped',
   status: {
     idle: 'Ready',
     connecting: 'Connecting…',
@@ -92,6 +113,7 @@ export const en: GeminiLiveStrings = {
     'mic-denied':
       'Microphone access was blocked. Allow the microphone in your browser\u2019s site settings (the icon in the address bar), then start again.',
     'mic-missing': 'No microphone was found. Connect one, then start again.',
+    'mic-lost': 'The microphone went away and no other was found. Connect one to speak again; typing still works.',
     'mic-failed': 'The microphone could not be opened. Check that no other app is using it, then start again.',
     'audio-failed': 'Audio could not be started in this browser.',
     'token-failed': 'Could not get permission to connect. Try again in a moment.',

@@ -106,7 +106,8 @@ const panelStyles = css`
   }
 
   button:focus-visible,
-  input:focus-visible {
+  input:focus-visible,
+  select:focus-visible {
     outline: 3px solid var(--gemini-live-focus-ring);
     outline-offset: 2px;
   }
@@ -136,7 +137,8 @@ const panelStyles = css`
   }
 
   [part~='mute'][aria-pressed='true'],
-  [part~='video'][aria-pressed='true'] {
+  [part~='video'][aria-pressed='true'],
+  [part~='settings'][aria-expanded='true'] {
     background: var(--gemini-live-foreground);
     color: var(--gemini-live-background);
   }
@@ -182,7 +184,8 @@ const panelStyles = css`
     min-height: 24px;
   }
 
-  [part~='status'] {
+  [part~='status'],
+  [part~='notice'] {
     color: var(--gemini-live-muted-foreground);
     font-size: 0.875rem;
     flex: 1;

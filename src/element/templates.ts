@@ -5,7 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { LiveErrorDetail, LiveState, Turn } from '../live/types.js';
 import type { VideoSource } from '../live/live-session-options.js';
 import type { GeminiLiveStrings } from './strings.js';
-import { cameraIcon, chatIcon, closeIcon, downloadIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon } from './icons.js';
+import { cameraIcon, chatIcon, closeIcon, downloadIcon, micIcon, micOffIcon, screenIcon, sendIcon, stopIcon, tuneIcon } from './icons.js';
 
 // Stateless parts of the element's shadow DOM: each renders from what it is given and calls back on input.
 
@@ -171,6 +171,11 @@ export function toggleButtonTemplate(
 /** Saves the transcript as a text file. */
 export function downloadButtonTemplate(strings: GeminiLiveStrings, onClick: () => void): TemplateResult {
   return html`<button part="download" type="button" aria-label=${strings.download} title=${strings.download} @click=${onClick}>${icon(downloadIcon)}</button>`;
+}
+
+/** The control that shows and hides the device and volume settings. */
+export function settingsButtonTemplate(open: boolean, strings: GeminiLiveStrings, onClick: () => void): TemplateResult {
+  return html`<button part="settings" type="button" aria-label=${strings.settings} title=${strings.settings} aria-expanded=${open ? 'true' : 'false'} aria-controls="settings" @click=${onClick}>${icon(tuneIcon)}</button>`;
 }
 
 /** The floating panel's close button. */

@@ -2,6 +2,7 @@ import type { LiveConnectConfig } from '@google/genai';
 import type { LiveTool } from './types.js';
 import type { LiveSessionOptions } from './live-session-options.js';
 import { DEFAULT_MODEL } from '../shared/default-model.js';
+import { resumeKey, type SessionPlace } from './resume-key.js';
 
 /** The element's attributes and properties a session is built from, as the page set them. */
 export interface SessionSettings {
@@ -17,30 +18,28 @@ export interface SessionSettings {
   systemInstruction?: string;
   transcription: LiveSessionOptions['transcription'];
   mode?: string;
+  startSensitivity?: string;
+  endSensitivity?: string;
+  silenceMs?: number | null;
+  prefixPaddingMs?: number | null;
   googleSearch: boolean;
   tools?: readonly LiveTool[] | null;
   config?: Partial<LiveConnectConfig>;
   chunkMs: number;
   noAudioProcessing: boolean;
+  bargeIn?: string;
   audioConstraints?: MediaTrackConstraints;
+  microphoneId?: string;
+  speakerId?: string;
+  cameraId?: string;
+  volume?: number;
   resume: boolean;
   videoFps: number;
   muted: boolean;
   textOnly: boolean;
 }
 
-/** Which element on which page: what keeps two elements' stored conversations apart. */
-export interface SessionPlace {
-  /** The page's `location.pathname`. */
-  path: string;
-  /** The element's id, or its position among the `<gemini-live>` elements of its root. */
-  element: string;
-}
-
-/** One stored conversation per element: keyed by the page, the model and the element. */
-export function resumeKey(model: string | undefined, place: SessionPlace): string {
-  return `gemini-live:resume:${place.path}:${model || DEFAULT_MODEL}:${place.element}`;
-}
+export { resumeKey, type SessionPlace } from './resume-key.js';
 
 /** The options a session starts with, from the element's settings; values outside an enum fall back to the default. */
 export function sessionOptions(settings: SessionSettings, place: SessionPlace): LiveSessionOptions {
@@ -57,12 +56,22 @@ export function sessionOptions(settings: SessionSettings, place: SessionPlace): 
     systemInstruction: settings.systemInstruction,
     transcription: settings.transcription,
     mode: settings.mode === 'push-to-talk' ? 'push-to-talk' : 'auto',
+    // Checked where the setup is built (the lazily loaded session code), to keep the page's entry small.
+    startSensitivity: settings.startSensitivity,
+    endSensitivity: settings.endSensitivity,
+    silenceMs: settings.silenceMs,
+    prefixPaddingMs: settings.prefixPaddingMs,
     googleSearch: settings.googleSearch,
     tools: settings.tools ?? [],
     config: settings.config,
     chunkMs: settings.chunkMs,
     audioProcessing: !settings.noAudioProcessing,
+    bargeIn: settings.bargeIn,
     audioConstraints: settings.audioConstraints,
+    microphoneId: settings.microphoneId || undefined,
+    speakerId: settings.speakerId || undefined,
+    cameraId: settings.cameraId || undefined,
+    volume: settings.volume,
     resume: settings.resume,
     videoFps: settings.videoFps,
     muted: settings.muted,

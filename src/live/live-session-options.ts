@@ -19,13 +19,29 @@ export interface LiveSessionOptions {
   systemInstruction?: string;
   transcription: 'both' | 'input' | 'output' | 'none';
   mode: 'auto' | 'push-to-talk';
+  /**
+   * Turn-taking attributes as the page set them (`low` / `high`, milliseconds): `buildLiveConfig` sends the valid
+   * ones as `realtimeInputConfig.automaticActivityDetection` and leaves out the rest.
+   */
+  startSensitivity?: string;
+  endSensitivity?: string;
+  silenceMs?: number | null;
+  prefixPaddingMs?: number | null;
   googleSearch: boolean;
   tools: readonly LiveTool[];
   config?: Partial<LiveConnectConfig>;
   chunkMs: number;
   audioProcessing: boolean;
+  /** `barge-in` as the page set it: checked by the capture worklet (an unknown value is `auto`). */
+  bargeIn?: string;
   /** Merged over the default microphone constraints: a `deviceId`, a sample rate… */
   audioConstraints?: MediaTrackConstraints;
+  /** The devices chosen (`MediaDeviceInfo.deviceId`); unset: the one remembered for the site, else the default. */
+  microphoneId?: string;
+  speakerId?: string;
+  cameraId?: string;
+  /** Loudness of the model's voice through the speakers, 0–1 (default 1). */
+  volume?: number;
   /** Keep the resumption handle in sessionStorage (under a key derived from the model and page). */
   resume: boolean;
   videoFps: number;
@@ -56,6 +72,8 @@ export interface LiveSessionCallbacks {
   onToolCall(call: GeminiLiveToolCallDetail): boolean;
   /** Video sharing started, stopped or switched. */
   onVideoChange(): void;
+  /** A device in use went away or could not be had: the default took over (the camera: video stopped). */
+  onDeviceFallback?(kind: 'microphone' | 'speaker' | 'camera'): void;
 }
 
 export interface LiveSessionResources {

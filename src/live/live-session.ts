@@ -3,23 +3,27 @@ import type { LiveErrorDetail, LiveState } from './types.js';
 import type { LiveSessionCallbacks, LiveSessionOptions, LiveSessionResources, VideoSource } from './live-session-options.js';
 import type { TranscriptModel } from './transcript.js';
 import type { LiveClientContextUpdate } from '@google/genai';
-import type { LiveTool } from './types.js';
 import { ClientOutbox } from './client-outbox.js';
-import { buildTools } from './config.js';
+import { contextUpdate, type ContextChanges } from './context-update.js';
 import { modelProfile, runsNonBlocking } from './models.js';
 import { ConnectionManager } from './connection-manager.js';
 import { LiveError, toLiveError } from './errors.js';
 import { SessionVideo } from './session-video.js';
-import { loadAudioEngine, startMicrophone, workletsReady } from './session-audio.js';
+import type { DeviceKind } from './session-devices.js';
+import { SessionMicrophone } from './session-microphone.js';
+import { loadAudioEngine, workletsReady } from './session-audio.js';
 import { typedText } from './pending-texts.js';
 import { ResumptionStore, defaultResumeKey } from './resumption-store.js';
 import { ServerEventRouter } from './server-event-router.js';
-import type { MeterLook } from '../pipeline/messages.js';
+import { SessionLevels } from './session-levels.js';
 import { PipelineClient } from '../pipeline/pipeline-client.js';
 import { TokenSource } from './token-source.js';
 import { ToolDispatcher } from './tool-dispatcher.js';
+import { AudioRevival } from './audio-revival.js';
+import { ScreenWakeLock } from './screen-wake-lock.js';
 
 export { prefetchSessionDependencies } from './session-audio.js';
+export { sessionOptions } from './element-settings.js';
 
 /**
  * One conversation with the Live API over the SDK's browser build: credentials, setup, microphone audio out,
@@ -32,6 +36,8 @@ export { prefetchSessionDependencies } from './session-audio.js';
 export class LiveSession {
   /** The error that ended the session or its start, if any. */
   lastError: LiveErrorDetail | null = null;
+  /** The microphone's and the voice's levels, and the meter in the socket worker. */
+  readonly meter = new SessionLevels(() => this.pipeline, () => this.engine, () => this.disposed);
 
   private readonly options: LiveSessionOptions;
   private readonly callbacks: LiveSessionCallbacks;
@@ -45,17 +51,25 @@ export class LiveSession {
   private readonly router: ServerEventRouter;
   private readonly dispatcher: ToolDispatcher;
   private readonly video: SessionVideo;
+  private readonly microphone: SessionMicrophone;
 
   private engine?: AudioEngine;
   private current: LiveState = 'connecting';
   private started = false;
   private disposing?: Promise<void>;
   private engineLoading?: Promise<AudioEngine>;
-  /** The microphone being opened or open; a typed conversation (`textOnly`) has none until the visitor speaks. */
-  private microphone?: Promise<void>;
   private pipeline?: PipelineClient;
   /** Until the engine exists, mute is kept here and handed to it. */
   private mutedBeforeEngine: boolean;
+  /** Phones: a new engine when the context will not run again, the screen kept on, the audio session of a call. */
+  private readonly revival = new AudioRevival({
+    engine: () => this.engine,
+    pipeline: () => this.pipeline,
+    openMicrophone: (engine) => this.microphone.reopenOn(engine),
+    adopt: (engine) => this.adoptEngine(engine),
+    ended: () => this.disposed,
+  });
+  private wakeLock?: ScreenWakeLock;
 
   constructor(options: LiveSessionOptions, callbacks: LiveSessionCallbacks, resources: LiveSessionResources) {
     this.options = options;
@@ -103,8 +117,15 @@ export class LiveSession {
       send: (jpegBase64) => this.outbox.video(jpegBase64),
       canSend: () => this.outbox.canSendVideo(),
       onChange: () => this.callbacks.onVideoChange(),
+      onCameraLost: () => this.microphone.devices.cameraLost(),
+      cameraId: () => this.microphone.devices.id('camera'),
       onError: (detail) => this.callbacks.onError(detail),
       ended: () => this.disposed,
+    });
+    this.microphone = new SessionMicrophone({
+      ...{ options, callbacks, signal: this.abort.signal, video: this.video },
+      engine: () => this.engine,
+      engineLoading: () => this.engineLoading,
     });
     this.dispatcher = new ToolDispatcher(
       () => this.options.tools,
@@ -137,39 +158,6 @@ export class LiveSession {
     if (value && this.options.mode === 'auto') this.outbox.audioStreamEnd();
   }
 
-  /** The level meter can be drawn in the socket worker ({@link drawMeter}): it runs, and has the levels. */
-  get meterInWorker(): boolean {
-    return Boolean(this.pipeline?.inWorker && this.engine && !this.disposed);
-  }
-
-  /**
-   * Hands `canvas` (`width`×`height` CSS pixels) to the socket worker, which draws the level meter in it from
-   * now on. Only while {@link meterInWorker}.
-   */
-  drawMeter(canvas: OffscreenCanvas, width: number, height: number, look: MeterLook): boolean {
-    if (!this.meterInWorker) return false;
-    this.pipeline!.drawMeter(canvas, width, height, look);
-    return true;
-  }
-
-  meterLook(look: MeterLook): void {
-    this.pipeline?.meterLook(look);
-  }
-
-  meterVisible(visible: boolean): void {
-    this.pipeline?.meterVisible(visible);
-  }
-
-  /** The microphone's level, 0..1, where the page has it (not while the socket worker draws the meter). */
-  get inputLevel(): number {
-    return this.pipeline?.inputLevel ?? 0;
-  }
-
-  /** The voice's level, 0..1. */
-  get outputLevel(): number {
-    return this.pipeline?.inWorker === false ? this.pipeline.outputLevel : (this.engine?.outputLevel ?? 0);
-  }
-
   get outputStream(): MediaStream | null {
     return this.engine?.outputStream ?? null;
   }
@@ -194,6 +182,7 @@ export class LiveSession {
   async start(): Promise<void> {
     if (this.started) throw new Error('A LiveSession starts once.');
     this.started = true;
+    if (!this.disposed) this.wakeLock = new ScreenWakeLock();
     try {
       if (!this.tokens.configured) {
         throw new LiveError('config-invalid', 'No credentials: set token-endpoint, tokenProvider or api-key.', false);
@@ -217,46 +206,27 @@ export class LiveSession {
     this.outbox.text(typed);
   }
 
-  /**
-   * New tools and/or system instruction while connected: sent as a context update where the model takes one;
-   * otherwise (and in any case for later connections) they apply when the next connection is set up, which
-   * resumes the same conversation.
-   */
-  updateContext(changes: { tools?: readonly LiveTool[]; systemInstruction?: string }): void {
+  /** New tools or system instruction: a context update now where the model takes one; later setups in any case. */
+  updateContext(changes: ContextChanges): void {
     if (this.disposed) return;
-    if ('tools' in changes) this.options.tools = changes.tools ?? [];
-    if ('systemInstruction' in changes) this.options.systemInstruction = changes.systemInstruction;
-    const profile = modelProfile(this.options.model);
-    if (profile && !profile.contextUpdates) return;
-    const update: LiveClientContextUpdate = {};
-    if ('systemInstruction' in changes) update.systemInstruction = { parts: [{ text: changes.systemInstruction ?? '' }], role: 'user' };
+    let update: LiveClientContextUpdate | null;
     try {
-      if ('tools' in changes) update.tools = { tools: buildTools(this.options, profile) };
+      update = contextUpdate(this.options, changes);
     } catch (error) {
       this.callbacks.onError(toLiveError(error, 'config-invalid').detail);
       return;
     }
-    this.outbox.contextUpdate(update);
+    if (update) this.outbox.contextUpdate(update);
   }
 
   /** Whether the microphone was asked for (always, unless the conversation is typed: `textOnly`). */
   get microphoneWanted(): boolean {
-    return this.microphone !== undefined;
+    return this.microphone.wanted;
   }
 
   /** A typed conversation (`textOnly`) moves to speaking: the microphone is asked for now, once. */
-  async useMicrophone(): Promise<void> {
-    if (this.disposed || !this.engineLoading) throw new LiveError('not-connected', 'The session has ended.', true);
-    const engineLoading = this.engineLoading;
-    this.microphone ??= engineLoading.then((engine) => startMicrophone(engine, this.options, this.abort.signal));
-    try {
-      await this.microphone;
-    } catch (error) {
-      this.microphone = undefined;
-      const liveError = toLiveError(error);
-      if (!this.disposed) this.callbacks.onError(liveError.detail);
-      throw liveError;
-    }
+  useMicrophone(): Promise<void> {
+    return this.microphone.use();
   }
 
   /** Push-to-talk: the user holds the talk control. */
@@ -274,6 +244,22 @@ export class LiveSession {
 
   startVideo(source: VideoSource): Promise<void> {
     return this.video.start(source);
+  }
+
+  /** Switches the microphone, speaker or camera in use ('' or undefined: the default), on the same connection. */
+  chooseDevice(kind: DeviceKind, id: string | undefined): Promise<void> {
+    return this.microphone.devices.choose(kind, id);
+  }
+
+  /** The devices in use now, by kind (undefined where none is open, or the browser does not say). */
+  deviceInUse(kind: DeviceKind): string | undefined {
+    return this.microphone.inUse(kind);
+  }
+
+  /** Loudness of the model's voice through the speakers, 0–1. */
+  set volume(value: number) {
+    this.options.volume = value;
+    if (this.engine) this.engine.volume = value;
   }
 
   stopVideo(): void {
@@ -336,18 +322,33 @@ export class LiveSession {
     this.startPipeline();
     const engine = await this.engineLoading;
     if (this.disposed) return;
+    this.wireEngine(engine);
+    // A typed conversation needs the worklets for the model's voice, and no microphone until the visitor speaks.
+    if (this.options.textOnly) await workletsReady(engine);
+    else await this.microphone.start(engine);
+  }
+
+  /** The session's callbacks and settings on `engine`: the first, or one revived on a new context. */
+  private wireEngine(engine: AudioEngine): void {
     engine.muted = this.mutedBeforeEngine;
     engine.onPipelineSilent = () => this.pipeline?.workerSilent();
     engine.onPlaybackStart = () => this.updateActivityState();
     engine.onPlaybackEnd = () => this.updateActivityState();
     engine.onCaptureEnded = () => {
-      if (this.disposed) return;
-      // Typed text still works; the user can start again once a microphone is back.
-      this.callbacks.onError({ code: 'mic-missing', message: 'The microphone stopped (unplugged, or permission withdrawn).', recoverable: true });
+      // Unplugged, or taken away: the default microphone takes over, on the same connection.
+      if (!this.disposed) this.microphone.devices.microphoneEnded();
     };
-    // A typed conversation needs the worklets for the model's voice, and no microphone until the visitor speaks.
-    if (this.options.textOnly) await workletsReady(engine);
-    else await (this.microphone = startMicrophone(engine, this.options, this.abort.signal));
+    engine.onContextLost = () => void this.revival.revive();
+    if (this.options.volume !== undefined) engine.volume = this.options.volume;
+    void this.microphone.devices.applySpeaker();
+  }
+
+  /** An engine on a new context takes over from one whose context would not run again (see {@link AudioRevival}). */
+  private adoptEngine(engine: AudioEngine): void {
+    this.engine = engine;
+    this.engineLoading = Promise.resolve(engine);
+    this.wireEngine(engine);
+    this.updateActivityState();
   }
 
   private updateActivityState(): void {
@@ -378,14 +379,18 @@ export class LiveSession {
 
   private async release(): Promise<void> {
     this.abort.abort();
+    this.wakeLock?.dispose();
     this.dispatcher.dispose();
     this.transcript.finishAll();
     this.connections.closeAll();
     this.outbox.clear();
     this.video.dispose();
+    this.microphone.dispose();
     this.engine = undefined;
     // The pipeline's sockets close with the codes just given; the worker ends once they have.
     await this.pipeline?.shutdown();
+    // A revival under way releases what it built; one that finished left its engine to the lines below.
+    await this.revival.dispose();
     // An engine still loading disposes itself as it arrives; either way the context is closed when this resolves.
     const engine = await this.engineLoading?.catch(() => undefined);
     await engine?.dispose().catch(() => undefined);

@@ -41,13 +41,15 @@ export function workletsReady(engine: AudioEngine): Promise<void> {
  * Opens the microphone on `engine` while its worklets load; resolves once audio flows. A worklet failure is an
  * audio failure, not a microphone one.
  */
-export async function startMicrophone(engine: AudioEngine, options: LiveSessionOptions, signal: AbortSignal): Promise<void> {
+export async function startMicrophone(engine: AudioEngine, options: LiveSessionOptions, signal: AbortSignal, deviceId?: string): Promise<void> {
   const ready = workletsReady(engine);
   ready.catch(() => undefined);
   try {
     await engine.startCapture({
       chunkMs: clamp(options.chunkMs, 10, 100, 20),
       audioProcessing: options.audioProcessing,
+      bargeIn: options.bargeIn,
+      deviceId,
       constraints: options.audioConstraints,
       signal,
     });

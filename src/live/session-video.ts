@@ -9,6 +9,10 @@ export interface SessionVideoOptions {
   canSend(): boolean;
   /** Sharing started, stopped or switched. */
   onChange(): void;
+  /** The browser ended the camera (unplugged, taken by another app). */
+  onCameraLost(): void;
+  /** The camera to ask for. */
+  cameraId(): string | undefined;
   onError(detail: LiveErrorDetail): void;
   /** The session has ended. */
   ended(): boolean;
@@ -28,7 +32,13 @@ export class SessionVideo {
     return this.capture?.stream ?? null;
   }
 
-  async start(source: VideoSource): Promise<void> {
+  /** The camera's stream, while the camera is what is shared. */
+  get cameraStream(): MediaStream | null {
+    return this.source === 'camera' ? this.stream : null;
+  }
+
+  /** Shares `source`; `restart` opens the camera again (another camera was chosen). */
+  async start(source: VideoSource, restart = false): Promise<void> {
     const { options } = this;
     if (options.ended()) throw new LiveError('not-connected', 'The session has ended.', true);
     try {
@@ -37,9 +47,15 @@ export class SessionVideo {
         // The session may have ended during the import: a capture created now would never be released.
         if (options.ended()) throw new LiveError('not-connected', 'The session has ended.', true);
         // start() calls racing through the import share one capture.
-        this.capture ??= new VideoCapture({ fps: options.fps, send: options.send, canSend: options.canSend, onEnded: options.onChange });
+        this.capture ??= new VideoCapture({
+          fps: options.fps,
+          send: options.send,
+          canSend: options.canSend,
+          onEnded: (ended) => (ended === 'camera' ? options.onCameraLost() : options.onChange()),
+        });
       }
-      await this.capture.start(source);
+      this.capture.cameraId = options.cameraId();
+      await this.capture.start(source, { restart });
       options.onChange();
     } catch (error) {
       const liveError = videoError(error);

@@ -41,6 +41,7 @@ export type ToolScheduling = 'interrupt' | 'when-idle' | 'silent';
 export type LiveErrorCode =
   | 'mic-denied'
   | 'mic-missing'
+  | 'mic-lost'
   | 'mic-failed'
   | 'audio-failed'
   | 'token-failed'

@@ -24,7 +24,7 @@ export interface VideoCaptureOptions {
   /** False while the connection cannot take a frame (reconnecting, socket backed up): the frame is skipped. */
   canSend: () => boolean;
   /** The browser ended the capture (its "Stop sharing" button, a camera unplugged). */
-  onEnded: () => void;
+  onEnded: (source: VideoSource) => void;
   /** Video constraints for the camera, instead of 1280×720 ideal. */
   camera?: MediaTrackConstraints;
   /** URL of the JPEG encoder worker module; by default `workers/jpeg-encoder.js` next to the bundle. */
@@ -96,6 +96,8 @@ export class VideoCapture {
   /** Frames per second actually used. */
   readonly fps: number;
 
+  /** The camera to ask for (`ideal`, so a camera that is gone gives the default); read at each camera start. */
+  cameraId?: string;
   private currentSource: VideoSource | null = null;
   private currentStream: MediaStream | null = null;
   private video?: HTMLVideoElement;
@@ -129,9 +131,9 @@ export class VideoCapture {
    * Starts sharing `source`, replacing what is shared now once the new stream is there (if the user cancels the
    * screen picker, the camera goes on). Rejects with the browser's error (`NotAllowedError` when refused).
    */
-  async start(source: VideoSource): Promise<void> {
+  async start(source: VideoSource, { restart = false } = {}): Promise<void> {
     if (this.disposed) throw new DOMException('The video capture was disposed.', 'InvalidStateError');
-    if (this.currentSource === source && this.currentStream) return;
+    if (this.currentSource === source && this.currentStream && !restart) return;
     const token = (this.startToken += 1);
     const stream = await this.open(source);
     if (token !== this.startToken) {
@@ -151,7 +153,7 @@ export class VideoCapture {
     track.onended = () => {
       if (this.currentStream !== stream) return;
       this.stopCapture();
-      this.options.onEnded();
+      this.options.onEnded(source);
     };
 
     const video = (this.video ??= createHiddenVideo());
@@ -192,7 +194,8 @@ export class VideoCapture {
       } as DisplayMediaStreamOptions);
     }
     if (!media?.getUserMedia) return Promise.reject(new DOMException('The camera is not available here.', 'NotSupportedError'));
-    return media.getUserMedia({ video: this.options.camera ?? CAMERA_CONSTRAINTS, audio: false });
+    const camera = this.options.camera ?? CAMERA_CONSTRAINTS;
+    return media.getUserMedia({ video: this.cameraId ? { ...camera, deviceId: { ideal: this.cameraId } } : camera, audio: false });
   }
 
   private beginFrames(stream: MediaStream): void {

@@ -30,11 +30,14 @@ export type GeminiLiveEvents = typeof events;
 export const ATTRIBUTE_PROPERTIES = [
   'tokenEndpoint', 'apiKey', 'apiBaseUrl', 'apiVersion', 'model', 'voice', 'responseModality', 'language',
   'systemInstruction', 'transcription', 'mode', 'video', 'videoFps', 'chunkMs', 'noAudioProcessing', 'googleSearch',
-  'textInput', 'textOnly', 'termsKey', 'layout', 'open', 'resume', 'muted',
+  'textInput', 'textOnly', 'termsKey', 'layout', 'open', 'resume', 'muted', 'volume', 'startSensitivity',
+  'endSensitivity', 'silenceMs', 'prefixPaddingMs', 'bargeIn',
 ] as const satisfies ReadonlyArray<keyof GeminiLiveElement>;
 
 /** Its properties without an attribute. */
-export const PROPERTY_ONLY = ['tools', 'audioConstraints', 'tokenProvider', 'config', 'strings'] as const satisfies ReadonlyArray<
+export const PROPERTY_ONLY = [
+  'tools', 'audioConstraints', 'microphoneId', 'speakerId', 'cameraId', 'tokenProvider', 'config', 'strings',
+] as const satisfies ReadonlyArray<
   keyof GeminiLiveElement
 >;
 

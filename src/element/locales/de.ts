@@ -30,6 +30,15 @@ const de: GeminiLiveStrings = {
   termsAccept: 'Zustimmen und starten',
   termsDecline: 'Ablehnen',
   turnEndedEarly: '(die Antwort wurde vom Dienst abgebrochen)',
+  settings: 'Einstellungen',
+  microphone: 'Mikrofon',
+  speaker: 'Lautsprecher',
+  camera: 'Kamera',
+  volume: 'Lautstärke',
+  defaultDevice: 'Standard',
+  microphoneFallback: 'Dieses Mikrofon ist nicht verfügbar: das Standardmikrofon wird verwendet',
+  speakerFallback: 'Dieser Lautsprecher ist nicht verfügbar: Wiedergabe über den Standardlautsprecher',
+  cameraLost: 'Die Kamera ist nicht verfügbar: Video beendet',
   status: {
     idle: 'Bereit',
     connecting: 'Verbinde …',
@@ -45,6 +54,7 @@ const de: GeminiLiveStrings = {
     'mic-denied':
       'Der Mikrofonzugriff wurde blockiert. Erlauben Sie das Mikrofon in den Website-Einstellungen des Browsers (Symbol in der Adressleiste) und starten Sie erneut.',
     'mic-missing': 'Kein Mikrofon gefunden. Schließen Sie eines an und starten Sie erneut.',
+    'mic-lost': 'Das Mikrofon ist weg, und kein anderes wurde gefunden. Schließen Sie eines an, um wieder zu sprechen; Tippen geht weiterhin.',
     'mic-failed': 'Das Mikrofon ließ sich nicht öffnen. Prüfen Sie, ob eine andere App es verwendet, und starten Sie erneut.',
     'audio-failed': 'Audio lässt sich in diesem Browser nicht starten.',
     'token-failed': 'Die Verbindungserlaubnis konnte nicht geholt werden. Versuchen Sie es gleich noch einmal.',

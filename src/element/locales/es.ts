@@ -30,6 +30,15 @@ const es: GeminiLiveStrings = {
   termsAccept: 'Aceptar y empezar',
   termsDecline: 'Rechazar',
   turnEndedEarly: '(el servicio detuvo la respuesta)',
+  settings: 'Ajustes',
+  microphone: 'Micrófono',
+  speaker: 'Altavoz',
+  camera: 'Cámara',
+  volume: 'Volumen',
+  defaultDevice: 'Predeterminado',
+  microphoneFallback: 'Ese micrófono no está disponible: se usa el predeterminado',
+  speakerFallback: 'Ese altavoz no está disponible: suena en el predeterminado',
+  cameraLost: 'La cámara no está disponible: vídeo detenido',
   status: {
     idle: 'Listo',
     connecting: 'Conectando…',
@@ -45,6 +54,7 @@ const es: GeminiLiveStrings = {
     'mic-denied':
       'Se bloqueó el acceso al micrófono. Permite el micrófono en la configuración del sitio de tu navegador (el icono de la barra de direcciones) y vuelve a empezar.',
     'mic-missing': 'No se encontró ningún micrófono. Conecta uno y vuelve a empezar.',
+    'mic-lost': 'El micrófono se desconectó y no se encontró otro. Conecta uno para volver a hablar; puedes seguir escribiendo.',
     'mic-failed': 'No se pudo abrir el micrófono. Comprueba que ninguna otra aplicación lo esté usando y vuelve a empezar.',
     'audio-failed': 'No se pudo iniciar el audio en este navegador.',
     'token-failed': 'No se pudo obtener permiso para conectarse. Vuelve a intentarlo en un momento.',

@@ -30,6 +30,15 @@ const fr: GeminiLiveStrings = {
   termsAccept: 'Accepter et commencer',
   termsDecline: 'Refuser',
   turnEndedEarly: '(la réponse a été interrompue par le service)',
+  settings: 'Réglages',
+  microphone: 'Micro',
+  speaker: 'Haut-parleur',
+  camera: 'Caméra',
+  volume: 'Volume',
+  defaultDevice: 'Par défaut',
+  microphoneFallback: 'Ce micro n’est pas disponible : le micro par défaut est utilisé',
+  speakerFallback: 'Ce haut-parleur n’est pas disponible : lecture sur celui par défaut',
+  cameraLost: 'La caméra n’est pas disponible : vidéo arrêtée',
   status: {
     idle: 'Prêt',
     connecting: 'Connexion…',
@@ -45,6 +54,7 @@ const fr: GeminiLiveStrings = {
     'mic-denied':
       'L\u2019accès au micro a été bloqué. Autorisez le micro dans les paramètres du site de votre navigateur (l\u2019icône de la barre d\u2019adresse), puis recommencez.',
     'mic-missing': 'Aucun micro trouvé. Branchez-en un, puis recommencez.',
+    'mic-lost': 'Le micro a disparu et aucun autre n’a été trouvé. Branchez-en un pour parler à nouveau ; vous pouvez toujours écrire.',
     'mic-failed': 'Le micro n\u2019a pas pu être ouvert. Vérifiez qu\u2019aucune autre application ne l\u2019utilise, puis recommencez.',
     'audio-failed': 'Le son ne peut pas démarrer dans ce navigateur.',
     'token-failed': 'L\u2019autorisation de connexion n\u2019a pas pu être obtenue. Réessayez dans un instant.',

@@ -30,6 +30,15 @@ const it: GeminiLiveStrings = {
   termsAccept: 'Accetta e inizia',
   termsDecline: 'Rifiuta',
   turnEndedEarly: '(la risposta è stata interrotta dal servizio)',
+  settings: 'Impostazioni',
+  microphone: 'Microfono',
+  speaker: 'Altoparlante',
+  camera: 'Fotocamera',
+  volume: 'Volume',
+  defaultDevice: 'Predefinito',
+  microphoneFallback: 'Quel microfono non è disponibile: si usa quello predefinito',
+  speakerFallback: 'Quell’altoparlante non è disponibile: si usa quello predefinito',
+  cameraLost: 'La fotocamera non è disponibile: video interrotto',
   status: {
     idle: 'Pronto',
     connecting: 'Connessione in corso…',
@@ -45,6 +54,7 @@ const it: GeminiLiveStrings = {
     'mic-denied':
       'L\u2019accesso al microfono è stato bloccato. Consenti il microfono nelle impostazioni del sito del browser (l\u2019icona nella barra degli indirizzi), poi ricomincia.',
     'mic-missing': 'Nessun microfono trovato. Collegane uno, poi ricomincia.',
+    'mic-lost': 'Il microfono è scomparso e non ne è stato trovato un altro. Collegane uno per parlare di nuovo; puoi continuare a scrivere.',
     'mic-failed': 'Impossibile aprire il microfono. Verifica che non sia in uso da un\u2019altra app, poi ricomincia.',
     'audio-failed': 'Impossibile avviare l\u2019audio in questo browser.',
     'token-failed': 'Impossibile ottenere l\u2019autorizzazione a connettersi. Riprova tra un momento.',

@@ -30,6 +30,15 @@ const ja: GeminiLiveStrings = {
   termsAccept: '同意して開始',
   termsDecline: '同意しない',
   turnEndedEarly: '（サービスにより回答が中断されました）',
+  settings: '設定',
+  microphone: 'マイク',
+  speaker: 'スピーカー',
+  camera: 'カメラ',
+  volume: '音量',
+  defaultDevice: '既定',
+  microphoneFallback: 'そのマイクは使用できません。既定のマイクを使用します',
+  speakerFallback: 'そのスピーカーは使用できません。既定のスピーカーで再生します',
+  cameraLost: 'カメラを使用できません。ビデオを停止しました',
   status: {
     idle: '準備完了',
     connecting: '接続しています…',
@@ -45,6 +54,7 @@ const ja: GeminiLiveStrings = {
     'mic-denied':
       'マイクへのアクセスがブロックされました。ブラウザのサイト設定（アドレスバーのアイコン）でマイクを許可してから、もう一度開始してください。',
     'mic-missing': 'マイクが見つかりません。マイクを接続してから、もう一度開始してください。',
+    'mic-lost': 'マイクが外れ、ほかのマイクも見つかりません。話すにはマイクを接続してください。入力は引き続きできます。',
     'mic-failed': 'マイクを起動できませんでした。ほかのアプリがマイクを使用していないことを確認してから、もう一度開始してください。',
     'audio-failed': 'このブラウザでは音声を開始できません。',
     'token-failed': '接続の許可を取得できませんでした。しばらくしてからもう一度お試しください。',

@@ -30,6 +30,15 @@ const ko: GeminiLiveStrings = {
   termsAccept: '동의하고 시작',
   termsDecline: '동의 안 함',
   turnEndedEarly: '(서비스에서 답변을 중단함)',
+  settings: '설정',
+  microphone: '마이크',
+  speaker: '스피커',
+  camera: '카메라',
+  volume: '음량',
+  defaultDevice: '기본값',
+  microphoneFallback: '해당 마이크를 사용할 수 없어 기본 마이크를 사용합니다',
+  speakerFallback: '해당 스피커를 사용할 수 없어 기본 스피커로 재생합니다',
+  cameraLost: '카메라를 사용할 수 없어 동영상을 중지했습니다',
   status: {
     idle: '준비됨',
     connecting: '연결 중…',
@@ -45,6 +54,7 @@ const ko: GeminiLiveStrings = {
     'mic-denied':
       '마이크 권한이 차단되었습니다. 브라우저의 사이트 설정(주소 표시줄의 아이콘)에서 마이크를 허용한 후 다시 시작하세요.',
     'mic-missing': '마이크를 찾을 수 없습니다. 마이크를 연결한 후 다시 시작하세요.',
+    'mic-lost': '마이크가 분리되었고 다른 마이크를 찾을 수 없습니다. 다시 말하려면 마이크를 연결하세요. 입력은 계속할 수 있습니다.',
     'mic-failed': '마이크를 열 수 없습니다. 다른 앱에서 마이크를 사용하고 있지 않은지 확인한 후 다시 시작하세요.',
     'audio-failed': '이 브라우저에서는 오디오를 시작할 수 없습니다.',
     'token-failed': '연결 권한을 받지 못했습니다. 잠시 후 다시 시도하세요.',

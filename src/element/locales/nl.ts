@@ -30,6 +30,15 @@ const nl: GeminiLiveStrings = {
   termsAccept: 'Accepteren en starten',
   termsDecline: 'Weigeren',
   turnEndedEarly: '(het antwoord is door de service afgebroken)',
+  settings: 'Instellingen',
+  microphone: 'Microfoon',
+  speaker: 'Luidspreker',
+  camera: 'Camera',
+  volume: 'Volume',
+  defaultDevice: 'Standaard',
+  microphoneFallback: 'Die microfoon is niet beschikbaar: de standaardmicrofoon wordt gebruikt',
+  speakerFallback: 'Die luidspreker is niet beschikbaar: afspelen via de standaardluidspreker',
+  cameraLost: 'De camera is niet beschikbaar: video gestopt',
   status: {
     idle: 'Klaar',
     connecting: 'Verbinden…',
@@ -45,6 +54,7 @@ const nl: GeminiLiveStrings = {
     'mic-denied':
       'De toegang tot de microfoon is geblokkeerd. Sta de microfoon toe in de site-instellingen van je browser (het pictogram in de adresbalk) en start opnieuw.',
     'mic-missing': 'Geen microfoon gevonden. Sluit er een aan en start opnieuw.',
+    'mic-lost': 'De microfoon is weg en er is geen andere gevonden. Sluit er een aan om weer te praten; typen kan nog steeds.',
     'mic-failed': 'De microfoon kan niet worden geopend. Controleer of geen andere app hem gebruikt en start opnieuw.',
     'audio-failed': 'Audio kan in deze browser niet worden gestart.',
     'token-failed': 'Kan geen toestemming krijgen om verbinding te maken. Probeer het zo opnieuw.',

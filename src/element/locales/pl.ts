@@ -30,6 +30,15 @@ const pl: GeminiLiveStrings = {
   termsAccept: 'Zaakceptuj i zacznij',
   termsDecline: 'Odrzuć',
   turnEndedEarly: '(odpowiedź została przerwana przez usługę)',
+  settings: 'Ustawienia',
+  microphone: 'Mikrofon',
+  speaker: 'Głośnik',
+  camera: 'Kamera',
+  volume: 'Głośność',
+  defaultDevice: 'Domyślny',
+  microphoneFallback: 'Ten mikrofon jest niedostępny: używany jest domyślny',
+  speakerFallback: 'Ten głośnik jest niedostępny: dźwięk idzie na domyślny',
+  cameraLost: 'Kamera jest niedostępna: wideo zatrzymane',
   status: {
     idle: 'Gotowy',
     connecting: 'Łączenie…',
@@ -45,6 +54,7 @@ const pl: GeminiLiveStrings = {
     'mic-denied':
       'Dostęp do mikrofonu został zablokowany. Zezwól na użycie mikrofonu w ustawieniach witryny w przeglądarce (ikona na pasku adresu), a potem zacznij od nowa.',
     'mic-missing': 'Nie znaleziono mikrofonu. Podłącz mikrofon i zacznij od nowa.',
+    'mic-lost': 'Mikrofon zniknął i nie znaleziono innego. Podłącz mikrofon, aby znów mówić; nadal możesz pisać.',
     'mic-failed': 'Nie udało się otworzyć mikrofonu. Sprawdź, czy nie używa go inna aplikacja, i zacznij od nowa.',
     'audio-failed': 'Nie można uruchomić dźwięku w tej przeglądarce.',
     'token-failed': 'Nie udało się uzyskać zgody na połączenie. Spróbuj ponownie za chwilę.',

@@ -30,6 +30,15 @@ const pt: GeminiLiveStrings = {
   termsAccept: 'Aceitar e começar',
   termsDecline: 'Recusar',
   turnEndedEarly: '(a resposta foi interrompida pelo serviço)',
+  settings: 'Definições',
+  microphone: 'Microfone',
+  speaker: 'Altifalante',
+  camera: 'Câmara',
+  volume: 'Volume',
+  defaultDevice: 'Predefinido',
+  microphoneFallback: 'Esse microfone não está disponível: a usar o predefinido',
+  speakerFallback: 'Esse altifalante não está disponível: a tocar no predefinido',
+  cameraLost: 'A câmara não está disponível: vídeo parado',
   status: {
     idle: 'Pronto',
     connecting: 'Conectando…',
@@ -45,6 +54,7 @@ const pt: GeminiLiveStrings = {
     'mic-denied':
       'O acesso ao microfone foi bloqueado. Permita o microfone nas configurações do site no seu navegador (o ícone na barra de endereço) e comece de novo.',
     'mic-missing': 'Nenhum microfone encontrado. Conecte um e comece de novo.',
+    'mic-lost': 'O microfone desapareceu e não foi encontrado outro. Ligue um para voltar a falar; pode continuar a escrever.',
     'mic-failed': 'Não foi possível abrir o microfone. Verifique se nenhum outro app está usando o microfone e comece de novo.',
     'audio-failed': 'Não foi possível iniciar o áudio neste navegador.',
     'token-failed': 'Não foi possível obter permissão para conectar. Tente novamente em instantes.',

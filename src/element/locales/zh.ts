@@ -30,6 +30,15 @@ const zh: GeminiLiveStrings = {
   termsAccept: '同意并开始',
   termsDecline: '不同意',
   turnEndedEarly: '（回答已被服务中止）',
+  settings: '设置',
+  microphone: '麦克风',
+  speaker: '扬声器',
+  camera: '摄像头',
+  volume: '音量',
+  defaultDevice: '默认',
+  microphoneFallback: '该麦克风不可用：正在使用默认麦克风',
+  speakerFallback: '该扬声器不可用：正在使用默认扬声器播放',
+  cameraLost: '摄像头不可用：视频已停止',
   status: {
     idle: '就绪',
     connecting: '正在连接…',
@@ -45,6 +54,7 @@ const zh: GeminiLiveStrings = {
     'mic-denied':
       '麦克风访问已被阻止。请在浏览器的网站设置（地址栏中的图标）中允许使用麦克风，然后重新开始。',
     'mic-missing': '未找到麦克风。请连接麦克风，然后重新开始。',
+    'mic-lost': '麦克风已断开，且未找到其他麦克风。请连接麦克风后再说话；仍可继续输入。',
     'mic-failed': '无法打开麦克风。请确认没有其他应用正在使用麦克风，然后重新开始。',
     'audio-failed': '无法在此浏览器中启动音频。',
     'token-failed': '无法获取连接授权。请稍后重试。',

@@ -104,7 +104,7 @@ describe('LiveSession on the Live API of late 2026', () => {
       // The answer's audio was dropped by the pipeline: nothing reached the playback worklet.
       expect(rms.length, 'recorded through the answer').to.be.greaterThan(20);
       expect(Math.max(...rms)).to.equal(0);
-      expect(probe.session.outputLevel).to.equal(0);
+      expect(probe.session.meter.outputLevel).to.equal(0);
     });
   }
 
