@@ -41,7 +41,7 @@ export type PipelineCommand =
    * dropped); and where its enqueues and turns are numbered from (`base`; a pipeline that takes over numbers
    * above the one before).
    */
-  | { type: 'start'; capture: MessagePort; playback: MessagePort; plays: boolean; base: number }
+  | { type: 'start'; capture: MessagePort; playback: MessagePort; plays: boolean; base: number; microphone: MicrophoneState }
   /**
    * The worklets moved to a new AudioContext (the old one would not run again): their new ends, replacing those
    * given before. What was queued on the old playback worklet is gone; the next voice opens a new turn. Answered

@@ -192,7 +192,10 @@ export class PipelineClient {
   /** The pipeline runs on `thread` from now on: it gets the worklets' ports, then what waited. */
   private run(thread: Thread, capture: MessagePort, playback: MessagePort, base: number): void {
     this.thread = thread;
-    this.send(thread, { type: 'start', capture, playback, plays: this.options.plays, base }, [capture, playback]);
+    // The microphone's state comes with the ports: chunks the capture worklet sent meanwhile wait in its port and
+    // are read as soon as the pipeline listens, before any later command.
+    const microphone = { ...this.microphoneState };
+    this.send(thread, { type: 'start', capture, playback, plays: this.options.plays, base, microphone }, [capture, playback]);
     for (const [command, transfer] of this.waiting.splice(0)) this.send(thread, command, transfer);
   }
 

@@ -101,6 +101,7 @@ export class Pipeline {
     switch (command.type) {
       case 'start':
         this.voice.configure(command.plays, command.base);
+        this.uplink.setMicrophone(command.microphone);
         this.listen(command.capture, command.playback);
         break;
       case 'open':

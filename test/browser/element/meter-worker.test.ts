@@ -39,7 +39,7 @@ describe('The level meter in the socket worker', () => {
     capture = new MessageChannel();
     playback = new MessageChannel();
     const ports = { capture: capture.port2, playback: playback.port2 };
-    post({ type: 'start', ...ports, plays: true, base: 0 }, [ports.capture, ports.playback]);
+    post({ type: 'start', ...ports, plays: true, base: 0, microphone: { muted: false, pushToTalk: false, talking: false } }, [ports.capture, ports.playback]);
     canvas = document.createElement('canvas');
     canvas.style.cssText = 'width: 32px; height: 24px';
     document.body.append(canvas);

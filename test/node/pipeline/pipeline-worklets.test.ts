@@ -84,7 +84,7 @@ test('worklets moved to a new context: the old ones hear nothing more, the repor
   const first = worklets();
   const second = worklets();
   try {
-    pipeline.handle({ type: 'start', ...first.pipelineEnds, plays: true, base: 0 });
+    pipeline.handle({ type: 'start', ...first.pipelineEnds, plays: true, base: 0, microphone: { muted: false, pushToTalk: false, talking: false } });
     pipeline.handle({ type: 'open', id: 1, url: 'wss://service.test/ws' });
     pipeline.handle({ type: 'current', id: 1 });
     const socket = FakeSocket.latest!;
@@ -134,7 +134,7 @@ test('a beat right after the move says nothing was sent yet from the new capture
   const first = worklets();
   const second = worklets();
   try {
-    pipeline.handle({ type: 'start', ...first.pipelineEnds, plays: true, base: 0 });
+    pipeline.handle({ type: 'start', ...first.pipelineEnds, plays: true, base: 0, microphone: { muted: false, pushToTalk: false, talking: false } });
     pipeline.handle({ type: 'open', id: 1, url: 'wss://service.test/ws' });
     pipeline.handle({ type: 'current', id: 1 });
     FakeSocket.latest!.open();
@@ -148,5 +148,28 @@ test('a beat right after the move says nothing was sent yet from the new capture
     pipeline.handle({ type: 'shutdown', code: 1000, reason: 'test over' });
     first.close();
     second.close();
+  }
+});
+
+test('chunks that waited in the capture port before the pipeline started follow the microphone state it starts with', async () => {
+  const pipeline = new Pipeline(() => undefined);
+  const ends = worklets();
+  try {
+    // Push-to-talk with the talk control up: the capture worklet had sent chunks before the pipeline listened.
+    ends.chunk(1);
+    ends.chunk(2);
+    pipeline.handle({ type: 'start', ...ends.pipelineEnds, plays: true, base: 0, microphone: { muted: false, pushToTalk: true, talking: false } });
+    pipeline.handle({ type: 'open', id: 1, url: 'wss://service.test/ws' });
+    pipeline.handle({ type: 'current', id: 1 });
+    const socket = FakeSocket.latest!;
+    socket.open();
+    await sleep(50);
+    assert.deepEqual(socket.sent, [], 'nothing while the talk control is up');
+    pipeline.handle({ type: 'microphone', muted: false, pushToTalk: true, talking: true });
+    ends.chunk(3);
+    await waitFor(() => socket.sent.length === 1, { message: 'the chunk taken while talking' });
+  } finally {
+    ends.close();
+    pipeline.handle({ type: 'shutdown', code: 1000, reason: 'done' });
   }
 });
