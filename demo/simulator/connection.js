@@ -2,6 +2,16 @@
 import { Conversation } from './conversation.js';
 import { checkSetup, profileFor } from './models.js';
 import { base64ByteLength, base64ToPcm16, sampleRateOf } from './pcm.js';
+
+/**
+ * Whether base64 PCM16 holds any sound: a sample above -60 dBFS (a guarded microphone sends zeros).
+ * @param {string} data
+ */
+function hasSound(data) {
+  const pcm = base64ToPcm16(data);
+  for (let i = 0; i < pcm.length; i++) if (Math.abs(pcm[i]) > 32) return true;
+  return false;
+}
 import { noteReceived, noteSent, sinceOpen, TIMELINE_LIMIT } from './records.js';
 import {
   CloseCode,
@@ -627,6 +637,7 @@ export class LiveConnection {
     const rate = sampleRateOf(mimeType, 16000);
     record.audio.chunks++;
     record.audio.bytes += bytes;
+    if (hasSound(data)) record.audio.soundChunks++;
     const now = Date.now();
     if (record.audio.lastAt !== null) record.audio.maxGapMs = Math.max(record.audio.maxGapMs, now - record.audio.lastAt);
     record.audio.lastAt = now;

@@ -24,9 +24,9 @@ export const TIMELINE_LIMIT = 5000;
  * @property {string | null} model effective model without the "models/" prefix
  * @property {boolean} setupCompleteSent
  * @property {{ id: string | null, resumed: boolean, resumedWith: string | null, handlesIssued: string[] }} session
- * @property {{ chunks: number, bytes: number, seconds: number, mimeTypes: string[], firstAt: number | null, lastAt: number | null, maxGapMs: number }} audio
+ * @property {{ chunks: number, bytes: number, seconds: number, mimeTypes: string[], firstAt: number | null, lastAt: number | null, maxGapMs: number, soundChunks: number }} audio
  *   realtime audio input; `firstAt`/`lastAt`: epoch ms of the first and last chunk; `maxGapMs`: the longest wait
- *   between two chunks
+ *   between two chunks; `soundChunks`: chunks with any sample above -60 dBFS
  * @property {{ count: number, bytes: number, frames: Array<{ at: number, bytes: number, mimeType: string }> }} video
  * @property {Array<{ at: number, via: 'clientContent' | 'realtimeInput', text: string, turnComplete?: boolean }>} texts
  * @property {Array<{ at: number, functionResponses: unknown, matched: boolean }>} toolResponses
@@ -72,7 +72,7 @@ export function createRecord({ id, url, route }) {
     model: null,
     setupCompleteSent: false,
     session: { id: null, resumed: false, resumedWith: null, handlesIssued: [] },
-    audio: { chunks: 0, bytes: 0, seconds: 0, mimeTypes: [], firstAt: null, lastAt: null, maxGapMs: 0 },
+    audio: { chunks: 0, bytes: 0, seconds: 0, mimeTypes: [], firstAt: null, lastAt: null, maxGapMs: 0, soundChunks: 0 },
     video: { count: 0, bytes: 0, frames: [] },
     texts: [],
     toolResponses: [],

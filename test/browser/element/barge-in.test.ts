@@ -1,0 +1,56 @@
+// The echo guard end to end: a microphone that hears the model's voice coming back at −30 dBFS while the model
+// plays at −9 dBFS, and what reaches the simulator (the service's stand-in) meanwhile.
+import { expect, html } from '@open-wc/testing';
+import type { GeminiLiveElement } from '../../../src/gemini-live.js';
+import { control, resetSimulator, waitFor } from '../../support/simulator.js';
+import { liveElement } from '../../support/element.js';
+import { soundChunks, toneMicrophone, whileTheModelSpeaks } from '../../support/tone-microphone.js';
+
+describe('<gemini-live barge-in> end to end', () => {
+  let el: GeminiLiveElement | undefined;
+  let microphone: ReturnType<typeof toneMicrophone> | undefined;
+
+  beforeEach(async () => {
+    // Speech starts above −20 dBFS here, so the echo alone never opens a user turn in the simulator.
+    await resetSimulator({ speed: 1, activity: { thresholdDb: -20 } });
+    microphone = toneMicrophone();
+  });
+  afterEach(async () => {
+    await el?.stop();
+    el?.remove();
+    el = undefined;
+    await microphone?.restore();
+  });
+
+  it('guarded: no echo-level chunk reaches the service while the model speaks, and everything passes while it is silent', async () => {
+    el = await liveElement(html`<gemini-live barge-in="guarded"></gemini-live>`);
+    microphone!.level(-30);
+    await el.start();
+    const before = await soundChunks();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await soundChunks()) - before, 'the model silent: the microphone passes').to.be.above(20);
+    const { sound, chunks } = await whileTheModelSpeaks(el, 2);
+    expect(chunks, 'chunks sent while the model spoke').to.be.above(50);
+    expect(sound, 'of them with the echo in').to.be.at.most(1);
+  });
+
+  it('guarded: a visitor speaking up at −6 dBFS gets through while the model speaks', async () => {
+    el = await liveElement(html`<gemini-live barge-in="guarded"></gemini-live>`);
+    microphone!.level(-6);
+    await el.start();
+    // The simulator hears the visitor (above −20 dBFS) and may cut its answer short: count what got through.
+    await control({ action: 'turn', text: 'An answer to talk over.', audioSeconds: 2 });
+    await waitFor(() => el!.state === 'speaking', { message: 'the model speaking' });
+    const before = await soundChunks();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await soundChunks()) - before).to.be.above(12);
+  });
+
+  it('always: the echo reaches the service (what the guard prevents)', async () => {
+    el = await liveElement(html`<gemini-live barge-in="always"></gemini-live>`);
+    microphone!.level(-30);
+    await el.start();
+    const { sound, chunks } = await whileTheModelSpeaks(el, 2);
+    expect(sound, 'chunks with the echo in').to.be.above(chunks * 0.8);
+  });
+});
