@@ -186,7 +186,9 @@ inBothPipelines('LiveSession against the simulator', () => {
     await waitFor(() => voice.rms().length > from + 30, { message: 'recorded past the interruption' });
     const rms = voice.rms();
     voice.stop();
-    expect(rms.slice(0, 50).filter((level) => level > 0.01).length, 'the answer was heard before').to.be.greaterThan(30);
+    // Over the whole stretch before the interruption: a loaded machine may start the recording a little early.
+    const before = rms.slice(0, from - 10);
+    expect(before.filter((level) => level > 0.01).length, 'the answer was heard before').to.be.greaterThan(Math.min(30, before.length / 2));
     expect(rms.slice(from).every((level) => level < 0.001), 'silent after the interruption').to.be.true;
     const interrupted = probe.transcript.snapshot.find((turn) => turn.interrupted);
     expect(interrupted?.role).to.equal('model');
