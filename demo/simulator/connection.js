@@ -4,11 +4,10 @@ import { checkSetup, profileFor } from './models.js';
 import { base64ByteLength, base64ToPcm16, sampleRateOf } from './pcm.js';
 
 /**
- * Whether base64 PCM16 holds any sound: a sample above -60 dBFS (a guarded microphone sends zeros).
- * @param {string} data
+ * Whether PCM16 holds any sound: a sample above -60 dBFS (a guarded microphone sends zeros).
+ * @param {Int16Array} pcm
  */
-function hasSound(data) {
-  const pcm = base64ToPcm16(data);
+function hasSound(pcm) {
   for (let i = 0; i < pcm.length; i++) if (Math.abs(pcm[i]) > 32) return true;
   return false;
 }
@@ -635,9 +634,11 @@ export class LiveConnection {
     const mimeType = typeof blob.mimeType === 'string' ? blob.mimeType : '';
     const bytes = base64ByteLength(data);
     const rate = sampleRateOf(mimeType, 16000);
+    // Decoded once: for the sound count, and for the conversation's activity detection.
+    const pcm = base64ToPcm16(data);
     record.audio.chunks++;
     record.audio.bytes += bytes;
-    if (hasSound(data)) record.audio.soundChunks++;
+    if (hasSound(pcm)) record.audio.soundChunks++;
     const now = Date.now();
     if (record.audio.lastAt !== null) record.audio.maxGapMs = Math.max(record.audio.maxGapMs, now - record.audio.lastAt);
     record.audio.lastAt = now;
@@ -648,7 +649,7 @@ export class LiveConnection {
       if (!record.notes.includes(`unsupported audio ${mimeType}`)) record.notes.push(`unsupported audio ${mimeType}`);
       return;
     }
-    /** @type {Conversation} */ (this.conversation).onAudio(base64ToPcm16(data), rate);
+    /** @type {Conversation} */ (this.conversation).onAudio(pcm, rate);
   }
 
   /** @param {Record<string, any>} blob */

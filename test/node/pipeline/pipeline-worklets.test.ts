@@ -70,6 +70,18 @@ function worklets() {
   };
 }
 
+const OPEN_MICROPHONE = { muted: false, pushToTalk: false, talking: false };
+
+/** Starts `pipeline` on `ends`' worklet ports and opens its socket for microphone chunks; returns the socket. */
+function startWithSocket(pipeline: Pipeline, ends: ReturnType<typeof worklets>, microphone = OPEN_MICROPHONE): FakeSocket {
+  pipeline.handle({ type: 'start', ...ends.pipelineEnds, plays: true, base: 0, microphone });
+  pipeline.handle({ type: 'open', id: 1, url: 'wss://service.test/ws' });
+  pipeline.handle({ type: 'current', id: 1 });
+  const socket = FakeSocket.latest!;
+  socket.open();
+  return socket;
+}
+
 const realWebSocket = globalThis.WebSocket;
 before(() => {
   globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
@@ -84,11 +96,7 @@ test('worklets moved to a new context: the old ones hear nothing more, the repor
   const first = worklets();
   const second = worklets();
   try {
-    pipeline.handle({ type: 'start', ...first.pipelineEnds, plays: true, base: 0, microphone: { muted: false, pushToTalk: false, talking: false } });
-    pipeline.handle({ type: 'open', id: 1, url: 'wss://service.test/ws' });
-    pipeline.handle({ type: 'current', id: 1 });
-    const socket = FakeSocket.latest!;
-    socket.open();
+    const socket = startWithSocket(pipeline, first);
     // An answer begins: its first audio is reported at once, the next waits to be gathered.
     socket.onmessage!({ data: voiceFrame(1) });
     socket.onmessage!({ data: voiceFrame(2) });
@@ -134,12 +142,9 @@ test('a beat right after the move says nothing was sent yet from the new capture
   const first = worklets();
   const second = worklets();
   try {
-    pipeline.handle({ type: 'start', ...first.pipelineEnds, plays: true, base: 0, microphone: { muted: false, pushToTalk: false, talking: false } });
-    pipeline.handle({ type: 'open', id: 1, url: 'wss://service.test/ws' });
-    pipeline.handle({ type: 'current', id: 1 });
-    FakeSocket.latest!.open();
+    const socket = startWithSocket(pipeline, first);
     first.chunk(42);
-    await waitFor(() => FakeSocket.latest!.sent.length === 1, { message: 'a chunk sent' });
+    await waitFor(() => socket.sent.length === 1, { message: 'a chunk sent' });
     pipeline.handle({ type: 'worklets', ...second.pipelineEnds });
     pipeline.beat();
     await waitFor(() => second.toCapture.length === 1, { message: 'a beat' });
@@ -158,11 +163,7 @@ test('chunks that waited in the capture port before the pipeline started follow 
     // Push-to-talk with the talk control up: the capture worklet had sent chunks before the pipeline listened.
     ends.chunk(1);
     ends.chunk(2);
-    pipeline.handle({ type: 'start', ...ends.pipelineEnds, plays: true, base: 0, microphone: { muted: false, pushToTalk: true, talking: false } });
-    pipeline.handle({ type: 'open', id: 1, url: 'wss://service.test/ws' });
-    pipeline.handle({ type: 'current', id: 1 });
-    const socket = FakeSocket.latest!;
-    socket.open();
+    const socket = startWithSocket(pipeline, ends, { ...OPEN_MICROPHONE, pushToTalk: true });
     await sleep(50);
     assert.deepEqual(socket.sent, [], 'nothing while the talk control is up');
     pipeline.handle({ type: 'microphone', muted: false, pushToTalk: true, talking: true });
