@@ -98,10 +98,16 @@ export interface EchoGuardOptions {
   releaseMs?: number;
 }
 
+/** How fast the voice's recent peak falls, in dB per second: slower than a voice's pauses between words. */
+const PEAK_FALL_DB_PER_SECOND = 20;
+
 /**
  * Decides, per block of microphone audio, whether it goes to the service as it is or as silence. While the voice
  * is audible and the guard is on, a block passes only if the microphone is within `marginDb` of the voice's level
- * (someone is speaking up), or within `holdMs` after such a block (so the ends of words are kept). Switching
+ * (someone is speaking up), or within `holdMs` after a block within `marginDb` of the voice's recent peak (so the
+ * ends of words are kept). The hold needs the peak: as the voice fades out between phrases, a steady sound in the
+ * room (or an echo the fading level no longer covers) rises above the fading level, and would otherwise hold the
+ * microphone open into the next phrase. Switching
  * ramps over one block so it does not click. Zeros keep the chunks coming, so their timing and the service's
  * activity detection are undisturbed. Allocates nothing after the first block.
  */
@@ -117,6 +123,7 @@ export class EchoGuard {
   private warmupLeft: number;
   private holdLeft = 0;
   private micSquare = 0;
+  private voicePeak = 0;
   private gain = 1;
   private scratch = new Float32Array(128);
 
@@ -160,6 +167,7 @@ export class EchoGuard {
     const square = blockRms(block, length) ** 2;
     // Rises at once, falls with the release time constant: one quiet block inside a word does not count.
     this.micSquare = square >= this.micSquare ? square : square + (this.micSquare - square) * Math.exp(-length / this.sampleRate / this.releaseSeconds);
+    this.voicePeak = Math.max(voiceLevel, this.voicePeak * 10 ** ((-PEAK_FALL_DB_PER_SECOND * length) / this.sampleRate / 20));
     const audible = voiceLevel > AUDIBLE_VOICE;
     if (audible && this.warmupLeft > 0 && this.modeValue === 'auto') this.warmupLeft = Math.max(0, this.warmupLeft - length);
 
@@ -167,8 +175,9 @@ export class EchoGuard {
     this.holdLeft = Math.max(0, this.holdLeft - length);
     let open = true;
     if (audible && this.guarding) {
-      if (Math.sqrt(this.micSquare) >= voiceLevel * this.margin) this.holdLeft = this.holdFrames;
-      open = this.holdLeft > 0;
+      const mic = Math.sqrt(this.micSquare);
+      if (mic >= this.voicePeak * this.margin) this.holdLeft = this.holdFrames;
+      open = this.holdLeft > 0 || mic >= voiceLevel * this.margin;
     }
     const target = open ? 1 : 0;
     if (target === 1 && this.gain === 1) return block;

@@ -74,6 +74,21 @@ describe('EchoGuard', () => {
     assert.equal(lastAbove(result.guarded, RATE, 0, 1.9), -1);
   });
 
+  it('guarded: a steady sound that the fading voice uncovers between phrases is not held open into the next phrase', () => {
+    const seconds = 3;
+    // Two phrases with a 400 ms pause; the room's own steady sound at -30 dBFS all along (no echo in this scene).
+    const voice = scene(RATE, seconds, [voiceTone(1.2), { from: 1.6, to: 2.8, dbfs: -9 }]);
+    const mic = scene(RATE, seconds, [{ from: 0, to: seconds, dbfs: -30, frequency: 1000 }]);
+    const result = runScene(RATE, voice, mic, { mode: 'guarded' });
+    // In the pause the voice's level falls below the sound's, which then passes (it is not the voice's echo) ...
+    assert.ok(loudChunks(result, NONZERO, 1.2, 1.6).length > 0, 'the sound in the pause');
+    // ... but it holds nothing open: from the next phrase's second chunk on, silence.
+    assert.deepEqual(loudChunks(result, NONZERO, 1.64, 2.8), []);
+    // A voice that stays loud through its pauses (200 ms, within the voice level's hold) uncovers nothing.
+    const close = runScene(RATE, scene(RATE, seconds, [voiceTone(1.2), { from: 1.4, to: 2.8, dbfs: -9 }]), mic, { mode: 'guarded' });
+    assert.deepEqual(loudChunks(close, NONZERO, 0.24, 2.8), []);
+  });
+
   it('always: never guarded, even under a loud voice', () => {
     const seconds = 2;
     const voice = scene(RATE, seconds, [voiceTone()]);
