@@ -89,8 +89,10 @@ export class SessionDevices {
     this.chosen[kind] = id || undefined;
     if (kind === 'microphone') {
       if (this.host.engine()?.capturing) {
-        await this.host.openMicrophone(this.id(kind));
-        this.remember(kind, this.host.engine()?.microphoneStream?.getAudioTracks()[0]);
+        if (!(await this.switchMicrophone())) return;
+        const track = this.host.engine()?.microphoneStream?.getAudioTracks()[0];
+        await this.checkChosen(kind, trackDeviceId(track));
+        this.remember(kind, track);
       } else {
         this.remember(kind);
       }
@@ -99,6 +101,27 @@ export class SessionDevices {
     } else {
       if (this.host.cameraStream()) await this.host.restartCamera();
       this.remember(kind, this.host.cameraStream()?.getVideoTracks()[0]);
+    }
+  }
+
+  /**
+   * Opens the chosen microphone in place of the one in use. One that cannot be opened (busy in another app, say)
+   * gives way to the default, and the visitor is told; if the default cannot be opened either, the microphone in
+   * use stays. False when the chosen one is not in use.
+   */
+  private async switchMicrophone(): Promise<boolean> {
+    try {
+      await this.host.openMicrophone(this.id('microphone'));
+      return true;
+    } catch (error) {
+      // Superseded by a later choice, or the session ended: nothing to tell.
+      if (aborted(error) || this.host.ended()) return false;
+      if (!this.id('microphone')) return false;
+      await this.host.openMicrophone(undefined).then(
+        () => !this.host.ended() && this.host.onFallback('microphone'),
+        () => undefined,
+      );
+      return false;
     }
   }
 
@@ -189,4 +212,10 @@ export class SessionDevices {
       rememberDevice(kind, id, label ?? '');
     });
   }
+}
+
+/** Whether `error` (or the error it wraps) is an `AbortError`: a later switch took this one's place. */
+function aborted(error: unknown): boolean {
+  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { name?: unknown } };
+  return name === 'AbortError' || cause?.name === 'AbortError';
 }

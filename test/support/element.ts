@@ -4,6 +4,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/gemini-live.js';
 import type { GeminiLiveElement } from '../../src/gemini-live.js';
+import type { AudioEngine } from '../../src/audio/audio-engine.js';
 import { simulatorUrl } from './simulator.js';
 import { SIM_MODEL } from './session.js';
 
@@ -12,6 +13,17 @@ export const part = <T extends HTMLElement = HTMLElement>(el: GeminiLiveElement,
   el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
 
 /** Points an element at the simulator: tokens from the test server's `/api/token`, a model it serves. */
+/** The audio engine of the element's running session (none before a start or after a stop). */
+export const engineOf = (el: GeminiLiveElement) =>
+  (el as unknown as { session: { session: { engine?: AudioEngine } | null } }).session.session?.engine;
+
+/** Whether the pipeline of the element's running session runs in the socket worker, once it has started. */
+export async function elementPipelineInWorker(el: GeminiLiveElement): Promise<boolean> {
+  const { pipeline } = (el as unknown as { session: { session: { pipeline: { started: Promise<unknown>; inWorker: boolean } } } }).session.session;
+  await pipeline.started;
+  return pipeline.inWorker;
+}
+
 export function pointAtSimulator(el: GeminiLiveElement): void {
   el.tokenEndpoint = '/api/token';
   el.apiBaseUrl = simulatorUrl;

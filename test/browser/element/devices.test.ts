@@ -1,11 +1,8 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
-import type { AudioEngine } from '../../../src/audio/audio-engine.js';
 import { connections, control, resetSimulator, waitFor } from '../../support/simulator.js';
-import { liveElement, part } from '../../support/element.js';
-
-const engineOf = (el: GeminiLiveElement) =>
-  (el as unknown as { session: { session: { engine?: AudioEngine } | null } }).session.session?.engine;
+import { elementPipelineInWorker, engineOf, liveElement, part } from '../../support/element.js';
+import { refuseWorkers } from '../../support/workers.js';
 
 /** Every microphone stream the page opens, and the devices the browser lists (which a test may change). */
 function watchDevices() {
@@ -18,6 +15,8 @@ function watchDevices() {
     constraints: [] as MediaStreamConstraints[],
     /** When set, the stream the next microphone request gets instead of the browser's. */
     next: null as MediaStream | null,
+    /** When set, what the next microphone request fails with. */
+    refuse: null as DOMException | null,
     /** When set, what enumerateDevices lists instead of the browser's devices. */
     listed: null as ((devices: MediaDeviceInfo[]) => MediaDeviceInfo[]) | null,
     restore() {
@@ -27,6 +26,9 @@ function watchDevices() {
   };
   media.getUserMedia = async function (this: MediaDevices, constraints) {
     watch.constraints.push(constraints ?? {});
+    const refusal = watch.refuse;
+    watch.refuse = null;
+    if (refusal) throw refusal;
     const stream = watch.next ?? (await getUserMedia.call(this, constraints));
     watch.next = null;
     if (stream.getAudioTracks().length) watch.streams.push(stream);
@@ -39,11 +41,15 @@ function watchDevices() {
   return watch;
 }
 
+const where = (inWorker: boolean) => (inWorker ? 'in the socket worker' : 'on the page');
+
 const audioOf = async () => (await connections())[0]?.audio;
 
 describe('<gemini-live> devices and volume', () => {
   let el: GeminiLiveElement | undefined;
   let devices: ReturnType<typeof watchDevices> | undefined;
+  // Set while a test keeps workers from starting, so that the pipeline runs on the page.
+  let allowWorkers: (() => void) | undefined;
 
   beforeEach(async () => {
     await resetSimulator({ speed: 4 });
@@ -51,6 +57,8 @@ describe('<gemini-live> devices and volume', () => {
     devices = watchDevices();
   });
   afterEach(async () => {
+    allowWorkers?.();
+    allowWorkers = undefined;
     devices?.restore();
     await el?.stop();
     el?.remove();
@@ -71,7 +79,10 @@ describe('<gemini-live> devices and volume', () => {
     expect(microphones.options[0].textContent!.trim()).to.equal('Default');
     expect(part(el, 'camera-select'), 'video="camera"').to.exist;
     const speakerChoice = 'setSinkId' in AudioContext.prototype;
-    expect(part(el, 'speaker-select') !== null, 'a speaker choice exactly where AudioContext.setSinkId exists').to.equal(speakerChoice);
+    expect(
+      part(el, 'speaker-select') !== null,
+      'a speaker choice exactly where AudioContext.setSinkId exists',
+    ).to.equal(speakerChoice);
     const volume = part<HTMLInputElement>(el, 'volume')!;
     expect(volume.type).to.equal('range');
     expect(volume.closest('label')!.textContent).to.contain('Volume');
@@ -84,29 +95,34 @@ describe('<gemini-live> devices and volume', () => {
     expect(part(el, 'settings-panel')).to.equal(null);
   });
 
-  it('switches the microphone on the same connection, with no gap in the audio, and remembers it', async () => {
-    el = await liveElement();
-    await el.start();
-    await waitFor(async () => ((await audioOf())?.chunks ?? 0) > 10, { message: 'microphone audio' });
-    const [first] = devices!.streams;
-    const firstId = first.getAudioTracks()[0].getSettings().deviceId;
-    // Another microphone where there is one (Chromium's fake devices), else the same one asked for by its id.
-    const inputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' && d.deviceId !== 'default');
-    const other = inputs.find((d) => d.deviceId !== firstId) ?? inputs[0];
-    const before = (await audioOf())!.chunks;
-    el.microphoneId = other.deviceId;
-    await waitFor(() => devices!.streams.length === 2, { message: 'the new microphone opened' });
-    expect(devices!.constraints[1].audio).to.deep.include({ deviceId: { ideal: other.deviceId } });
-    await waitFor(() => first.getAudioTracks()[0].readyState === 'ended', { message: 'the old microphone stopped' });
-    await waitFor(async () => (await audioOf())!.chunks > before + 25, { message: 'audio after the switch' });
-    const audio = (await audioOf())!;
-    expect(await connections(), 'the same connection').to.have.length(1);
-    // 20 ms chunks: a rebuilt capture or a wait for the device would show as a gap of hundreds of ms.
-    expect(audio.maxGapMs, 'the longest wait between two chunks (ms)').to.be.below(200);
-    const remembered = JSON.parse(localStorage.getItem('gemini-live:devices')!);
-    expect(remembered.microphone.id).to.equal(other.deviceId);
-    expect(remembered.microphone.label).to.equal(devices!.streams[1].getAudioTracks()[0].label);
-  });
+  for (const inWorker of [true, false])
+    it(`switches the microphone on the same connection, with no gap in the audio, and remembers it (pipeline ${where(inWorker)})`, async () => {
+      if (!inWorker) allowWorkers = refuseWorkers();
+      el = await liveElement();
+      await el.start();
+      expect(await elementPipelineInWorker(el)).to.equal(inWorker);
+      await waitFor(async () => ((await audioOf())?.chunks ?? 0) > 10, { message: 'microphone audio' });
+      const [first] = devices!.streams;
+      const firstId = first.getAudioTracks()[0].getSettings().deviceId;
+      // Another microphone where there is one (Chromium's fake devices), else the same one asked for by its id.
+      const inputs = (await navigator.mediaDevices.enumerateDevices()).filter(
+        (d) => d.kind === 'audioinput' && d.deviceId !== 'default',
+      );
+      const other = inputs.find((d) => d.deviceId !== firstId) ?? inputs[0];
+      const before = (await audioOf())!.chunks;
+      el.microphoneId = other.deviceId;
+      await waitFor(() => devices!.streams.length === 2, { message: 'the new microphone opened' });
+      expect(devices!.constraints[1].audio).to.deep.include({ deviceId: { ideal: other.deviceId } });
+      await waitFor(() => first.getAudioTracks()[0].readyState === 'ended', { message: 'the old microphone stopped' });
+      await waitFor(async () => (await audioOf())!.chunks > before + 25, { message: 'audio after the switch' });
+      const audio = (await audioOf())!;
+      expect(await connections(), 'the same connection').to.have.length(1);
+      // 20 ms chunks: a rebuilt capture or a wait for the device would show as a gap of hundreds of ms.
+      expect(audio.maxGapMs, 'the longest wait between two chunks (ms)').to.be.below(200);
+      const remembered = JSON.parse(localStorage.getItem('gemini-live:devices')!);
+      expect(remembered.microphone.id).to.equal(other.deviceId);
+      expect(remembered.microphone.label).to.equal(devices!.streams[1].getAudioTracks()[0].label);
+    });
 
   it('keeps 16 kHz audio in real time after switching to a microphone at another sample rate (22.05 kHz)', async () => {
     el = await liveElement();
@@ -182,7 +198,8 @@ describe('<gemini-live> devices and volume', () => {
     const track = devices!.streams[0].getAudioTracks()[0];
     const goneId = track.getSettings().deviceId;
     expect(goneId, 'the browser names the device').to.be.a('string');
-    devices!.listed = (list) => list.filter((device) => device.deviceId !== goneId && device.groupId !== track.getSettings().groupId);
+    devices!.listed = (list) =>
+      list.filter((device) => device.deviceId !== goneId && device.groupId !== track.getSettings().groupId);
     const left = (await navigator.mediaDevices.enumerateDevices()).filter((device) => device.kind === 'audioinput');
     const error = oneEvent(el, 'gemini-live-error');
     navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
@@ -224,6 +241,31 @@ describe('<gemini-live> devices and volume', () => {
     expect(el.state).to.be.oneOf(['listening', 'speaking']);
   });
 
+  it('switching mid-session to an unknown microphone, or to one that cannot be opened, gives the default and says so', async () => {
+    el = await liveElement();
+    await el.start();
+    await waitFor(async () => ((await audioOf())?.chunks ?? 0) > 5, { message: 'microphone audio' });
+    el.microphoneId = 'no-such-microphone';
+    await waitFor(() => devices!.streams.length === 2, { message: 'the default microphone opened' });
+    await waitFor(() => part(el!, 'notice') !== null, { message: 'the status message' });
+    expect(part(el, 'notice')!.textContent).to.contain('using the default one');
+    // Busy in another app: the browser refuses it, and the default takes its place.
+    devices!.refuse = new DOMException('Could not start audio source', 'NotReadableError');
+    el.microphoneId = 'a-busy-microphone';
+    await el.updateComplete;
+    expect(part(el, 'notice'), 'a new choice clears the message').to.equal(null);
+    await waitFor(() => devices!.streams.length === 3, { message: 'the default microphone opened again' });
+    expect(devices!.constraints[2].audio).to.deep.include({ deviceId: { ideal: 'a-busy-microphone' } });
+    expect((devices!.constraints[3].audio as MediaTrackConstraints).deviceId).to.equal(undefined);
+    await waitFor(() => part(el!, 'notice') !== null, { message: 'the status message again' });
+    const before = (await audioOf())!.chunks;
+    await waitFor(async () => (await audioOf())!.chunks > before + 10, {
+      message: 'audio from the default microphone',
+    });
+    expect(await connections(), 'the same connection').to.have.length(1);
+    expect(el.state).to.be.oneOf(['listening', 'speaking']);
+  });
+
   it('clamps the volume to 0–1 and ignores values that are not numbers', async () => {
     el = await liveElement(html`<gemini-live volume="0.5"></gemini-live>`);
     expect(el.volume).to.equal(0.5);
@@ -243,56 +285,64 @@ describe('<gemini-live> devices and volume', () => {
     expect(el.volume, 'the attribute removed: the default').to.equal(1);
   });
 
-  it('changes the loudness of audio already playing within a few ms, and leaves outputStream as the voice is', async () => {
-    // The speaker path's gain node, caught as the engine makes it, and meters on it and on outputStream.
-    const createGain = AudioContext.prototype.createGain;
-    let speakers: GainNode | undefined;
-    AudioContext.prototype.createGain = function (this: AudioContext) {
-      const gain = createGain.call(this);
-      speakers ??= gain;
-      return gain;
-    };
-    try {
-      await control({ action: 'configure', options: { speed: 1 } });
-      el = await liveElement();
-      await el.start();
-    } finally {
-      AudioContext.prototype.createGain = createGain;
-    }
-    const context = engineOf(el)!.context;
-    // 8192 samples: a window of about 170 ms, long enough to average over the voice's syllables.
-    const heard = new AnalyserNode(context, { fftSize: 8192 });
-    speakers!.connect(heard);
-    const recorded = new AnalyserNode(context, { fftSize: 8192 });
-    context.createMediaStreamSource(el.outputStream!).connect(recorded);
-    const rms = (analyser: AnalyserNode) => {
-      const samples = new Float32Array(analyser.fftSize);
-      analyser.getFloatTimeDomainData(samples);
-      return Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
-    };
-    // The speakers' level against the voice as recorded, over the same window: 1 at full volume. Read once the
-    // window holds voice (a loaded machine can leave a gap in playback).
-    const ratio = async () => {
-      let value = NaN;
-      await waitFor(() => rms(recorded) > 0.005 && Number.isFinite((value = rms(heard) / rms(recorded))), { message: 'voice in the window' });
-      return value;
-    };
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
-    await control({ action: 'turn', text: 'A long answer to listen to while the volume changes.', audioSeconds: 8 });
-    await waitFor(() => rms(recorded) > 0.005, { message: 'the voice playing' });
-    await settle();
-    // About 1 (WebKitGTK's stream path reads a little lower than its speakers' path).
-    const full = await ratio();
-    expect(full, 'full volume').to.be.within(0.7, 1.45);
-    // The answer's audio was queued before the change: it follows the new volume all the same.
-    el.volume = 0.25;
-    await settle();
-    expect(engineOf(el)!.playing, 'the same answer still playing').to.equal(true);
-    expect((await ratio()) / full, 'a quarter of the amplitude on the speakers, the recording unchanged').to.be.within(0.2, 0.3);
-    el.volume = 1;
-    await settle();
-    expect((await ratio()) / full).to.be.within(0.85, 1.15);
-  });
+  for (const inWorker of [true, false])
+    it(`changes the loudness of audio already playing within a few ms, and leaves outputStream as the voice is (pipeline ${where(inWorker)})`, async () => {
+      if (!inWorker) allowWorkers = refuseWorkers();
+      // The speaker path's gain node, caught as the engine makes it, and meters on it and on outputStream.
+      const createGain = AudioContext.prototype.createGain;
+      let speakers: GainNode | undefined;
+      AudioContext.prototype.createGain = function (this: AudioContext) {
+        const gain = createGain.call(this);
+        speakers ??= gain;
+        return gain;
+      };
+      try {
+        await control({ action: 'configure', options: { speed: 1 } });
+        el = await liveElement();
+        await el.start();
+      } finally {
+        AudioContext.prototype.createGain = createGain;
+      }
+      expect(await elementPipelineInWorker(el)).to.equal(inWorker);
+      const context = engineOf(el)!.context;
+      // 8192 samples: a window of about 170 ms, long enough to average over the voice's syllables.
+      const heard = new AnalyserNode(context, { fftSize: 8192 });
+      speakers!.connect(heard);
+      const recorded = new AnalyserNode(context, { fftSize: 8192 });
+      context.createMediaStreamSource(el.outputStream!).connect(recorded);
+      const rms = (analyser: AnalyserNode) => {
+        const samples = new Float32Array(analyser.fftSize);
+        analyser.getFloatTimeDomainData(samples);
+        return Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
+      };
+      // The speakers' level against the voice as recorded, over the same window: 1 at full volume. Read once the
+      // window holds voice (a loaded machine can leave a gap in playback).
+      const ratio = async () => {
+        let value = NaN;
+        await waitFor(() => rms(recorded) > 0.005 && Number.isFinite((value = rms(heard) / rms(recorded))), {
+          message: 'voice in the window',
+        });
+        return value;
+      };
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
+      await control({ action: 'turn', text: 'A long answer to listen to while the volume changes.', audioSeconds: 8 });
+      await waitFor(() => rms(recorded) > 0.005, { message: 'the voice playing' });
+      await settle();
+      // About 1 (WebKitGTK's stream path reads a little lower than its speakers' path).
+      const full = await ratio();
+      expect(full, 'full volume').to.be.within(0.7, 1.45);
+      // The answer's audio was queued before the change: it follows the new volume all the same.
+      el.volume = 0.25;
+      await settle();
+      expect(engineOf(el)!.playing, 'the same answer still playing').to.equal(true);
+      expect(
+        (await ratio()) / full,
+        'a quarter of the amplitude on the speakers, the recording unchanged',
+      ).to.be.within(0.2, 0.3);
+      el.volume = 1;
+      await settle();
+      expect((await ratio()) / full).to.be.within(0.85, 1.15);
+    });
 
   it('asks for the chosen camera as ideal, and stops the video and says so when the camera goes away', async () => {
     const getUserMedia = MediaDevices.prototype.getUserMedia;
@@ -309,7 +359,9 @@ describe('<gemini-live> devices and volume', () => {
       el.cameraId = 'a-camera-id';
       await el.start();
       await el.startVideo();
-      expect(asked.find((constraints) => constraints.video)!.video).to.deep.include({ deviceId: { ideal: 'a-camera-id' } });
+      expect(asked.find((constraints) => constraints.video)!.video).to.deep.include({
+        deviceId: { ideal: 'a-camera-id' },
+      });
       expect(el.videoActive).to.equal(true);
       // Unplugged: the browser ends the track.
       camera!.stop();

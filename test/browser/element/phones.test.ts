@@ -2,9 +2,8 @@ import { expect, html } from '@open-wc/testing';
 import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import '../../../src/gemini-live.js';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
-import type { AudioEngine } from '../../../src/audio/audio-engine.js';
 import { control, resetSimulator, waitFor } from '../../support/simulator.js';
-import { liveElement, part } from '../../support/element.js';
+import { engineOf, liveElement, part } from '../../support/element.js';
 import { recordOutput } from '../audio/helpers.js';
 
 /** A stub of `WakeLockSentinel`: the test lets it go as the browser does when the page is hidden. */
@@ -82,8 +81,6 @@ function recordConsole(): { messages: string[]; restore(): void } {
     },
   };
 }
-
-const engineOf = (el: GeminiLiveElement) => (el as unknown as { session: { session: { engine?: AudioEngine } | null } }).session.session?.engine;
 
 describe('<gemini-live> on phones', () => {
   const elements: GeminiLiveElement[] = [];

@@ -11,6 +11,7 @@ import {
   type SessionProbe,
 } from '../../support/session.js';
 import { itOnlyIn } from '../../support/engine.js';
+import { refuseWorkers } from '../../support/workers.js';
 import { PipelineClient } from '../../../src/pipeline/pipeline-client.js';
 import { audioMessage } from '../../../src/pipeline/uplink.js';
 import { createLive } from '../../../src/live/sdk-live.js';
@@ -120,12 +121,7 @@ describe('The pipeline', () => {
 
   it('runs on the page when the worker cannot start, and works the same', async () => {
     const sockets = countPageSockets();
-    const NativeWorker = window.Worker;
-    window.Worker = class {
-      constructor() {
-        throw new DOMException('Refused by the content security policy.', 'SecurityError');
-      }
-    } as unknown as typeof Worker;
+    const allowWorkers = refuseWorkers();
     try {
       probe = createSession({ socketWorker: true });
       await probe.session.start();
@@ -135,7 +131,7 @@ describe('The pipeline', () => {
       probe.session.sendText('Hello');
       await waitFor(() => lastModelText(probe!.transcript), { message: 'an answer' });
     } finally {
-      window.Worker = NativeWorker;
+      allowWorkers();
       sockets.restore();
     }
   });
