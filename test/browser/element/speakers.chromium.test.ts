@@ -1,12 +1,9 @@
 // Chromium only: the one engine with AudioContext.setSinkId, and fake speakers ("Fake Audio Output 1", …).
 import { expect } from '@open-wc/testing';
 import type { GeminiLiveElement } from '../../../src/gemini-live.js';
-import type { AudioEngine } from '../../../src/audio/audio-engine.js';
 import { resetSimulator, waitFor } from '../../support/simulator.js';
-import { liveElement, part } from '../../support/element.js';
-
-const engineOf = (el: GeminiLiveElement) =>
-  (el as unknown as { session: { session: { engine?: AudioEngine } | null } }).session.session?.engine;
+import { engineOf, liveElement, part } from '../../support/element.js';
+import { toneMicrophone, whileTheModelSpeaks } from '../../support/tone-microphone.js';
 
 describe('<gemini-live> speakers (Chromium only: AudioContext.setSinkId)', () => {
   let el: GeminiLiveElement | undefined;
@@ -67,5 +64,40 @@ describe('<gemini-live> speakers (Chromium only: AudioContext.setSinkId)', () =>
     } finally {
       MediaDevices.prototype.enumerateDevices = enumerate;
     }
+  });
+});
+
+describe('<gemini-live barge-in="auto"> on another speaker (Chromium only: AudioContext.setSinkId)', () => {
+  let el: GeminiLiveElement | undefined;
+  let microphone: ReturnType<typeof toneMicrophone> | undefined;
+
+  beforeEach(async () => {
+    await resetSimulator({ speed: 1, activity: { thresholdDb: -20 } });
+    microphone = toneMicrophone();
+  });
+  afterEach(async () => {
+    await el?.stop();
+    el?.remove();
+    el = undefined;
+    await microphone?.restore();
+    localStorage.removeItem('gemini-live:devices');
+  });
+
+  it("trusts the echo canceller on the default speaker after its first 3 s, and guards all along on another", async () => {
+    el = await liveElement();
+    // Voice processing on: Chromium cancels Web Audio output on the default speaker.
+    el.noAudioProcessing = false;
+    microphone!.level(-30);
+    await el.start();
+    // The canceller's first seconds are guarded; after them the microphone goes to the service as it is.
+    await whileTheModelSpeaks(el, 3.3);
+    const trusted = await whileTheModelSpeaks(el, 1.5);
+    expect(trusted.sound, 'on the default speaker, after the first 3 s').to.be.above(trusted.chunks * 0.8);
+    const outputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audiooutput' && d.deviceId !== 'default');
+    el.speakerId = outputs[outputs.length - 1].deviceId;
+    await waitFor(() => engineOf(el!)!.speakerId === el!.speakerId, { message: 'on the other speaker' });
+    const guarded = await whileTheModelSpeaks(el, 1.5);
+    expect(guarded.chunks).to.be.above(30);
+    expect(guarded.sound, 'on another speaker the canceller has no reference: guarded').to.be.at.most(1);
   });
 });
