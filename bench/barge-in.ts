@@ -130,6 +130,37 @@ console.log(`  hold: sound passes until ${(lastAbove(toneResult.guarded, RATE, 1
 const echoChunks = toneResult.chunkPeaks.filter((chunkPeak, i) => chunkPeak > 1 / 32768 && (i * CHUNK_S < 0.99 || i * CHUNK_S > 1.72)).length;
 console.log(`  echo chunks sent outside the speech and its hold: ${echoChunks} of ${toneResult.chunkPeaks.length}`);
 
+// 2b. A steady sound in the room that is not the voice's echo (a fan, a hum), under phrases of speech-like voice
+// with 400 ms pauses between them: in the pauses the voice's level falls below the sound's, which then passes; it
+// must not hold the guard open into the next phrase.
+const PHRASE_S = 2;
+const phraseStarts: number[] = [];
+for (let from = VOICE.from; from + PHRASE_S <= VOICE.to; from += PHRASE_S + 0.4) phraseStarts.push(from);
+const phrases = new Float32Array(SECONDS * RATE);
+for (const from of phraseStarts) {
+  const [first, last] = [Math.round(from * RATE), Math.round((from + PHRASE_S) * RATE)];
+  phrases.set(speechLike(SECONDS, -9, 140, Math.round(from * 10), from, from + PHRASE_S).subarray(first, last), first);
+}
+// The phrase a chunk starting at `t` lies in (its offset into it), or -1.
+const intoPhrase = (t: number) => {
+  const from = phraseStarts.find((start) => t >= start && t < start + PHRASE_S);
+  return from === undefined ? -1 : t - from;
+};
+const inPhrase = (t: number) => intoPhrase(t) >= 0;
+const phraseSeconds = Array.from({ length: Math.round(SECONDS / CHUNK_S) }, (_, i) => i * CHUNK_S).filter(inPhrase).length * CHUNK_S;
+console.log(`
+A steady sound in the room (not the echo) under ${PHRASE_S} s phrases of voice at -9 dBFS with 400 ms pauses, guarded: chunks with it sent per second of phrase,
+and in the first 300 ms of each phrase (what a sound held over from the pause would leak)`);
+const roomRows: Array<Record<string, string | number>> = [];
+for (const level of [-40, -33, -30, -27]) {
+  const room = scene(RATE, SECONDS, [{ from: 0, to: SECONDS, dbfs: level, frequency: 1000 }]);
+  const result = runScene(RATE, phrases, room, { mode: 'guarded' });
+  const sent = result.chunkPeaks.map((chunkPeak, i) => ({ sound: chunkPeak > 1 / 32768, t: i * CHUNK_S })).filter(({ sound, t }) => sound && inPhrase(t));
+  const starts = sent.filter(({ t }) => intoPhrase(t) < 0.3).length;
+  roomRows.push({ 'room sound (sine-peak dBFS)': level, 'per second of phrase': (sent.length / phraseSeconds).toFixed(2), [`in the first 300 ms of the ${phraseStarts.length} phrases`]: starts });
+}
+table(roomRows);
+
 // 3. Cost: the guard and the voice envelope on 10 s of audio, per sample (best of 7 rounds).
 const costVoice = speechLike(10, -9, 140, 7);
 const costMic = add(echoOf(costVoice, 21), speechLike(10, -6, 220, 8, 3, 5));
