@@ -4,8 +4,9 @@
 //      50 messages/s and receiving 24 kHz model audio at 25 messages/s: one-way latency each way through the proxy
 //      and over direct connections (the baseline), what the proxy adds, its CPU time and memory per session,
 //      messages lost, and the largest N whose added p99 latency stays within 10 ms each way;
-//   2. the token endpoint (createTokenHandler + toNodeHandler) behind keep-alive clients: tokens per second and
-//      latency, with the in-memory rate limiter and with the Redis one (a private redis-server).
+//   2. the token endpoint (createTokenHandler + toNodeHandler) behind keep-alive clients: tokens per second,
+//      latency and the server's CPU time per token, with the in-memory rate limiter and with the Redis one (a
+//      private redis-server).
 // The server under test runs alone in a child process pinned to core 0 (its CPU time and memory are its own);
 // the load generator, the upstream stand-ins and redis-server share core 1.
 // Options:
@@ -330,6 +331,8 @@ async function measureTokens(service, redisPort) {
       ok,
       other: other.length ? other.map(([status, count]) => `${count} × ${status}`).join(', ') : '0',
       busy: cpuMs(run.start.cpu, run.end.cpu) / (run.end.at - run.start.at),
+      // CPU per token: steadier than tokens/s when something else on the machine takes turns on the server's core.
+      cpuPerToken: ok ? cpuMs(run.start.cpu, run.end.cpu) / ok : Number.NaN,
       generatorBusy: run.generatorBusy,
     };
   } finally {
@@ -356,10 +359,20 @@ async function benchTokens() {
     untrack = track(redis.pid);
     if (pinned) pin(redis.pid, LOAD_CORE);
     const shared = await measureTokens(service, redis.port);
-    const row = (label, r) => [label, thousands(r.perSecond), fixed(r.p50, 2), fixed(r.p99, 2), thousands(r.ok), r.other, percent(r.busy), percent(r.generatorBusy)];
+    const row = (label, r) => [
+      label,
+      thousands(r.perSecond),
+      fixed(r.p50, 2),
+      fixed(r.p99, 2),
+      thousands(r.ok),
+      r.other,
+      percent(r.busy),
+      percent(r.generatorBusy),
+      fixed(r.cpuPerToken, 3),
+    ];
     console.log(
       table(
-        ['rate limiter', 'tokens/s', 'p50 (ms)', 'p99 (ms)', '200', 'not 200', 'server core busy', 'load generator core busy'],
+        ['rate limiter', 'tokens/s', 'p50 (ms)', 'p99 (ms)', '200', 'not 200', 'server core busy', 'load generator core busy', 'server CPU per token (ms)'],
         [row('memory', memory), row('Redis', shared)],
       ),
     );

@@ -102,7 +102,9 @@ export interface TokenHandlerOptions {
   clientKey?: (request: Request, client: ClientInfo) => string | Promise<string>;
   /**
    * HTTP options for the SDK client that mints tokens (`baseUrl` for a local simulator, `headers`, `fetch`).
-   * `apiVersion` defaults to `v1alpha`, the only version with ephemeral tokens.
+   * `apiVersion` defaults to `v1alpha`, the only version with ephemeral tokens. Without `fetch`, the handler
+   * mints with the global `fetch`, or, once served by `toNodeHandler`, over `node:http` / `node:https` with
+   * keep-alive connections. Redirects are refused either way, so the API key is sent nowhere else.
    */
   httpOptions?: HttpOptions;
   /** Milliseconds to wait for the token service before answering 504. Default 10 000. */

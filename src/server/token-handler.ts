@@ -1,14 +1,27 @@
-import type { CreateAuthTokenConfig, HttpOptions } from '@google/genai';
-import { scrubbedError, type TokenErrorBody, type TokenErrorCode } from './errors.js';
+import type { CreateAuthTokenConfig } from '@google/genai';
+import { scrubbedError } from './errors.js';
 import { bareModelId, DEFAULT_LIVE_MODEL } from './models.js';
 import { cachedImport } from '../shared/cached-import.js';
 import { boundedKey, checkTrustProxy, clientAddress, type TrustProxy } from './client-address.js';
 import type { ClientInfo, FetchHandler, TokenHandlerOptions, TokenResponseBody } from './token-handler-types.js';
 import { canonicalOrigin } from './origins.js';
-import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimitDecision, type RateLimiter } from './rate-limit.js';
+import type { FetchFunction } from './node-fetch.js';
+import { createMemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimiter } from './rate-limit.js';
+import {
+  corsHeaders,
+  errorReply,
+  inputFromRequest,
+  jsonReply,
+  preflightReply,
+  rateLimitedReply,
+  toResponse,
+  withDirect,
+  type TokenInput,
+  type TokenReply,
+} from './token-io.js';
 
 const MAX_BODY_BYTES = 8 * 1024;
-const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
 const MAX_EXPIRE_SECONDS = 20 * 60 * 60;
 
 /**
@@ -98,9 +111,9 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
     ? resolveLimiter(options.authorizeFailureLimit, { limit: 10, windowSeconds: 300 })
     : undefined;
   let warnedUnknownClient = false;
-  const clientKeyOf = async (request: Request, client: ClientInfo): Promise<string> => {
-    if (options.clientKey) return boundedKey(String(await options.clientKey(request, client)));
-    const address = clientAddress((name) => request.headers.get(name), client.remoteAddress, options.trustProxy);
+  const clientKeyOf = async (input: TokenInput, client: ClientInfo): Promise<string> => {
+    if (options.clientKey) return boundedKey(String(await options.clientKey(input.request(), client)));
+    const address = clientAddress((name) => input.header(name), client.remoteAddress, options.trustProxy);
     if (address) return boundedKey(address);
     if (!warnedUnknownClient) {
       warnedUnknownClient = true;
@@ -121,6 +134,11 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
     }
   };
 
+  // The fetch the SDK mints with: the caller's, else the default (toNodeHandler sets one over node:http), else
+  // the global one, looked up on each call so that a fetch replaced after creation (instrumentation, tests) is
+  // the one used.
+  const customFetch = options.httpOptions?.fetch;
+  let defaultFetch: FetchFunction | undefined;
   // A failed import or construction is retried on the next request.
   const getClient = cachedImport(() =>
     import('@google/genai').then(
@@ -128,80 +146,97 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
         new GoogleGenAI({
           apiKey,
           vertexai: false,
-          httpOptions: { apiVersion: 'v1alpha', ...options.httpOptions, fetch: refusingRedirects(options.httpOptions?.fetch) },
+          httpOptions: {
+            apiVersion: 'v1alpha',
+            ...options.httpOptions,
+            fetch: refusingRedirects(() => customFetch ?? defaultFetch ?? fetch),
+          },
         }),
     ),
   );
 
-  const handle = async (request: Request, client: ClientInfo): Promise<Response> => {
-    const origin = request.headers.get('origin');
+  const handle = async (input: TokenInput, client: ClientInfo): Promise<TokenReply> => {
+    const origin = input.header('origin');
     const cors = corsHeaders(allowedOrigins, origin);
 
-    if (request.method === 'OPTIONS' && allowedOrigins) {
+    if (input.method === 'OPTIONS' && allowedOrigins) {
       if (origin !== null && !allowedOrigins.has(origin)) {
-        return errorResponse(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
+        return errorReply(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
       }
-      return preflightResponse(request, cors);
+      return preflightReply(input.header('access-control-request-headers'), cors);
     }
-    if (request.method !== 'POST') {
+    if (input.method !== 'POST') {
       const allow = allowedOrigins ? 'POST, OPTIONS' : 'POST';
-      return errorResponse(405, 'method-not-allowed', 'Use POST to request a token.', { ...cors, Allow: allow });
+      return errorReply(405, 'method-not-allowed', 'Use POST to request a token.', { ...cors, allow });
     }
     if (allowedOrigins && origin !== null && !allowedOrigins.has(origin)) {
-      return errorResponse(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
+      return errorReply(403, 'origin-not-allowed', 'This origin may not request tokens.', cors);
     }
 
-    const clientKey = await clientKeyOf(request, client);
+    const clientKey = await clientKeyOf(input, client);
     if (options.authorize) {
       if (failureLimiter?.peek) {
         const failures = await failureLimiter.peek(clientKey);
-        if (!failures.allowed) return rateLimited(failures, cors);
+        if (!failures.allowed) return rateLimitedReply(failures, cors);
       }
-      if (!(await options.authorize(request))) {
+      if (!(await options.authorize(input.request()))) {
         const failures = failureLimiter ? await failureLimiter.consume(clientKey) : { allowed: true };
-        if (!failures.allowed) return rateLimited(failures, cors);
-        return errorResponse(401, 'unauthorized', 'Not allowed to request a token.', cors);
+        if (!failures.allowed) return rateLimitedReply(failures, cors);
+        return errorReply(401, 'unauthorized', 'Not allowed to request a token.', cors);
       }
     }
     if (limiter) {
       const decision = await limiter.consume(clientKey);
-      if (!decision.allowed) return rateLimited(decision, cors);
+      if (!decision.allowed) return rateLimitedReply(decision, cors);
     }
 
-    const body = await readBody(request);
-    if (body === null) return errorResponse(413, 'payload-too-large', 'The request body is too large.', cors);
+    const bytes = await input.body(MAX_BODY_BYTES);
+    if (bytes === null) return errorReply(413, 'payload-too-large', 'The request body is too large.', cors);
+    const body = bytes.byteLength === 0 ? '' : UTF8_DECODER.decode(bytes);
     let requestedModel: string | undefined;
     if (body.trim() !== '') {
       let parsed: unknown;
       try {
         parsed = JSON.parse(body);
       } catch {
-        return errorResponse(400, 'invalid-json', 'The request body is not valid JSON.', cors);
+        return errorReply(400, 'invalid-json', 'The request body is not valid JSON.', cors);
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        return errorResponse(400, 'invalid-request', 'The request body must be a JSON object.', cors);
+        return errorReply(400, 'invalid-request', 'The request body must be a JSON object.', cors);
       }
       const model = (parsed as { model?: unknown }).model;
       if (model !== undefined && model !== null && typeof model !== 'string') {
-        return errorResponse(400, 'invalid-request', '`model` must be a string.', cors);
+        return errorReply(400, 'invalid-request', '`model` must be a string.', cors);
       }
       if (model) requestedModel = bareModelId(model);
     }
     const model = requestedModel || defaultModel;
     if (!allowedModels.has(model)) {
-      return errorResponse(400, 'unknown-model', `Model "${truncate(model, 100)}" is not available.`, cors);
+      return errorReply(400, 'unknown-model', `Model "${truncate(model, 100)}" is not available.`, cors);
     }
 
     const config =
-      typeof options.config === 'function' ? await options.config({ request, model, clientKey }) : options.config;
+      typeof options.config === 'function'
+        ? await options.config({
+            get request() {
+              return input.request();
+            },
+            model,
+            clientKey,
+          })
+        : options.config;
 
+    // A timer cleared once the token is in, rather than AbortSignal.timeout: on Node each of those stays in
+    // the timer list until it fires (2,000 a second at 2,000 tokens a second), with a weak reference to follow.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The token service timed out.', 'TimeoutError')), timeoutMs);
     const now = Date.now();
     const tokenConfig: CreateAuthTokenConfig = {
       uses,
       expireTime: new Date(now + expireSeconds * 1000).toISOString(),
       newSessionExpireTime: new Date(now + newSessionExpireSeconds * 1000).toISOString(),
       liveConnectConstraints: config ? { model, config } : { model },
-      abortSignal: AbortSignal.timeout(timeoutMs),
+      abortSignal: deadline.signal,
     };
     if (lock !== 'all') tokenConfig.lockAdditionalFields = [...lock];
 
@@ -210,15 +245,17 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
       const ai = await getClient();
       token = await ai.authTokens.create({ config: tokenConfig });
     } catch (error) {
-      const timedOut = tokenConfig.abortSignal?.aborted === true;
+      const timedOut = deadline.signal.aborted;
       report(scrubbedError('gemini-live/server: minting a Live API token failed', error, secrets));
       return timedOut
-        ? errorResponse(504, 'upstream-timeout', 'The token service did not answer in time.', cors)
-        : errorResponse(502, 'upstream-error', 'The token service refused or failed to create a token.', cors);
+        ? errorReply(504, 'upstream-timeout', 'The token service did not answer in time.', cors)
+        : errorReply(502, 'upstream-error', 'The token service refused or failed to create a token.', cors);
+    } finally {
+      clearTimeout(timer);
     }
     if (typeof token?.name !== 'string' || !token.name.startsWith('auth_tokens/')) {
       report(new Error('gemini-live/server: the token service answered without a token name.'));
-      return errorResponse(502, 'upstream-error', 'The token service answered without a token.', cors);
+      return errorReply(502, 'upstream-error', 'The token service answered without a token.', cors);
     }
 
     const responseBody: TokenResponseBody = {
@@ -226,31 +263,37 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
       expireTime: token.expireTime ?? (tokenConfig.expireTime as string),
       newSessionExpireTime: token.newSessionExpireTime ?? (tokenConfig.newSessionExpireTime as string),
     };
-    return jsonResponse(200, responseBody, cors);
+    return jsonReply(200, responseBody, cors);
   };
 
-  return async (request: Request, client?: ClientInfo): Promise<Response> => {
+  const handleSafely = async (input: TokenInput, client: ClientInfo): Promise<TokenReply> => {
     try {
-      return await handle(request, client ?? {});
+      return await handle(input, client);
     } catch (error) {
       report(scrubbedError('gemini-live/server: the token handler failed', error, secrets));
-      const cors = corsHeaders(allowedOrigins, safeOrigin(request));
-      return errorResponse(500, 'internal', 'The token endpoint failed.', cors);
+      return errorReply(500, 'internal', 'The token endpoint failed.', corsHeaders(allowedOrigins, safeOrigin(input)));
     }
   };
+
+  return withDirect(
+    async (request: Request, client?: ClientInfo) => toResponse(await handleSafely(inputFromRequest(request), client ?? {})),
+    {
+      handle: handleSafely,
+      setDefaultFetch(fetch) {
+        defaultFetch = fetch;
+      },
+    },
+  );
 }
 
-type FetchFunction = NonNullable<HttpOptions['fetch']>;
-
 /**
- * The fetch the SDK mints with: the caller's (or the global one) with redirects refused. The token service never
- * redirects, and following one would carry the API key (an `x-goog-api-key` header, which fetch keeps across
- * origins) wherever it pointed. Refusing them also spares fetch the copy of every request it keeps in case one
- * has to be followed (a tee of the body stream: on Node 20 about a third of what a fetch costs).
+ * The fetch the SDK mints with, redirects refused. The token service never redirects, and following one would
+ * carry the API key (an `x-goog-api-key` header, which fetch keeps across origins) wherever it pointed.
+ * Refusing them also spares fetch the copy of every request it keeps in case one has to be followed (a tee of
+ * the body stream: on Node 20 about a third of what a fetch costs).
  */
-function refusingRedirects(custom: FetchFunction | undefined): FetchFunction {
-  // Looked up on each call, so that a fetch replaced after creation (instrumentation, tests) is the one used.
-  return (input, init) => (custom ?? fetch)(input, { ...init, redirect: 'error' });
+function refusingRedirects(current: () => FetchFunction): FetchFunction {
+  return (input, init) => current()(input, { ...init, redirect: 'error' });
 }
 
 function resolveLimiter(
@@ -270,91 +313,12 @@ export function defaultClientKey(request: Request, client: ClientInfo = {}, trus
   return clientAddress((name) => request.headers.get(name), client.remoteAddress, trustProxy) ?? 'unknown';
 }
 
-function rateLimited(decision: RateLimitDecision, cors: Record<string, string>): Response {
-  const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterSeconds ?? 60)));
-  return errorResponse(429, 'rate-limited', 'Too many token requests; try again later.', {
-    ...cors,
-    'Retry-After': retryAfter,
-  });
-}
-
-function corsHeaders(allowed: Set<string> | undefined, origin: string | null): Record<string, string> {
-  if (!allowed) return {};
-  if (origin !== null && allowed.has(origin)) return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
-  return { Vary: 'Origin' };
-}
-
-function safeOrigin(request: Request): string | null {
+function safeOrigin(input: TokenInput): string | null {
   try {
-    return request.headers.get('origin');
+    return input.header('origin');
   } catch {
     return null;
   }
-}
-
-function preflightResponse(request: Request, cors: Record<string, string>): Response {
-  const requested = request.headers.get('access-control-request-headers');
-  const headers = new Headers({
-    ...cors,
-    Allow: 'POST, OPTIONS',
-    'Access-Control-Allow-Methods': 'POST, OPTIONS',
-    'Access-Control-Allow-Headers': requested && /^[\w\-, ]{1,500}$/.test(requested) ? requested : 'Content-Type',
-    'Access-Control-Max-Age': '600',
-    'Cache-Control': 'no-store',
-  });
-  return new Response(null, { status: 204, headers });
-}
-
-function jsonResponse(status: number, body: unknown, extra: Record<string, string>): Response {
-  const bytes = UTF8.encode(JSON.stringify(body));
-  return new Response(bytes, {
-    status,
-    headers: {
-      ...extra,
-      // Known up front, so that a Node server sends the answer in one write rather than as chunks.
-      'Content-Length': String(bytes.byteLength),
-      'Content-Type': 'application/json; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
-}
-
-function errorResponse(
-  status: number,
-  code: TokenErrorCode,
-  message: string,
-  extra: Record<string, string>,
-): Response {
-  const body: TokenErrorBody = { error: { code, message } };
-  return jsonResponse(status, body, extra);
-}
-
-/** Reads the body as text, or returns `null` when it exceeds the size limit. */
-async function readBody(request: Request): Promise<string | null> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return null;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 function truncate(text: string, max: number): string {

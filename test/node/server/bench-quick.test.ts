@@ -70,7 +70,7 @@ it('npm run bench:server -- --quick prints every figure and exits 0', { timeout:
   for (const limiter of ['memory', 'Redis']) {
     const [row] = rows(output, new RegExp(`^${limiter}$`));
     assert.ok(row, `no ${limiter} row\n${output}`);
-    assertNumbers([row[1], row[2], row[3], row[4], row[6], row[7]], `${limiter} tokens`);
+    assertNumbers([row[1], row[2], row[3], row[4], row[6], row[7], row[8]], `${limiter} tokens`);
     assert.ok(Number(row[1].replaceAll(',', '')) > 0, `${limiter}: no tokens`);
     assert.equal(row[5], '0', `${limiter}: answers other than 200`);
   }
