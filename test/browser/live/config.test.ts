@@ -1,20 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { buildLiveConfig, deepMerge } from '../../../src/live/config.js';
-import type { LiveSessionOptions } from '../../../src/live/live-session-options.js';
+import { liveOptions } from '../../fixtures/live-options.js';
 
-const base: LiveSessionOptions = {
-  model: 'm',
-  responseModality: 'audio',
-  transcription: 'both',
-  mode: 'auto',
-  googleSearch: false,
-  tools: [],
-  chunkMs: 20,
-  audioProcessing: true,
-  resume: false,
-  videoFps: 1,
-  muted: false,
-};
+const base = liveOptions();
 
 describe('buildLiveConfig', () => {
   it('asks for audio, resumption and sliding-window compression by default', () => {

@@ -2,23 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_ACTIVITY_MS, activityDetection, buildLiveConfig } from '../../../src/live/config.js';
-import { sessionOptions, type SessionSettings } from '../../../src/live/element-settings.js';
+import { sessionOptions } from '../../../src/live/element-settings.js';
 import type { LiveSessionOptions } from '../../../src/live/live-session-options.js';
 import { MODEL_PROFILES } from '../../../src/live/models.js';
+import { elementSettings, liveOptions } from '../../fixtures/live-options.js';
 
-const base: LiveSessionOptions = {
-  model: 'gemini-3.8-live',
-  responseModality: 'audio',
-  transcription: 'none',
-  mode: 'auto',
-  googleSearch: false,
-  tools: [],
-  chunkMs: 20,
-  audioProcessing: true,
-  resume: false,
-  videoFps: 1,
-  muted: false,
-};
+const base = liveOptions({ model: 'gemini-3.8-live', transcription: 'none' });
 
 const turnTaking = { startSensitivity: 'low', endSensitivity: 'high', silenceMs: 800, prefixPaddingMs: 40 };
 
@@ -133,17 +122,7 @@ test('3.1 ignores silenceDurationMs: it is left out, with one warning; every oth
 });
 
 test('the element settings reach the session options as the page set them', () => {
-  const settings: SessionSettings = {
-    transcription: 'both',
-    googleSearch: false,
-    chunkMs: 20,
-    noAudioProcessing: false,
-    resume: false,
-    videoFps: 1,
-    muted: false,
-    textOnly: false,
-    ...turnTaking,
-  };
+  const settings = elementSettings(turnTaking);
   const options = sessionOptions(settings, { path: '/', element: '0' });
   assert.deepEqual(
     [options.startSensitivity, options.endSensitivity, options.silenceMs, options.prefixPaddingMs],

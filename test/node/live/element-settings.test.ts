@@ -1,22 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resumeKey, sessionOptions, type SessionSettings } from '../../../src/live/element-settings.js';
+import { resumeKey, sessionOptions } from '../../../src/live/element-settings.js';
 import { DEFAULT_MODEL } from '../../../src/shared/default-model.js';
+import { elementSettings } from '../../fixtures/live-options.js';
 
-const defaults: SessionSettings = {
-  model: DEFAULT_MODEL,
-  responseModality: 'audio',
-  transcription: 'both',
-  mode: 'auto',
-  googleSearch: false,
-  tools: [],
-  chunkMs: 20,
-  noAudioProcessing: false,
-  resume: false,
-  videoFps: 1,
-  muted: false,
-  textOnly: false,
-};
+const defaults = elementSettings();
 const place = { path: '/help', element: '0' };
 
 test('sessionOptions carries every setting over, with audio processing as the opposite of no-audio-processing', () => {

@@ -7,6 +7,7 @@ import { MODEL_PROFILES, modelProfile, runsNonBlocking, type ModelProfile } from
 import type { LiveSessionOptions } from '../../../src/live/live-session-options.js';
 import { toolDeclarations } from '../../../src/live/tool-schema.js';
 import type { LiveTool } from '../../../src/live/types.js';
+import { liveOptions } from '../../fixtures/live-options.js';
 import { DEFAULT_LIVE_MODEL } from '../../../src/server/models.js';
 import { bareModelId, DEFAULT_MODEL } from '../../../src/shared/default-model.js';
 
@@ -34,20 +35,7 @@ const ALL_PROFILES: { name: string; profile: ModelProfile }[] = [
 ];
 
 function options(model: string, extra: Partial<LiveSessionOptions> = {}): LiveSessionOptions {
-  return {
-    model,
-    responseModality: 'audio',
-    transcription: 'both',
-    mode: 'auto',
-    googleSearch: false,
-    tools: [],
-    chunkMs: 20,
-    audioProcessing: true,
-    resume: false,
-    videoFps: 1,
-    muted: false,
-    ...extra,
-  };
+  return liveOptions({ model, ...extra });
 }
 
 const tool = (behavior?: LiveTool['behavior']): LiveTool => ({
