@@ -100,14 +100,16 @@ export interface EchoGuardOptions {
 
 /** How fast the voice's recent peak falls, in dB per second: slower than a voice's pauses between words. */
 const PEAK_FALL_DB_PER_SECOND = 20;
+/** The voice's first ms, while it rises (and before its echo arrives): nothing starts the hold yet. */
+const ONSET_MS = 50;
 
 /**
  * Decides, per block of microphone audio, whether it goes to the service as it is or as silence. While the voice
  * is audible and the guard is on, a block passes only if the microphone is within `marginDb` of the voice's level
  * (someone is speaking up), or within `holdMs` after a block within `marginDb` of the voice's recent peak (so the
- * ends of words are kept). The hold needs the peak: as the voice fades out between phrases, a steady sound in the
- * room (or an echo the fading level no longer covers) rises above the fading level, and would otherwise hold the
- * microphone open into the next phrase. Switching
+ * ends of words are kept). The hold needs the peak, and a voice past its first 50 ms: as the voice fades out
+ * between phrases, or before it has risen, a steady sound in the room (or an echo the level no longer covers)
+ * stands above it, and would otherwise hold the microphone open into the voice. Switching
  * ramps over one block so it does not click. Zeros keep the chunks coming, so their timing and the service's
  * activity detection are undisturbed. Allocates nothing after the first block.
  */
@@ -124,6 +126,8 @@ export class EchoGuard {
   private holdLeft = 0;
   private micSquare = 0;
   private voicePeak = 0;
+  private audibleFrames = 0;
+  private readonly onsetFrames: number;
   private gain = 1;
   private scratch = new Float32Array(128);
 
@@ -136,6 +140,7 @@ export class EchoGuard {
     this.warmupTotal = Math.round(((options.warmupMs ?? 3000) / 1000) * this.sampleRate);
     this.warmupLeft = this.warmupTotal;
     this.releaseSeconds = (options.releaseMs ?? 10) / 1000;
+    this.onsetFrames = Math.round((ONSET_MS / 1000) * this.sampleRate);
   }
 
   get mode(): BargeIn {
@@ -169,6 +174,7 @@ export class EchoGuard {
     this.micSquare = square >= this.micSquare ? square : square + (this.micSquare - square) * Math.exp(-length / this.sampleRate / this.releaseSeconds);
     this.voicePeak = Math.max(voiceLevel, this.voicePeak * 10 ** ((-PEAK_FALL_DB_PER_SECOND * length) / this.sampleRate / 20));
     const audible = voiceLevel > AUDIBLE_VOICE;
+    this.audibleFrames = audible ? this.audibleFrames + length : 0;
     if (audible && this.warmupLeft > 0 && this.modeValue === 'auto') this.warmupLeft = Math.max(0, this.warmupLeft - length);
 
     // The hold runs out whether or not the voice plays, so a pause in the voice does not keep one for later.
@@ -176,7 +182,7 @@ export class EchoGuard {
     let open = true;
     if (audible && this.guarding) {
       const mic = Math.sqrt(this.micSquare);
-      if (mic >= this.voicePeak * this.margin) this.holdLeft = this.holdFrames;
+      if (this.audibleFrames > this.onsetFrames && mic >= this.voicePeak * this.margin) this.holdLeft = this.holdFrames;
       open = this.holdLeft > 0 || mic >= voiceLevel * this.margin;
     }
     const target = open ? 1 : 0;

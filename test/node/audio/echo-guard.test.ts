@@ -89,6 +89,23 @@ describe('EchoGuard', () => {
     assert.deepEqual(loudChunks(close, NONZERO, 0.24, 2.8), []);
   });
 
+  it('guarded: a steady sound heard as the voice fades in, and between its syllables, holds nothing open', () => {
+    const seconds = 3;
+    // As the simulator speaks: a 220 Hz tone at -9 dBFS peak, its loudness rising and falling four times a second
+    // (down 14 dB at the dips), faded in over 10 ms from 0.2 s.
+    const voice = new Float32Array(RATE * seconds);
+    for (let i = Math.round(0.2 * RATE); i < voice.length; i++) {
+      const t = i / RATE - 0.2;
+      const syllables = 0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t);
+      voice[i] = 10 ** (-9 / 20) * Math.min(1, t / 0.01) * syllables * Math.sin(2 * Math.PI * 220 * t);
+    }
+    const mic = scene(RATE, seconds, [{ from: 0, to: seconds, dbfs: -30, frequency: 1000 }]);
+    const result = runScene(RATE, voice, mic, { mode: 'guarded' });
+    // Before the voice the sound passes; from the voice's second chunk on, nothing.
+    assert.ok(loudChunks(result, NONZERO, 0, 0.2).length >= 9);
+    assert.deepEqual(loudChunks(result, NONZERO, 0.24, seconds), []);
+  });
+
   it('always: never guarded, even under a loud voice', () => {
     const seconds = 2;
     const voice = scene(RATE, seconds, [voiceTone()]);
