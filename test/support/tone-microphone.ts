@@ -36,10 +36,19 @@ function steadyVoice(seconds: number, peakDb: number): string {
 
 export const soundChunks = async () => (await connections())[0]?.audio.soundChunks ?? 0;
 
-/** Chunks with sound that reached the simulator while a steady model voice at −9 dBFS, `seconds` long, played. */
-export async function whileTheModelSpeaks(el: GeminiLiveElement, seconds: number): Promise<{ sound: number; chunks: number }> {
+/**
+ * Chunks with sound that reached the simulator while a steady model voice at −9 dBFS, `seconds` long, played.
+ * `onSpeaking` runs once the voice plays (to bring in a microphone kept silent until then: sound from before the
+ * voice, still on its way on a loaded machine, would otherwise be counted).
+ */
+export async function whileTheModelSpeaks(
+  el: GeminiLiveElement,
+  seconds: number,
+  onSpeaking?: () => void,
+): Promise<{ sound: number; chunks: number }> {
   await control({ action: 'turn', text: 'An answer to talk over.', audioBase64: steadyVoice(seconds, -9) });
   await waitFor(() => el.state === 'speaking', { message: 'the model speaking' });
+  onSpeaking?.();
   // Counted well inside the answer: chunks captured before the voice began may still be on their way at its
   // start, and at its end the microphone passes again once the voice has gone.
   await new Promise((resolve) => setTimeout(resolve, 100));
