@@ -3,6 +3,7 @@ import type { GeminiLiveElement } from '../../../src/gemini-live.js';
 import { connections, control, resetSimulator, waitFor } from '../../support/simulator.js';
 import { elementPipelineInWorker, engineOf, liveElement, part } from '../../support/element.js';
 import { refuseWorkers } from '../../support/workers.js';
+import { engine } from '../../support/engine.js';
 
 /** Every microphone stream the page opens, and the devices the browser lists (which a test may change). */
 function watchDevices() {
@@ -304,44 +305,60 @@ describe('<gemini-live> devices and volume', () => {
         AudioContext.prototype.createGain = createGain;
       }
       expect(await elementPipelineInWorker(el)).to.equal(inWorker);
-      const context = engineOf(el)!.context;
-      // 8192 samples: a window of about 170 ms, long enough to average over the voice's syllables.
-      const heard = new AnalyserNode(context, { fftSize: 8192 });
-      speakers!.connect(heard);
-      const recorded = new AnalyserNode(context, { fftSize: 8192 });
-      context.createMediaStreamSource(el.outputStream!).connect(recorded);
+      const audio = engineOf(el)!;
+      const context = audio.context;
+      // Meters on the same graph: the voice as the playback worklet renders it (before the volume), what goes to
+      // the speakers, and outputStream. 8192 samples: about 170 ms, long enough to average over syllables.
+      const meter = (node: AudioNode) => {
+        const analyser = new AnalyserNode(context, { fftSize: 8192 });
+        node.connect(analyser);
+        return analyser;
+      };
+      const voice = meter((audio as unknown as { playback: { node: AudioNode } }).playback.node);
+      const heard = meter(speakers!);
+      const recorded = meter(context.createMediaStreamSource(el.outputStream!));
       const rms = (analyser: AnalyserNode) => {
         const samples = new Float32Array(analyser.fftSize);
         analyser.getFloatTimeDomainData(samples);
         return Math.sqrt(samples.reduce((sum, x) => sum + x * x, 0) / samples.length);
       };
-      // The speakers' level against the voice as recorded, over the same window: 1 at full volume. Read once the
-      // window holds voice (a loaded machine can leave a gap in playback).
+      // The speakers' level against the voice's, over the same window: 1 at full volume. Read once the window holds
+      // voice (a loaded machine can leave a gap in playback).
       const ratio = async () => {
         let value = NaN;
-        await waitFor(() => rms(recorded) > 0.005 && Number.isFinite((value = rms(heard) / rms(recorded))), {
+        await waitFor(() => rms(voice) > 0.005 && Number.isFinite((value = rms(heard) / rms(voice))), {
           message: 'voice in the window',
         });
         return value;
       };
+      // outputStream's level against the voice's: the best of four readings, since a stream path on a loaded
+      // machine (WebKitGTK's) can drop out for a moment and read low.
+      const streamed = async () => {
+        let best = 0;
+        for (let reading = 0; reading < 4; reading++) {
+          best = Math.max(best, await ratio().then(() => rms(recorded) / rms(voice)));
+          await new Promise((resolve) => setTimeout(resolve, 60));
+        }
+        return best;
+      };
       const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
       await control({ action: 'turn', text: 'A long answer to listen to while the volume changes.', audioSeconds: 8 });
-      await waitFor(() => rms(recorded) > 0.005, { message: 'the voice playing' });
+      await waitFor(() => rms(voice) > 0.005, { message: 'the voice playing' });
       await settle();
-      // About 1 (WebKitGTK's stream path reads a little lower than its speakers' path).
-      const full = await ratio();
-      expect(full, 'full volume').to.be.within(0.7, 1.45);
+      expect(await ratio(), 'full volume').to.be.within(0.9, 1.1);
+      const streamedAtFull = await streamed();
+      expect(streamedAtFull, 'outputStream at full volume').to.be.within(engine === 'webkit' ? 0.1 : 0.5, 1.5);
       // The answer's audio was queued before the change: it follows the new volume all the same.
       el.volume = 0.25;
       await settle();
       expect(engineOf(el)!.playing, 'the same answer still playing').to.equal(true);
-      expect(
-        (await ratio()) / full,
-        'a quarter of the amplitude on the speakers, the recording unchanged',
-      ).to.be.within(0.2, 0.3);
+      expect(await ratio(), 'a quarter of the amplitude on the speakers').to.be.within(0.2, 0.3);
+      // WebKitGTK's stream path drops out under load and reads anywhere from 0.4 to 1 of the voice, so the level
+      // is compared where it holds still (the wiring is the same in every engine).
+      if (engine !== 'webkit') expect((await streamed()) / streamedAtFull, 'outputStream as the voice is').to.be.above(0.6);
       el.volume = 1;
       await settle();
-      expect((await ratio()) / full).to.be.within(0.85, 1.15);
+      expect(await ratio()).to.be.within(0.9, 1.1);
     });
 
   it('asks for the chosen camera as ideal, and stops the video and says so when the camera goes away', async () => {
