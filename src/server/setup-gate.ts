@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { isObject } from '../shared/json.js';
 
 /** A close the proxy answers a client frame with. */
@@ -17,8 +18,9 @@ export type GateDecision =
 /** Model ids a browser may name: `models/<id>` or a bare id, never a resource path or anything to escape. */
 const SAFE_MODEL = /^(?:models\/)?([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
 
-/** Refuses what is not UTF-8 rather than replacing it; keeps a byte order mark, which JSON does not allow. */
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** The bytes any spelling of a `setup` key needs one of (see {@link cannotNameSetup}). */
+const SETUP_BYTES = Buffer.from('setup', 'latin1');
+const BACKSLASH = 0x5c;
 /** One shared answer for the frames that go on as they are: most of them, dozens a second per session. */
 const FORWARD: GateDecision = Object.freeze({ kind: 'forward' });
 
@@ -43,13 +45,15 @@ export class SetupGate {
   constructor(private readonly forcedModel: string | undefined) {}
 
   inspect(data: Buffer): GateDecision {
+    const notJson = () => refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
+    if (!isUtf8(data)) return notJson();
+    if (this.setupSeen && cannotNameSetup(data)) return FORWARD;
     let message: unknown;
     try {
-      const text = STRICT_UTF8.decode(data);
-      if (this.setupSeen && cannotNameSetup(text)) return FORWARD;
-      message = JSON.parse(text);
+      // A byte order mark stays in the text (JSON does not allow one), as Buffer's decoder keeps it.
+      message = JSON.parse(data.toString('utf8'));
     } catch {
-      return refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
+      return notJson();
     }
     const hasSetup = isObject(message) && Object.prototype.hasOwnProperty.call(message, 'setup');
     if (this.setupSeen) {
@@ -74,13 +78,14 @@ export class SetupGate {
 }
 
 /**
- * True when `text` (decoded from valid UTF-8) cannot carry a `setup` key, for any JSON reader: the key is either
- * written out, and then the text contains `setup`, or has an escaped letter, and every escape (JSON's `\u0073`,
- * the `\x73` or octal forms of laxer readers) starts with a backslash. Valid UTF-8 decodes one way only, so
- * upstream reads the same characters. Two scans of the text, against a full `JSON.parse` of every audio chunk.
+ * True when `data` (valid UTF-8) cannot carry a `setup` key, for any JSON reader: the key is either written out,
+ * and then the text contains `setup`, or has an escaped letter, and every escape (JSON's `\u0073`, the `\x73` or
+ * octal forms of laxer readers) starts with a backslash. Valid UTF-8 decodes one way only, and its ASCII bytes
+ * stand only for ASCII characters, so the bytes are searched as they are, and upstream reads the same
+ * characters. Two native scans of the bytes, against decoding and a full `JSON.parse` of every audio chunk.
  */
-function cannotNameSetup(text: string): boolean {
-  return !text.includes('\\') && !text.includes('setup');
+function cannotNameSetup(data: Buffer): boolean {
+  return data.indexOf(BACKSLASH) === -1 && data.indexOf(SETUP_BYTES) === -1;
 }
 
 function refuse(code: 1007 | 1008, reason: string): GateDecision {

@@ -62,6 +62,15 @@ describe('SetupGate', () => {
     assert.deepEqual(afterSetup().inspect(Buffer.from([0xff, 0xfe, 0x7b])), NOT_JSON);
   });
 
+  it('refuses a setup behind a byte order mark, which JSON does not allow', () => {
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), frame('{"setup":{"model":"models/a"}}')]);
+    assert.deepEqual(new SetupGate(undefined).inspect(bom), {
+      kind: 'refuse',
+      refusal: { code: 1007, reason: 'The first message must be a setup' },
+    });
+    assert.deepEqual(afterSetup().inspect(bom), NOT_JSON);
+  });
+
   it('forwards after the setup a frame that is not JSON but cannot name a setup: upstream refuses it', () => {
     assert.deepEqual(afterSetup().inspect(frame('not json at all')), { kind: 'forward' });
     assert.deepEqual(afterSetup().inspect(frame('{"setup" broken')), NOT_JSON);
