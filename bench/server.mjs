@@ -17,6 +17,8 @@
 //                           direct baseline): where their time goes
 //   --profile-dir <dir>     keeps the .cpuprofile files there (default: a temporary folder, removed)
 //   --no-direct             skips the direct baseline (to compare builds of the proxy faster): no added latency
+//   --no-pipe               skips the byte pipe (a TCP pass-through in the proxy's place: the floor any relay pays
+//                           here); with --profile, --pipe profiles it too
 //   --server-module <file>  another build of src/server/index.ts for both servers (a scratch copy with a change to try)
 //   --proxy-bufferutil      the proxy with bufferutil (a devDependency here, for the load generator): ws masks and
 //                           unmasks natively. Without it the proxy runs as a default install does, masking in JS.
@@ -42,6 +44,9 @@ const arg = (name, fallback) => {
 const QUICK = argv.includes('--quick');
 const PROFILE = argv.includes('--profile');
 const DIRECT = !argv.includes('--no-direct') && !PROFILE;
+/** The byte pipe, for the floor: with --profile, only when asked for (--pipe). */
+const PIPE = PROFILE ? argv.includes('--pipe') : !argv.includes('--no-pipe');
+const PROXY = 'proxy-child.mjs';
 const ONLY = arg('only', 'proxy,tokens').split(',');
 const SESSIONS = arg('sessions', QUICK ? '20' : PROFILE ? '500' : '100,250,500,1000').split(',').map(Number);
 const PROFILE_DIR = arg('profile-dir', undefined);
@@ -87,20 +92,24 @@ const cpuMs = (start, end) => (end.user - start.user + end.system - start.system
 
 // ---- Vertex proxy ----------------------------------------------------------------------------------------------
 
-/** One run of `n` sessions, straight to the upstream stand-in or through a fresh proxy child. */
-async function measureSessions(n, proxied) {
+/**
+ * One run of `n` sessions: straight to the upstream stand-in (`via` undefined), or through a fresh child, the
+ * proxy (`proxy-child.mjs`) or the byte pipe that stands for the floor of any relay (`pipe-child.mjs`).
+ */
+async function measureSessions(n, via) {
+  const proxied = via !== undefined;
   const capacity = (perSecond) => Math.ceil((n * perSecond * MEASURE_MS) / 1000 + n * 10);
   const upTally = new Tally(capacity(UP.perSecond));
   const downTally = new Tally(capacity(DOWN.perSecond));
   const upstream = await startUpstream(upTally);
-  const profileDir = PROFILE && proxied ? profileFolder('proxy') : undefined;
+  const profileDir = PROFILE && proxied ? profileFolder(path.basename(via, '-child.mjs')) : undefined;
   let proxy;
   try {
     let url = upstream.url;
     let idle;
     let probe;
     if (proxied) {
-      proxy = await startChild('proxy-child.mjs', {
+      proxy = await startChild(via, {
         core: serverCore,
         nodeArgs: [...PROXY_NODE_ARGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         env: { UPSTREAM_URL: upstream.url, ...PROXY_ENV },
@@ -143,7 +152,7 @@ async function measureSessions(n, proxied) {
   } finally {
     await proxy?.stop();
     await upstream.close();
-    if (profileDir) printProfile(profileDir, `the proxy at ${n} sessions`);
+    if (profileDir) printProfile(profileDir, `the ${via === PROXY ? 'proxy' : 'byte pipe'} at ${n} sessions`);
   }
 }
 
@@ -193,11 +202,16 @@ async function benchProxy() {
   let skipped;
   for (const [index, n] of SESSIONS.entries()) {
     progress(`${n} sessions, direct`);
-    const direct = DIRECT ? await measureSessions(n, false) : UNMEASURED;
+    const direct = DIRECT ? await measureSessions(n, undefined) : UNMEASURED;
     progress(`${n} sessions, through the proxy`);
-    const proxied = await measureSessions(n, true);
+    const proxied = await measureSessions(n, PROXY);
     if (proxied.errors) progress(`the proxy reported ${proxied.errors} errors: ${proxied.firstErrors.join('; ')}`);
-    results.push({ n, direct, proxied });
+    let pipe;
+    if (PIPE) {
+      progress(`${n} sessions, through a byte pipe`);
+      pipe = await measureSessions(n, 'pipe-child.mjs');
+    }
+    results.push({ n, direct, proxied, pipe });
     const reason = DIRECT ? noPointGoingOn(direct, proxied) : undefined;
     if (reason && index < SESSIONS.length - 1) {
       skipped = { counts: SESSIONS.slice(index + 1), reason };
@@ -259,6 +273,7 @@ function printProxyTables(results, skipped) {
   if (skipped) {
     console.log(`\nNot measured: ${skipped.counts.join(', ')} sessions; at ${results.at(-1).n}, ${skipped.reason}.`);
   }
+  printFloor(results);
   const saturated = results.filter(({ direct, proxied }) => Math.max(direct.generatorBusy, proxied.generatorBusy) > GENERATOR_SATURATED);
   if (saturated.length) {
     console.log(
@@ -279,6 +294,36 @@ function printProxyTables(results, skipped) {
     `\nws masking in the proxy: ${native ? 'native (bufferutil)' : 'JavaScript, as installed by default (--proxy-bufferutil: native)'}.` +
       (pinned ? '' : ' Not pinned: taskset or a second core is missing, so both sides shared the cores.') +
       '\n',
+  );
+}
+
+/**
+ * The byte pipe against the proxy: what any relay pays here for moving the same messages through one process (the
+ * kernel's socket work, on loopback both ends of each TCP write, and Node's streams), and what the proxy's
+ * WebSocket framing, masking and checks add on top.
+ */
+function printFloor(results) {
+  const piped = results.filter(({ pipe }) => pipe);
+  if (!piped.length) return;
+  console.log(
+    '\n### The floor: a byte pipe in the proxy\'s place\n\n' +
+      'A TCP pass-through (`bench/server/pipe-child.mjs`) on the same core, copying bytes between each client and ' +
+      'the upstream stand-in: one read and one write per message each way, as in the proxy, with no WebSocket ' +
+      'framing, masking or checks.\n',
+  );
+  console.log(
+    table(
+      ['sessions', 'pipe CPU (ms/s per session)', 'pipe core busy', 'of it in the kernel', 'pipe added up p99 (ms)', 'pipe added down p99 (ms)', 'proxy CPU over pipe CPU'],
+      piped.map(({ n, direct, proxied, pipe }) => [
+        n,
+        fixed(pipe.cpuPerSession, 3),
+        percent(pipe.proxyBusy),
+        percent(pipe.kernelShare),
+        fixed(pipe.upP99 - direct.upP99, 2),
+        fixed(pipe.downP99 - direct.downP99, 2),
+        `${fixed(proxied.cpuPerSession / pipe.cpuPerSession, 2)}×`,
+      ]),
+    ),
   );
 }
 
