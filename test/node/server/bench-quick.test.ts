@@ -66,6 +66,18 @@ it('npm run bench:server -- --quick prints every figure and exits 0', { timeout:
   for (const cells of costs) assertNumbers(cells.slice(1), `costs at ${cells[0]}`);
   assert.match(output, /^Largest N one core holds with p99 added latency ≤ 10 ms each way and no loss: (\*\*\d+\*\*|none) \(of /m);
 
+  // The floor: the byte pipe's CPU per session beside the proxy's, for every session count.
+  assert.match(output, /pipe CPU \(ms\/s per session\)/);
+  const floor = rows(output, /^\d+$/).filter((cells) => cells.length === 7);
+  assert.deepEqual(
+    floor.map((cells) => cells[0]),
+    counts,
+  );
+  for (const cells of floor) {
+    assertNumbers(cells.slice(1, 6), `floor at ${cells[0]}`);
+    assert.match(cells[6], new RegExp(`^${NUMBER}×$`), `proxy over pipe at ${cells[0]}: ${cells[6]}`);
+  }
+
   // The token endpoint with each limiter: tokens per second and latency, every answer a 200.
   for (const limiter of ['memory', 'Redis']) {
     const [row] = rows(output, new RegExp(`^${limiter}$`));
