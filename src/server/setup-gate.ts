@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { isObject } from '../shared/json.js';
 
 /** A close the proxy answers a client frame with. */
@@ -21,6 +20,12 @@ const SAFE_MODEL = /^(?:models\/)?([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
 /** The bytes any spelling of a `setup` key needs one of (see {@link cannotNameSetup}). */
 const SETUP_BYTES = Buffer.from('setup', 'latin1');
 const BACKSLASH = 0x5c;
+/**
+ * JSON in UTF-16 or UTF-32 without a byte order mark is valid UTF-8 too when its characters are ASCII (each
+ * padded with NULs), and a reader that guesses the encoding from the NULs would read a key the byte search
+ * cannot see. A raw NUL is never valid in JSON, so a frame with one is parsed, and refused.
+ */
+const NUL = 0x00;
 /** One shared answer for the frames that go on as they are: most of them, dozens a second per session. */
 const FORWARD: GateDecision = Object.freeze({ kind: 'forward' });
 
@@ -42,11 +47,18 @@ const FORWARD: GateDecision = Object.freeze({ kind: 'forward' });
 export class SetupGate {
   private setupSeen = false;
 
-  constructor(private readonly forcedModel: string | undefined) {}
+  /**
+   * @param isUtf8 Node's `buffer.isUtf8`, which the proxy loads on demand (this module imports nothing
+   *   Node-specific, as the server's entry must load on Fetch-API runtimes).
+   */
+  constructor(
+    private readonly forcedModel: string | undefined,
+    private readonly isUtf8: (data: Uint8Array) => boolean,
+  ) {}
 
   inspect(data: Buffer): GateDecision {
     const notJson = () => refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
-    if (!isUtf8(data)) return notJson();
+    if (!this.isUtf8(data)) return notJson();
     if (this.setupSeen && cannotNameSetup(data)) return FORWARD;
     let message: unknown;
     try {
@@ -82,10 +94,11 @@ export class SetupGate {
  * and then the text contains `setup`, or has an escaped letter, and every escape (JSON's `\u0073`, the `\x73` or
  * octal forms of laxer readers) starts with a backslash. Valid UTF-8 decodes one way only, and its ASCII bytes
  * stand only for ASCII characters, so the bytes are searched as they are, and upstream reads the same
- * characters. Two native scans of the bytes, against decoding and a full `JSON.parse` of every audio chunk.
+ * characters; a NUL sends the frame to the parser (see {@link NUL}). Three native scans of the bytes, against
+ * decoding and a full `JSON.parse` of every audio chunk.
  */
 function cannotNameSetup(data: Buffer): boolean {
-  return data.indexOf(BACKSLASH) === -1 && data.indexOf(SETUP_BYTES) === -1;
+  return data.indexOf(NUL) === -1 && data.indexOf(BACKSLASH) === -1 && data.indexOf(SETUP_BYTES) === -1;
 }
 
 function refuse(code: 1007 | 1008, reason: string): GateDecision {

@@ -106,6 +106,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
   }
 
   const loadWs: () => Promise<WsModule> = cachedImport(() => import('ws'));
+  const loadIsUtf8 = cachedImport(() => import('node:buffer').then(({ isUtf8 }) => isUtf8));
 
   const loadAuth = cachedImport(() =>
     import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] })),
@@ -136,8 +137,9 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
   let server: WebSocketServer | undefined;
   const relays = new Set<VertexRelay>();
   let drained: Promise<void> | undefined;
-  const contextFor = (module: WsModule): RelayContext => ({
+  const contextFor = (module: WsModule, isUtf8: RelayContext['isUtf8']): RelayContext => ({
     ws: module,
+    isUtf8,
     upstreamUrl,
     headers: options.headers,
     maxPayload,
@@ -182,7 +184,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       released = true;
     };
     try {
-      const module = await loadWs();
+      const [module, isUtf8] = await Promise.all([loadWs(), loadIsUtf8()]);
       if (socket.destroyed) return release();
       // A drain that began while this upgrade waited refuses it, rather than relay a session it would close.
       if (drained) {
@@ -195,7 +197,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
         perMessageDeflate: false,
         clientTracking: false,
       });
-      context ??= contextFor(module);
+      context ??= contextFor(module, isUtf8);
       socket.once('close', release);
       server.handleUpgrade(request, socket, head, (client) => {
         const relay = new VertexRelay(context!, client);

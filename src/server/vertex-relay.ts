@@ -9,6 +9,8 @@ type WsModule = typeof import('ws');
 /** What every relay of one proxy shares: settings resolved once, and the proxy's credential sources. */
 export interface RelayContext {
   readonly ws: WsModule;
+  /** Node's `buffer.isUtf8`, loaded with ws. */
+  readonly isUtf8: (data: Uint8Array) => boolean;
   readonly upstreamUrl: string;
   readonly headers: Record<string, string> | undefined;
   readonly maxPayload: number;
@@ -82,7 +84,7 @@ export class VertexRelay {
     private readonly client: WebSocket,
   ) {
     this.closed = new Promise<void>((resolve) => (this.resolveClosed = resolve));
-    this.gate = new SetupGate(context.forcedModel);
+    this.gate = new SetupGate(context.forcedModel, context.isUtf8);
     this.toUpstream = new Valve(
       () => this.client,
       () => this.upstream,

@@ -1,5 +1,6 @@
 // The setup gate on its own: what it parses, forwards unparsed and refuses, frame by frame.
 import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
 import { describe, it } from 'node:test';
 import { SetupGate } from '../../../src/server/setup-gate.js';
 
@@ -10,14 +11,14 @@ const NOT_JSON = { kind: 'refuse', refusal: { code: 1007, reason: 'Messages must
 
 /** A gate that has let its session's setup through. */
 function afterSetup(): SetupGate {
-  const gate = new SetupGate(undefined);
+  const gate = new SetupGate(undefined, isUtf8);
   assert.equal(gate.inspect(frame('{"setup":{"model":"models/a"}}')).kind, 'setup');
   return gate;
 }
 
 describe('SetupGate', () => {
   it('lets the first setup through with its model id', () => {
-    const decision = new SetupGate(undefined).inspect(frame('{"setup":{"model":"models/live-1"}}'));
+    const decision = new SetupGate(undefined, isUtf8).inspect(frame('{"setup":{"model":"models/live-1"}}'));
     assert.equal(decision.kind, 'setup');
     assert.equal(decision.kind === 'setup' && decision.modelId, 'live-1');
   });
@@ -54,7 +55,7 @@ describe('SetupGate', () => {
   it('refuses bytes that are not UTF-8, before and after the setup', () => {
     // An overlong encoding of "s": a lax decoder would read `"setup"`, the gate's decoder a replacement character.
     const overlong = Buffer.concat([frame('{"'), Buffer.from([0xc1, 0xb3]), frame('etup":{}}')]);
-    assert.deepEqual(new SetupGate(undefined).inspect(overlong), {
+    assert.deepEqual(new SetupGate(undefined, isUtf8).inspect(overlong), {
       kind: 'refuse',
       refusal: { code: 1007, reason: 'The first message must be a setup' },
     });
@@ -62,9 +63,18 @@ describe('SetupGate', () => {
     assert.deepEqual(afterSetup().inspect(Buffer.from([0xff, 0xfe, 0x7b])), NOT_JSON);
   });
 
+  it('refuses a setup in UTF-16 or UTF-32 without a byte order mark (ASCII padded with NULs)', () => {
+    const text = '{"setup":{"model":"models/b"}}';
+    const utf16be = Buffer.from(text, 'utf16le').swap16();
+    const utf32le = Buffer.concat([...text].map((c) => Buffer.from([c.charCodeAt(0), 0, 0, 0])));
+    for (const bytes of [Buffer.from(text, 'utf16le'), utf16be, utf32le]) {
+      assert.deepEqual(afterSetup().inspect(bytes), NOT_JSON);
+    }
+  });
+
   it('refuses a setup behind a byte order mark, which JSON does not allow', () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), frame('{"setup":{"model":"models/a"}}')]);
-    assert.deepEqual(new SetupGate(undefined).inspect(bom), {
+    assert.deepEqual(new SetupGate(undefined, isUtf8).inspect(bom), {
       kind: 'refuse',
       refusal: { code: 1007, reason: 'The first message must be a setup' },
     });
