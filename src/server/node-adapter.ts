@@ -101,12 +101,7 @@ function buildRequest(
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
   }
-  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  const host = headers.get('host') ?? 'localhost';
-  const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  // A path starting with `//` would otherwise be read as a host by the URL parser.
-  const normalizedPath = `/${path.replace(/^\/+/, '')}`;
-  const url = new URL(`${encrypted ? 'https' : 'http'}://${host}${normalizedPath}`);
+  const url = requestUrl(req);
   if (body !== undefined) {
     headers.delete('content-length');
     headers.delete('transfer-encoding');
@@ -114,11 +109,28 @@ function buildRequest(
   return new Request(url, { method, headers, body, signal });
 }
 
+/** The request's URL as a `Request` has it; throws, as `new URL` does, on a `Host` header that is not a host. */
+function requestUrl(req: IncomingMessage): URL {
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  const host = headerOf(req, 'host') ?? 'localhost';
+  const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  // A path starting with `//` would otherwise be read as a host by the URL parser.
+  const normalizedPath = `/${path.replace(/^\/+/, '')}`;
+  return new URL(`${encrypted ? 'https' : 'http'}://${host}${normalizedPath}`);
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 /**
  * Serves createTokenHandler's handler: the same steps and answers as {@link serve}, without a `Request` (made only
  * if a callback asks for it) or a `Response` (the answer is written in one `end`).
  */
 async function serveDirect(direct: DirectTokenHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // A `Host` the URL parser refuses fails here, as building the Fetch path's `Request` does.
+  requestUrl(req);
   const input = new NodeTokenInput(req);
   res.once('close', () => {
     if (!res.writableFinished) input.clientGone();
@@ -147,9 +159,7 @@ class NodeTokenInput implements TokenInput {
   }
 
   header(name: string): string | null {
-    const value = this.req.headers[name.toLowerCase()];
-    if (value === undefined) return null;
-    return Array.isArray(value) ? value.join(', ') : value;
+    return headerOf(this.req, name.toLowerCase()) ?? null;
   }
 
   async body(limit: number): Promise<Uint8Array | null> {

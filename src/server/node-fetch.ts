@@ -81,7 +81,8 @@ function send(transport: Transport, url: URL, init: RequestInit, body: string | 
       (response) => {
         const status = response.statusCode ?? 0;
         if (REDIRECT_STATUSES.has(status) && response.headers.location !== undefined) {
-          response.resume();
+          // Not drained: its body would be read with no limit and no deadline once the fetch has settled.
+          request.destroy();
           fail(new Error(`redirect refused (${status})`));
           return;
         }

@@ -48,11 +48,18 @@ export function directOf(handler: FetchHandler): DirectTokenHandler | undefined 
 }
 
 export function inputFromRequest(request: Request): TokenInput {
+  // Once a callback is given the request, the handler reads the body from a copy made before it, so a callback
+  // that reads the body leaves the handler's own read intact, as on the Node adapter's direct path. The callback
+  // gets the request itself, with whatever its framework added (Next.js's `cookies`, `nextUrl`).
+  let bodySource: Request | undefined;
   return {
     method: request.method,
     header: (name) => request.headers.get(name),
-    body: (limit) => readBody(request, limit),
-    request: () => request,
+    body: (limit) => readBody(bodySource ?? request, limit),
+    request: () => {
+      if (!bodySource && request.body && !request.bodyUsed) bodySource = request.clone();
+      return request;
+    },
   };
 }
 

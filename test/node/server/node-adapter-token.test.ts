@@ -163,6 +163,67 @@ describe('toNodeHandler with the token handler', () => {
     }
   });
 
+  it('does not drain a redirect: the connection to the token service closes even if its body never ends', async () => {
+    let closed = false;
+    const endless = await listen((request, response) => {
+      request.socket.once('close', () => (closed = true));
+      response.writeHead(302, { location: 'https://elsewhere.example/' });
+      const drip = setInterval(() => response.write('x'.repeat(1024)), 5);
+      response.once('close', () => clearInterval(drip));
+    });
+    const site = await serve({ httpOptions: { baseUrl: endless.url } });
+    try {
+      const response = await fetch(site.url, { method: 'POST' });
+      assert.equal(response.status, 502);
+      await waitFor(() => closed, { timeout: 2000 });
+    } finally {
+      await Promise.all([site.close(), endless.close()]);
+    }
+  });
+
+  it('gives the same answer on both paths to a callback that reads the body, and still reads the body itself', async () => {
+    const authorize = async (request: Request) => ((await request.json()) as { pw?: string }).pw === 'x';
+    const handler = createTokenHandler(options({ rateLimit: false, authorize }));
+    const direct = await listen(toNodeHandler(handler));
+    const viaFetch = await listen(toNodeHandler((request, context) => handler(request, context)));
+    try {
+      for (const site of [direct, viaFetch]) {
+        const post = (body: string) => fetch(site.url, { method: 'POST', headers: { origin: ORIGIN }, body });
+        assert.equal((await post('{"pw":"x"}')).status, 200);
+        assert.equal((await post('{"pw":"y"}')).status, 401);
+        const unknown = await post('{"pw":"x","model":"models/none-such"}');
+        assert.equal(unknown.status, 400, 'the handler read the body after the callback');
+        assert.equal((await unknown.json()).error.code, 'unknown-model');
+      }
+    } finally {
+      await Promise.all([direct.close(), viaFetch.close()]);
+    }
+  });
+
+  it('answers a Host header that is not a host as the Fetch path does: 500, and nothing minted', async () => {
+    const handler = createTokenHandler(options({ rateLimit: false }));
+    const direct = await listen(toNodeHandler(handler));
+    const viaFetch = await listen(toNodeHandler((request, context) => handler(request, context)));
+    const { request } = await import('node:http');
+    const badHost = (url: string) =>
+      new Promise<number>((resolve, reject) => {
+        const call = request(url, { method: 'POST', headers: { host: 'a b' } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        call.once('error', reject);
+        call.end();
+      });
+    const before = minted;
+    try {
+      assert.equal(await badHost(direct.url), 500);
+      assert.equal(await badHost(viaFetch.url), 500);
+      assert.equal(minted, before);
+    } finally {
+      await Promise.all([direct.close(), viaFetch.close()]);
+    }
+  });
+
   it('answers 504 when the token service does not answer in time', async () => {
     const silent = await listen(() => {});
     const site = await serve({ httpOptions: { baseUrl: silent.url }, timeoutMs: 150 });
