@@ -89,9 +89,14 @@ export class SessionDevices {
     this.chosen[kind] = id || undefined;
     if (kind === 'microphone') {
       if (this.host.engine()?.capturing) {
-        if (!(await this.switchMicrophone())) return;
+        const wanted = this.id(kind);
+        if (!(await this.switchMicrophone(wanted))) return;
+        // A later choice has taken over (here or while the devices are listed): what is in use and remembered is
+        // its business.
+        if (this.id(kind) !== wanted) return;
         const track = this.host.engine()?.microphoneStream?.getAudioTracks()[0];
         await this.checkChosen(kind, trackDeviceId(track));
+        if (this.id(kind) !== wanted) return;
         this.remember(kind, track);
       } else {
         this.remember(kind);
@@ -107,18 +112,23 @@ export class SessionDevices {
   /**
    * Opens the chosen microphone in place of the one in use. One that cannot be opened (busy in another app, say)
    * gives way to the default, and the visitor is told; if the default cannot be opened either, the microphone in
-   * use stays. False when the chosen one is not in use.
+   * use stays. The choice that failed is dropped, so choosing it again tries it again. False when the chosen one is
+   * not in use.
    */
-  private async switchMicrophone(): Promise<boolean> {
+  private async switchMicrophone(wanted: string | undefined): Promise<boolean> {
+    // Superseded by a later choice (which may fail otherwise than by aborting this one), or the session ended.
+    const current = () => !this.host.ended() && this.id('microphone') === wanted;
     try {
-      await this.host.openMicrophone(this.id('microphone'));
+      await this.host.openMicrophone(wanted);
       return true;
     } catch (error) {
-      // Superseded by a later choice, or the session ended: nothing to tell.
-      if (aborted(error) || this.host.ended()) return false;
-      if (!this.id('microphone')) return false;
+      if (aborted(error) || !current() || !wanted) return false;
       await this.host.openMicrophone(undefined).then(
-        () => !this.host.ended() && this.host.onFallback('microphone'),
+        () => {
+          if (!current()) return;
+          this.chosen.microphone = undefined;
+          this.host.onFallback('microphone');
+        },
         () => undefined,
       );
       return false;
@@ -178,7 +188,8 @@ export class SessionDevices {
     const wanted = this.id(kind);
     if (!wanted || !inUse || wanted === inUse || wanted === 'default') return;
     const devices = await listDevices();
-    if (!devices.some((device) => device.deviceId === wanted) && !this.host.ended()) this.host.onFallback(kind);
+    if (this.host.ended() || this.id(kind) !== wanted) return;
+    if (!devices.some((device) => device.deviceId === wanted)) this.host.onFallback(kind);
   }
 
   /** The camera went away: video stops, and the visitor is told. */
