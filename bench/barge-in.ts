@@ -152,7 +152,7 @@ console.log(`
 A steady sound in the room (not the echo) under ${PHRASE_S} s phrases of voice at -9 dBFS with 400 ms pauses, guarded: chunks with it sent per second of phrase,
 and in the first 300 ms of each phrase (what a sound held over from the pause would leak)`);
 const roomRows: Array<Record<string, string | number>> = [];
-for (const level of [-40, -33, -30, -27]) {
+for (const level of [-40, -33, -30, -27, -24]) {
   const room = scene(RATE, SECONDS, [{ from: 0, to: SECONDS, dbfs: level, frequency: 1000 }]);
   const result = runScene(RATE, phrases, room, { mode: 'guarded' });
   const sent = result.chunkPeaks.map((chunkPeak, i) => ({ sound: chunkPeak > 1 / 32768, t: i * CHUNK_S })).filter(({ sound, t }) => sound && inPhrase(t));

@@ -36,6 +36,9 @@ export interface VoiceEnvelopeOptions {
   releaseDbPerSecond?: number;
 }
 
+/** Within this of the held level (−3 dB), the voice counts as still there: the hold starts again. */
+const STEADY = 10 ** (-3 / 20);
+
 /**
  * The level of the voice just rendered, as the echo of it may still arrive: each block's RMS, held for
  * `holdMs`, then falling at `releaseDbPerSecond`. Allocates nothing.
@@ -62,6 +65,9 @@ export class VoiceEnvelope {
     const level = blockRms(block, length);
     if (level >= this.held) {
       this.held = level;
+      this.heldFor = 0;
+    } else if (level >= this.held * STEADY) {
+      // A steady voice, a little under its loudest block: the hold counts from when it last stood there.
       this.heldFor = 0;
     } else if (this.heldFor < this.holdFrames) {
       this.heldFor += length;
@@ -100,16 +106,17 @@ export interface EchoGuardOptions {
 
 /** How fast the voice's recent peak falls, in dB per second: slower than a voice's pauses between words. */
 const PEAK_FALL_DB_PER_SECOND = 20;
-/** The voice's first ms, while it rises (and before its echo arrives): nothing starts the hold yet. */
+/** The voice's first ms near its peak, while it rises (and before its echo arrives): nothing starts the hold yet. */
 const ONSET_MS = 50;
 
 /**
  * Decides, per block of microphone audio, whether it goes to the service as it is or as silence. While the voice
  * is audible and the guard is on, a block passes only if the microphone is within `marginDb` of the voice's level
  * (someone is speaking up), or within `holdMs` after a block within `marginDb` of the voice's recent peak (so the
- * ends of words are kept). The hold needs the peak, and a voice past its first 50 ms: as the voice fades out
- * between phrases, or before it has risen, a steady sound in the room (or an echo the level no longer covers)
- * stands above it, and would otherwise hold the microphone open into the voice. Switching
+ * ends of words are kept). The hold needs the peak, and a voice that has stood within `marginDb` of that peak for
+ * 50 ms: as the voice fades out between phrases, or rises at the start of one, a steady sound in the room (or an
+ * echo the level no longer covers) stands above it, and would otherwise hold the microphone open into the voice.
+ * Switching
  * ramps over one block so it does not click. Zeros keep the chunks coming, so their timing and the service's
  * activity detection are undisturbed. Allocates nothing after the first block.
  */
@@ -126,7 +133,7 @@ export class EchoGuard {
   private holdLeft = 0;
   private micSquare = 0;
   private voicePeak = 0;
-  private audibleFrames = 0;
+  private nearPeakFrames = 0;
   private readonly onsetFrames: number;
   private gain = 1;
   private scratch = new Float32Array(128);
@@ -161,6 +168,8 @@ export class EchoGuard {
   /** `auto`: the echo canceller adapts anew (a device changed): guard the next `warmupMs` of voice again. */
   rearm(): void {
     this.warmupLeft = this.warmupTotal;
+    // A hold the old microphone started does not let the new one's echo through.
+    this.holdLeft = 0;
   }
 
   /**
@@ -174,7 +183,9 @@ export class EchoGuard {
     this.micSquare = square >= this.micSquare ? square : square + (this.micSquare - square) * Math.exp(-length / this.sampleRate / this.releaseSeconds);
     this.voicePeak = Math.max(voiceLevel, this.voicePeak * 10 ** ((-PEAK_FALL_DB_PER_SECOND * length) / this.sampleRate / 20));
     const audible = voiceLevel > AUDIBLE_VOICE;
-    this.audibleFrames = audible ? this.audibleFrames + length : 0;
+    // How long the voice has stood near its recent peak: it restarts with the voice, and after each pause (the
+    // voice over 12 dB under its peak), where it rises again and a steady sound in the room stands out.
+    this.nearPeakFrames = audible && voiceLevel >= this.voicePeak * this.margin ? this.nearPeakFrames + length : 0;
     if (audible && this.warmupLeft > 0 && this.modeValue === 'auto') this.warmupLeft = Math.max(0, this.warmupLeft - length);
 
     // The hold runs out whether or not the voice plays, so a pause in the voice does not keep one for later.
@@ -182,7 +193,7 @@ export class EchoGuard {
     let open = true;
     if (audible && this.guarding) {
       const mic = Math.sqrt(this.micSquare);
-      if (this.audibleFrames > this.onsetFrames && mic >= this.voicePeak * this.margin) this.holdLeft = this.holdFrames;
+      if (this.nearPeakFrames > this.onsetFrames && mic >= this.voicePeak * this.margin) this.holdLeft = this.holdFrames;
       open = this.holdLeft > 0 || mic >= voiceLevel * this.margin;
     }
     const target = open ? 1 : 0;

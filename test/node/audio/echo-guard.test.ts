@@ -89,6 +89,43 @@ describe('EchoGuard', () => {
     assert.deepEqual(loudChunks(close, NONZERO, 0.24, 2.8), []);
   });
 
+  it('guarded: a louder steady sound, 13 to 18 dB under the voice, is not held open into the next phrase either, at any rate', () => {
+    const seconds = 3;
+    for (const rate of [48000, 44100, 22050]) {
+      for (const pause of [0.3, 0.4]) {
+        const next = 1.2 + pause;
+        const voice = scene(rate, seconds, [voiceTone(1.2), { from: next, to: 2.8, dbfs: -9 }]);
+        for (const dbfs of [-22, -24, -27]) {
+          const mic = scene(rate, seconds, [{ from: 0, to: seconds, dbfs, frequency: 1000 }]);
+          const result = runScene(rate, voice, mic, { mode: 'guarded' });
+          assert.deepEqual(loudChunks(result, NONZERO, next + 0.04, 2.8), [], `${rate} Hz, ${pause * 1000} ms pause, ${dbfs} dBFS`);
+        }
+      }
+    }
+  });
+
+  it('guarded: the echo of a steady voice, arriving up to 150 ms late, is not let through as the voice ends, at any rate', () => {
+    for (const rate of [48000, 44100, 22050]) {
+      for (const delay of [0.06, 0.1, 0.15]) {
+        const voice = scene(rate, 2, [{ from: 0.2, to: 1.2, dbfs: -9, frequency: 220 }]);
+        const mic = scene(rate, 2, [{ from: 0.2 + delay, to: 1.2 + delay, dbfs: -27, frequency: 220 }]);
+        const result = runScene(rate, voice, mic, { mode: 'guarded' });
+        assert.deepEqual(loudChunks(result, NONZERO, 0.3, 2), [], `${rate} Hz, echo ${delay * 1000} ms late`);
+      }
+    }
+  });
+
+  it('a hold the old microphone started ends when the guard is rearmed for a new one', () => {
+    const seconds = 2;
+    const voice = scene(RATE, seconds, [voiceTone()]);
+    const mic = scene(RATE, seconds, [echoTone(), speech]);
+    const result = runScene(RATE, voice, mic, { mode: 'guarded' }, 20, (time, guard) => {
+      if (Math.abs(time - 1.45) < 64 / RATE) guard.rearm();
+    });
+    assert.ok(loudChunks(result, NONZERO, 1.01, 1.4).length > 0, 'the speech');
+    assert.deepEqual(loudChunks(result, NONZERO, 1.47, seconds), []);
+  });
+
   it('guarded: a steady sound heard as the voice fades in, and between its syllables, holds nothing open', () => {
     const seconds = 3;
     // As the simulator speaks: a 220 Hz tone at -9 dBFS peak, its loudness rising and falling four times a second
@@ -149,6 +186,24 @@ describe('EchoGuard', () => {
 });
 
 describe('VoiceEnvelope', () => {
+  it('holds a steady voice for 200 ms after it stops, at 48, 44.1 and 22.05 kHz', () => {
+    const amplitude = 10 ** (-9 / 20);
+    for (const rate of [48000, 44100, 22050]) {
+      const envelope = new VoiceEnvelope({ sampleRate: rate });
+      const voice = scene(rate, 1.3, [{ from: 0, to: 1, dbfs: -9, frequency: 220 }]);
+      let playing = 0;
+      let at150 = 0;
+      for (let start = 0; start + 128 <= voice.length; start += 128) {
+        const level = envelope.add(voice.subarray(start, start + 128));
+        const time = start / rate;
+        if (time < 1) playing = level;
+        if (time <= 1.15) at150 = level;
+      }
+      assert.ok(playing > (amplitude / Math.SQRT2) * 0.8, `${rate} Hz: level ${decibels(playing)} dB`);
+      assert.ok(decibels(at150 / playing) > -3, `${rate} Hz: ${decibels(at150 / playing).toFixed(1)} dB 150 ms after the voice`);
+    }
+  });
+
   it('holds the loudest level of the last 200 ms, then falls 200 dB a second', () => {
     const envelope = new VoiceEnvelope({ sampleRate: RATE });
     const amplitude = 10 ** (-9 / 20);
