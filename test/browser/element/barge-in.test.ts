@@ -53,9 +53,9 @@ for (const inWorker of [true, false])
 
     it('guarded: a visitor speaking up at −6 dBFS gets through while the model speaks', async () => {
       el = await liveElement(html`<gemini-live barge-in="guarded"></gemini-live>`);
-      microphone!.level(-6);
+      // Silent until the voice plays: a visitor heard from the start could keep the answer from starting at all.
+      microphone!.level(SILENT);
       await el.start();
-      // The simulator hears the visitor (above −20 dBFS) and may cut its answer short: count what got through.
       await control({
         action: 'turn',
         text: 'An answer to talk over.',
@@ -65,6 +65,8 @@ for (const inWorker of [true, false])
         message: 'the model speaking',
       });
       const before = await soundChunks();
+      // The simulator hears the visitor (above −20 dBFS) and may cut its answer short: count what got through.
+      microphone!.level(-6);
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect((await soundChunks()) - before).to.be.above(12);
     });
