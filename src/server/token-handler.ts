@@ -276,7 +276,14 @@ export function createTokenHandler(options: TokenHandlerOptions): FetchHandler {
   };
 
   return withDirect(
-    async (request: Request, client?: ClientInfo) => toResponse(await handleSafely(inputFromRequest(request), client ?? {})),
+    async (request: Request, client?: ClientInfo) => {
+      const input = inputFromRequest(request);
+      try {
+        return toResponse(await handleSafely(input, client ?? {}));
+      } finally {
+        input.release();
+      }
+    },
     {
       handle: handleSafely,
       setDefaultFetch(fetch) {

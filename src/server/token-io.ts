@@ -47,10 +47,14 @@ export function directOf(handler: FetchHandler): DirectTokenHandler | undefined 
   return (handler as FetchHandler & { [DIRECT]?: DirectTokenHandler })[DIRECT];
 }
 
-export function inputFromRequest(request: Request): TokenInput {
-  // Once a callback is given the request, the handler reads the body from a copy made before it, so a callback
-  // that reads the body leaves the handler's own read intact, as on the Node adapter's direct path. The callback
-  // gets the request itself, with whatever its framework added (Next.js's `cookies`, `nextUrl`).
+/**
+ * The input for a Fetch-API request. Once a callback is given the request, the handler reads the body from a copy
+ * made before it, so a callback that reads the body leaves the handler's own read intact, as on the Node
+ * adapter's direct path; the callback gets the request itself, with whatever its framework added (Next.js's
+ * `cookies`, `nextUrl`). `release()`, once the answer is made, cancels whichever of the two bodies nobody read:
+ * an unread copy keeps its data buffered, and Cloudflare Workers warn about one.
+ */
+export function inputFromRequest(request: Request): TokenInput & { release(): void } {
   let bodySource: Request | undefined;
   return {
     method: request.method,
@@ -59,6 +63,12 @@ export function inputFromRequest(request: Request): TokenInput {
     request: () => {
       if (!bodySource && request.body && !request.bodyUsed) bodySource = request.clone();
       return request;
+    },
+    release: () => {
+      if (!bodySource) return;
+      for (const copy of [request, bodySource]) {
+        if (copy.body && !copy.bodyUsed) copy.body.cancel().catch(() => {});
+      }
     },
   };
 }

@@ -240,6 +240,26 @@ describe('createTokenHandler', () => {
     assert.equal((await call(h, post({}, { cookie: 'session=ok' }))).response.status, 200);
   });
 
+  it('gives authorize() the request itself, and leaves no body unread whether it reads the body or not', async () => {
+    const seen: Request[] = [];
+    const reads = handler({
+      authorize: async (request) => {
+        seen.push(request);
+        return ((await request.json()) as { pw?: string }).pw === 'x';
+      },
+    });
+    const allowed = post({ pw: 'x', model: 'models/none-such' });
+    const answer = await call(reads, allowed);
+    assert.equal(answer.response.status, 400, 'the handler read the body after authorize() had');
+    assert.equal(answer.json.error.code, 'unknown-model');
+    assert.equal(seen[0], allowed);
+    // A refusal: the handler never reads the body, and authorize() here reads none either.
+    const glance = handler({ authorize: () => false });
+    const refused = post({ pw: 'y' });
+    assert.equal((await call(glance, refused)).response.status, 401);
+    assert.equal(refused.bodyUsed, true, 'the unread body is cancelled, not left buffered');
+  });
+
   it('locks `config` into the token and leaves the other fields to the browser', async () => {
     // The simulator's text-answering model: no current Live model answers in TEXT.
     const TEXT_MODEL = 'simulator-text-live';
