@@ -73,7 +73,8 @@ export interface TokenHandlerOptions {
    * Your own check that the caller may talk to the model — typically a session cookie lookup (the element
    * sends same-origin credentials). Return `false` to answer 401. This is what stops scripts: `allowedOrigins`
    * only stops other web sites, since a script can send any `Origin` header it likes. Refused calls count
-   * against `authorizeFailureLimit`, never against the signed-in users' `rateLimit`.
+   * against `authorizeFailureLimit`, never against the signed-in users' `rateLimit`. It may read the request's
+   * body: the handler reads a copy of its own.
    */
   authorize?: (request: Request) => boolean | Promise<boolean>;
   /**
