@@ -132,7 +132,13 @@ export class GeminiLiveElement extends GeminiLiveProperties {
 
   private readonly session = new SessionController(this, () => this.sessionSettings());
   private readonly talk = new PushToTalkController(this, this.session, () => this.mode === 'push-to-talk' && !this.typed);
-  private readonly settings = new SettingsController(this, (kind) => this.session.deviceInUse(kind), () => this.uiStrings);
+  private readonly settings = new SettingsController(
+    this,
+    (kind) => this.session.deviceInUse(kind),
+    () => this.uiStrings,
+    () => this.session.deviceFallback,
+    (kind, id) => this.session.chooseDevice(kind, id),
+  );
   private readonly uiLanguage = new UiLanguageController(this, () => this.language, () => this.strings);
   private readonly terms = new TermsController(this, () => this.termsKey, () => ({
     terms: this.renderRoot.querySelector<HTMLElement>('[part~="terms"]'),

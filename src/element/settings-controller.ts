@@ -27,6 +27,10 @@ export class SettingsController implements ReactiveController {
     /** The device of a kind in use now, where one is open. */
     private readonly inUse: (kind: DeviceKind) => string | undefined,
     private readonly strings: () => GeminiLiveStrings,
+    /** The device of a kind that fell back to the default in this session, if any. */
+    private readonly fellBack: () => DeviceKind | null,
+    /** Tries a chosen device again (the element's property already names it). */
+    private readonly chooseAgain: (kind: DeviceKind, id: string | undefined) => void,
   ) {
     host.addController(this);
   }
@@ -44,16 +48,25 @@ export class SettingsController implements ReactiveController {
     return this.module.settingsTemplate({
       strings: this.strings(),
       devices: this.list.devices,
+      // After a fallback, the device in use: the chosen one could not be had.
       selected: {
-        microphone: host.microphoneId ?? this.inUse('microphone'),
-        speaker: host.speakerId ?? this.inUse('speaker'),
-        camera: host.cameraId ?? this.inUse('camera'),
+        microphone: this.chosen('microphone'),
+        speaker: this.chosen('speaker'),
+        camera: this.chosen('camera'),
       },
       volume: host.volume,
       camera: host.video === 'camera',
-      choose: (kind, id) => (host[`${kind}Id`] = id || undefined),
+      choose: (kind, id) => {
+        const key = `${kind}Id` as const;
+        if (host[key] === (id || undefined)) this.chooseAgain(kind, host[key]);
+        else host[key] = id || undefined;
+      },
       setVolume: (volume) => (host.volume = volume),
     });
+  }
+
+  private chosen(kind: DeviceKind): string | undefined {
+    return this.fellBack() === kind ? this.inUse(kind) : (this.host[`${kind}Id`] ?? this.inUse(kind));
   }
 
   /** Labels come once a device of the kind may be used: the list is read again when the conversation's state moves. */

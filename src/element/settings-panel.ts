@@ -65,9 +65,9 @@ function deviceSelect(view: SettingsView, kind: DeviceKind, mediaKind: MediaDevi
       part="${kind}-select"
       @change=${(event: Event) => view.choose(kind, (event.target as HTMLSelectElement).value)}
     >
-      <option value="" ?selected=${!known}>${strings.defaultDevice}</option>
+      <option value="" .selected=${!known}>${strings.defaultDevice}</option>
       ${devices.map(
-        (device, i) => html`<option value=${device.deviceId} ?selected=${known && device.deviceId === selected}>
+        (device, i) => html`<option value=${device.deviceId} .selected=${known && device.deviceId === selected}>
           ${device.label || `${label} ${i + 1}`}
         </option>`,
       )}

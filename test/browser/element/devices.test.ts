@@ -267,6 +267,37 @@ describe('<gemini-live> devices and volume', () => {
     expect(el.state).to.be.oneOf(['listening', 'speaking']);
   });
 
+  it('after a listed microphone fails mid-session, the select shows the one in use, and picking it again tries it again', async () => {
+    // A listed microphone that another app holds: refused once, then free.
+    const busy = { deviceId: 'busy-microphone', kind: 'audioinput', label: 'Busy microphone', groupId: '' };
+    devices!.listed = (listed) => [...listed, { ...busy, toJSON: () => busy } as MediaDeviceInfo];
+    el = await liveElement();
+    await el.start();
+    await waitFor(async () => ((await audioOf())?.chunks ?? 0) > 5, { message: 'microphone audio' });
+    part(el, 'settings')!.click();
+    await waitFor(() => part(el!, 'microphone-select') !== null, { message: 'the settings chunk' });
+    const select = () => part<HTMLSelectElement>(el!, 'microphone-select')!;
+    await waitFor(() => [...select().options].some((option) => option.value === busy.deviceId), {
+      message: 'the busy microphone listed',
+    });
+    devices!.refuse = new DOMException('Could not start audio source', 'NotReadableError');
+    select().value = busy.deviceId;
+    select().dispatchEvent(new Event('change'));
+    await waitFor(() => part(el!, 'notice') !== null, { message: 'the status message' });
+    await el.updateComplete;
+    expect(el.microphoneId, "the page's property keeps the choice").to.equal(busy.deviceId);
+    expect(select().value, 'the select shows the microphone in use').to.not.equal(busy.deviceId);
+    // Free now: the same choice, picked again, is tried again.
+    const opened = devices!.streams.length;
+    select().value = busy.deviceId;
+    select().dispatchEvent(new Event('change'));
+    await waitFor(() => devices!.streams.length === opened + 1, { message: 'the microphone opened again' });
+    expect(devices!.constraints.at(-1)!.audio).to.deep.include({ deviceId: { ideal: busy.deviceId } });
+    await el.updateComplete;
+    expect(part(el, 'notice'), 'the message goes with the new attempt').to.equal(null);
+    expect(await connections(), 'the same connection').to.have.length(1);
+  });
+
   it('clamps the volume to 0–1 and ignores values that are not numbers', async () => {
     el = await liveElement(html`<gemini-live volume="0.5"></gemini-live>`);
     expect(el.volume).to.equal(0.5);
