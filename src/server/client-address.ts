@@ -11,6 +11,11 @@ export type TrustProxy = number | string;
 /** Rate-limit and connection-cap keys are cut to this length (longer ones are hashed). */
 export const MAX_KEY_LENGTH = 128;
 
+/** A Node request header as one string: repeated ones joined with `, `, as `Headers.get` does. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 /** Checks a `trustProxy` option at creation time. */
 export function checkTrustProxy(trustProxy: TrustProxy | undefined, owner: string): void {
   if (trustProxy === undefined) return;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { headerValue } from './client-address.js';
 import { createNodeFetch } from './node-fetch.js';
 import type { FetchHandler } from './token-handler-types.js';
 import { directOf, type DirectTokenHandler, type TokenInput } from './token-io.js';
@@ -82,7 +83,7 @@ async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Req
     if (read === null) return null;
     body = read;
   }
-  return buildRequest(req, method, body, signal);
+  return buildRequest(req, method, body, signal, requestUrl(req));
 }
 
 function methodOf(req: IncomingMessage): string {
@@ -94,6 +95,7 @@ function buildRequest(
   method: string,
   body: Uint8Array<ArrayBuffer> | undefined,
   signal: AbortSignal,
+  url: URL,
 ): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -101,7 +103,6 @@ function buildRequest(
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
   }
-  const url = requestUrl(req);
   if (body !== undefined) {
     headers.delete('content-length');
     headers.delete('transfer-encoding');
@@ -112,16 +113,11 @@ function buildRequest(
 /** The request's URL as a `Request` has it; throws, as `new URL` does, on a `Host` header that is not a host. */
 function requestUrl(req: IncomingMessage): URL {
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  const host = headerOf(req, 'host') ?? 'localhost';
+  const host = headerValue(req.headers.host) ?? 'localhost';
   const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   // A path starting with `//` would otherwise be read as a host by the URL parser.
   const normalizedPath = `/${path.replace(/^\/+/, '')}`;
   return new URL(`${encrypted ? 'https' : 'http'}://${host}${normalizedPath}`);
-}
-
-function headerOf(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**
@@ -130,8 +126,7 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
  */
 async function serveDirect(direct: DirectTokenHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // A `Host` the URL parser refuses fails here, as building the Fetch path's `Request` does.
-  requestUrl(req);
-  const input = new NodeTokenInput(req);
+  const input = new NodeTokenInput(req, requestUrl(req));
   res.once('close', () => {
     if (!res.writableFinished) input.clientGone();
   });
@@ -154,12 +149,15 @@ class NodeTokenInput implements TokenInput {
   private abort: AbortController | undefined;
   private made: Request | undefined;
 
-  constructor(private readonly req: IncomingMessage) {
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly url: URL,
+  ) {
     this.method = methodOf(req);
   }
 
   header(name: string): string | null {
-    return headerOf(this.req, name.toLowerCase()) ?? null;
+    return headerValue(this.req.headers[name.toLowerCase()]) ?? null;
   }
 
   async body(limit: number): Promise<Uint8Array | null> {
@@ -171,7 +169,7 @@ class NodeTokenInput implements TokenInput {
     if (!this.made) {
       this.abort = new AbortController();
       if (this.gone) this.abort.abort();
-      this.made = buildRequest(this.req, this.method, this.bytes, this.abort.signal);
+      this.made = buildRequest(this.req, this.method, this.bytes, this.abort.signal, this.url);
     }
     return this.made;
   }

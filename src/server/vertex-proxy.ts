@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { cachedImport } from '../shared/cached-import.js';
-import { boundedKey, checkTrustProxy, clientAddress } from './client-address.js';
+import { boundedKey, checkTrustProxy, clientAddress, headerValue } from './client-address.js';
 import { ConnectionCaps } from './connection-caps.js';
 import { describeError } from './errors.js';
 import { bareModelId } from './models.js';
@@ -317,10 +317,6 @@ function positive(value: number | undefined, fallback: number, name: string): nu
     throw new TypeError(`createVertexProxy: \`${name}\` must be a positive number.`);
   }
   return value;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** `//ws//x` → `/ws/x` (the SDK joins its base URL and path with a double slash). */
