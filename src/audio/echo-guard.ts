@@ -116,9 +116,8 @@ const ONSET_MS = 50;
  * ends of words are kept). The hold needs the peak, and a voice that has stood within `marginDb` of that peak for
  * 50 ms: as the voice fades out between phrases, or rises at the start of one, a steady sound in the room (or an
  * echo the level no longer covers) stands above it, and would otherwise hold the microphone open into the voice.
- * Switching
- * ramps over one block so it does not click. Zeros keep the chunks coming, so their timing and the service's
- * activity detection are undisturbed. Allocates nothing after the first block.
+ * Switching ramps over one block so it does not click. Zeros keep the chunks coming, so their timing and the
+ * service's activity detection are undisturbed. Allocates nothing after the first block.
  */
 export class EchoGuard {
   /** `auto`: whether the browser's echo canceller covers the voice; if not, the guard is on. */

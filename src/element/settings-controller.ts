@@ -58,8 +58,9 @@ export class SettingsController implements ReactiveController {
       camera: host.video === 'camera',
       choose: (kind, id) => {
         const key = `${kind}Id` as const;
-        if (host[key] === (id || undefined)) this.chooseAgain(kind, host[key]);
-        else host[key] = id || undefined;
+        const value = id || undefined;
+        if (host[key] === value) this.chooseAgain(kind, value);
+        else host[key] = value;
       },
       setVolume: (volume) => (host.volume = volume),
     });
