@@ -121,7 +121,7 @@ const selfContained = standalone.map(({ input, file }) => ({
 const server = {
   input: 'src/server/index.ts',
   output: { dir: 'dist/server', format: 'es', entryFileNames: '[name].js', sourcemap: true },
-  external: (id) => /^(node:|@google\/genai|ws$|google-auth-library|rate-limiter-flexible)/.test(id),
+  external: (id) => /^(node:|@google\/genai|google-auth-library|rate-limiter-flexible)/.test(id),
   plugins: [typescript(), nodeResolve({ exportConditions: ['node'] })],
 };
 

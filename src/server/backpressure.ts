@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
 
 /** Limits on how much one side may leave unsent on its way to the other. */
 export interface FlowLimits {
@@ -8,52 +8,42 @@ export interface FlowLimits {
   stallTimeoutMs: number;
 }
 
-const POLL_MS = 25;
-
 /**
- * Backpressure for one direction of the relay: when the sink's send buffer passes the high-water mark, the
- * source is paused (TCP then pushes back on its sender) and resumed once the buffer has drained to half the
- * mark. A sink that stays over the mark for `stallTimeoutMs` is reported through `onStall`. `ws` has no drain
- * event, so while paused the buffer is polled.
+ * Backpressure for one direction of the relay: when the sink's socket holds more than the high-water mark
+ * unsent, the source is paused (TCP then pushes back on its sender) and resumed once the sink has drained. A
+ * sink that does not drain within `stallTimeoutMs` is reported through `onStall`.
  */
 export class Valve {
-  private pausedAt: number | undefined;
-  private poll: ReturnType<typeof setInterval> | undefined;
+  private sink: Duplex | undefined;
+  private stall: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly source: () => WebSocket | undefined,
-    private readonly sink: () => WebSocket | undefined,
+    private readonly source: () => Duplex | undefined,
     private readonly limits: FlowLimits,
     private readonly onStall: () => void,
   ) {}
 
-  /** Call after each send to the sink. */
-  afterSend(): void {
-    if (this.pausedAt !== undefined) return;
-    const sink = this.sink();
-    if (!sink || sink.bufferedAmount <= this.limits.highWaterMark) return;
-    this.pausedAt = Date.now();
+  /** Call after each write to `sink`. */
+  afterWrite(sink: Duplex): void {
+    if (this.sink !== undefined || sink.writableLength <= this.limits.highWaterMark) return;
+    this.sink = sink;
     this.source()?.pause();
-    this.poll = setInterval(() => this.check(), POLL_MS);
-    this.poll.unref?.();
+    sink.once('drain', this.resume);
+    this.stall = setTimeout(() => {
+      this.dispose();
+      this.onStall();
+    }, this.limits.stallTimeoutMs);
+    this.stall.unref?.();
   }
 
   dispose(): void {
-    if (this.poll !== undefined) clearInterval(this.poll);
-    this.poll = undefined;
-    this.pausedAt = undefined;
+    clearTimeout(this.stall);
+    this.sink?.off('drain', this.resume);
+    this.sink = undefined;
   }
 
-  private check(): void {
-    const sink = this.sink();
-    if (!sink || sink.bufferedAmount <= this.limits.highWaterMark / 2) {
-      this.dispose();
-      this.source()?.resume();
-      return;
-    }
-    if (Date.now() - (this.pausedAt ?? 0) >= this.limits.stallTimeoutMs) {
-      this.dispose();
-      this.onStall();
-    }
-  }
+  private readonly resume = (): void => {
+    this.dispose();
+    this.source()?.resume();
+  };
 }

@@ -2,8 +2,8 @@
  * Server helpers for `<gemini-live>`: an ephemeral-token endpoint for the Gemini Developer API that runs on any
  * Fetch-API runtime, an adapter for Node's `http` / Express, and a WebSocket proxy for Gemini on Vertex AI.
  *
- * The token handler and its helpers use only Fetch API globals; `ws`, `google-auth-library` and `node:http`
- * are loaded on demand by the Vertex proxy alone, and `rate-limiter-flexible` by the Redis limiter alone.
+ * The token handler and its helpers use only Fetch API globals; `google-auth-library` and Node's modules are
+ * loaded on demand by the Vertex proxy alone, and `rate-limiter-flexible` by the Redis limiter alone.
  *
  * @packageDocumentation
  */

@@ -41,8 +41,8 @@ const FORWARD: GateDecision = Object.freeze({ kind: 'forward' });
  * After the setup, most frames are audio and are not parsed at all (see {@link cannotNameSetup}): only a frame
  * that could spell a `setup` key is, and is refused if it is not JSON; any other frame goes on as it is, and
  * upstream refuses one that is not JSON itself. Frames that are not valid UTF-8 are refused from the start (JSON
- * is UTF-8, and `ws` already refuses such text frames), so that no decoder can read a key into bytes the gate
- * did not see.
+ * is UTF-8, and a text frame must be), so that no decoder can read a key into bytes the gate did not see. The
+ * gate sees whole messages: a fragmented one is joined first.
  */
 export class SetupGate {
   private setupSeen = false;

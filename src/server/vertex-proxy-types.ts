@@ -61,8 +61,8 @@ export interface VertexProxyOptions {
   /** Milliseconds without a frame in either direction after which a session is closed (1001). Default 300 000. */
   idleTimeoutMs?: number;
   /**
-   * Bytes waiting to be sent to one side above which the proxy stops reading from the other side, until it
-   * drains to half. Default 1 MiB.
+   * Bytes waiting to be sent to one side above which the proxy stops reading from the other side, until they
+   * have been sent. Default 1 MiB.
    */
   highWaterMark?: number;
   /**

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocketServer } from 'ws';
 import { cachedImport } from '../shared/cached-import.js';
 import { boundedKey, checkTrustProxy, clientAddress, headerValue } from './client-address.js';
 import { ConnectionCaps } from './connection-caps.js';
@@ -9,8 +8,7 @@ import { bareModelId } from './models.js';
 import { canonicalOrigin } from './origins.js';
 import type { VertexProxy, VertexProxyOptions } from './vertex-proxy-types.js';
 import { VertexRelay, type RelayContext } from './vertex-relay.js';
-
-type WsModule = typeof import('ws');
+import { acceptUpgrade } from './ws-handshake.js';
 
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const LIVE_PATH = /\/ws\/google\.ai\.generativelanguage\.[\w.]+\.GenerativeService\.BidiGenerateContent(Constrained)?$/;
@@ -18,6 +16,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -34,12 +33,13 @@ const STATUS_TEXT: Record<number, string> = {
  *
  * Safe by default: `authorize` is required (or `allowUnauthenticated: true`, for local development), sessions
  * are capped in total and per client, idle ones closed, and `listen()` binds 127.0.0.1 unless told otherwise.
- * Every browser frame is checked before it goes on: the first must be a `setup`, which is re-serialised with the
- * model rewritten; a second `setup` is refused. Each direction stops reading while the other side's send
+ * Every browser message is checked before it goes on: the first must be a `setup`, which is re-serialised with
+ * the model rewritten; a second `setup` is refused. Other frames go on exactly as they arrived, whole. Each direction stops reading while the other side's send
  * buffer is over `highWaterMark`, so a peer that stops reading cannot make the proxy buffer without bound.
  * `drain()` empties an instance for a rolling deploy: each conversation resumes through another instance.
  *
- * Node only (it uses `ws`, loaded on first use, and `google-auth-library` unless `getAccessToken` is given).
+ * Node only: it speaks WebSocket itself over Node's sockets, and loads `google-auth-library` on first use unless
+ * `getAccessToken` is given.
  *
  * @example Standalone
  * ```ts
@@ -105,8 +105,18 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     );
   }
 
-  const loadWs: () => Promise<WsModule> = cachedImport(() => import('ws'));
-  const loadIsUtf8 = cachedImport(() => import('node:buffer').then(({ isUtf8 }) => isUtf8));
+  // Node's APIs are loaded on first use: the server's entry imports nothing Node-specific.
+  const loadApis = cachedImport(
+    async (): Promise<RelayContext['apis']> => {
+      const [{ isUtf8 }, { createHash, randomFillSync }, http, https] = await Promise.all([
+        import('node:buffer'),
+        import('node:crypto'),
+        import('node:http'),
+        import('node:https'),
+      ]);
+      return { isUtf8, createHash, randomFillSync, request: (secure) => (secure ? https.request : http.request) };
+    },
+  );
 
   const loadAuth = cachedImport(() =>
     import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] })),
@@ -134,12 +144,10 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     return forcedModel ? `publishers/google/models/${modelId}` : `models/${modelId}`;
   };
 
-  let server: WebSocketServer | undefined;
   const relays = new Set<VertexRelay>();
   let drained: Promise<void> | undefined;
-  const contextFor = (module: WsModule, isUtf8: RelayContext['isUtf8']): RelayContext => ({
-    ws: module,
-    isUtf8,
+  const contextFor = (apis: RelayContext['apis']): RelayContext => ({
+    apis,
     upstreamUrl,
     headers: options.headers,
     maxPayload,
@@ -184,28 +192,26 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
       released = true;
     };
     try {
-      const [module, isUtf8] = await Promise.all([loadWs(), loadIsUtf8()]);
+      const apis = await loadApis();
       if (socket.destroyed) return release();
       // A drain that began while this upgrade waited refuses it, rather than relay a session it would close.
       if (drained) {
         release();
         return rejectUpgrade(socket, 503);
       }
-      server ??= new module.WebSocketServer({
-        noServer: true,
-        maxPayload,
-        perMessageDeflate: false,
-        clientTracking: false,
-      });
-      context ??= contextFor(module, isUtf8);
+      const accepted = acceptUpgrade(apis, request);
+      if ('status' in accepted) {
+        release();
+        return rejectUpgrade(socket, accepted.status);
+      }
+      context ??= contextFor(apis);
       socket.once('close', release);
-      server.handleUpgrade(request, socket, head, (client) => {
-        const relay = new VertexRelay(context!, client);
-        relays.add(relay);
-        void relay.closed.then(() => {
-          relays.delete(relay);
-          release();
-        });
+      socket.write(accepted.response);
+      const relay = new VertexRelay(context, socket, head);
+      relays.add(relay);
+      void relay.closed.then(() => {
+        relays.delete(relay);
+        release();
       });
     } catch (error) {
       release();
@@ -225,7 +231,7 @@ export function createVertexProxy(options: VertexProxyOptions = {}): VertexProxy
     },
 
     async listen(port = 0, hostname = '127.0.0.1') {
-      const [{ createServer }] = await Promise.all([import('node:http'), loadWs()]);
+      const [{ createServer }] = await Promise.all([import('node:http'), loadApis()]);
       const httpServer = createServer((request, response) => {
         if (request.url?.split('?')[0] === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
           const status = drained ? 503 : 200;

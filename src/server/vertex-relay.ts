@@ -1,16 +1,15 @@
-import type { RawData, WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
 import { Valve, type FlowLimits } from './backpressure.js';
 import { describeError, scrubCredentials, scrubSecrets } from './errors.js';
 import { SetupGate, type Refusal } from './setup-gate.js';
-import { closeToRelay, toBuffer, truncateReason } from './ws-frames.js';
+import { BINARY, CLOSE, CONTINUATION, TEXT, closeToRelay, type Frame, type FrameError } from './ws-frames.js';
+import { MessageAssembler, type WholeMessage } from './ws-messages.js';
+import { connectUpstream, type HandshakeApis } from './ws-handshake.js';
+import { WsPeer, type PeerApis } from './ws-peer.js';
 
-type WsModule = typeof import('ws');
-
-/** What every relay of one proxy shares: settings resolved once, and the proxy's credential sources. */
+/** What every relay of one proxy shares: settings resolved once, Node's APIs and the credential sources. */
 export interface RelayContext {
-  readonly ws: WsModule;
-  /** Node's `buffer.isUtf8`, loaded with ws. */
-  readonly isUtf8: (data: Uint8Array) => boolean;
+  readonly apis: PeerApis & HandshakeApis;
   readonly upstreamUrl: string;
   readonly headers: Record<string, string> | undefined;
   readonly maxPayload: number;
@@ -32,18 +31,14 @@ export interface RelayContext {
  */
 type UpstreamPhase = 'credentials' | 'connecting' | 'open' | 'failed' | 'abandoned' | 'closed';
 
-interface HeldFrame {
-  data: Buffer;
-  isBinary: boolean;
-  /** Set on the setup, which is encoded once the project is known. */
-  setup?: { message: { setup: Record<string, unknown> }; modelId: string };
+/** One browser message that passed the gate: its frames as received, or the setup to encode afresh. */
+interface Message {
+  frames: Buffer[];
+  bytes: number;
+  /** Set on the setup, which is encoded once the project is known, with the opcode it came in. */
+  setup?: { message: { setup: Record<string, unknown> }; modelId: string; opcode: number };
 }
 
-/** Leaves ws's mask buffer as it is (zero), which ws takes as "do not mask". */
-function leaveMaskZero(): void {}
-
-/** How long a peer that is sent a close but does not answer it keeps its socket. */
-const CLOSE_GRACE_MS = 1000;
 const RESTART_REASON = 'Service restart';
 /**
  * A draining session is closed once Vertex AI has sent nothing for this long: the model's answer so far has
@@ -53,20 +48,23 @@ export const DRAIN_QUIET_MS = 250;
 
 /**
  * One browser session relayed to Vertex AI: obtains the access token, opens the upstream socket, holds the
- * browser's frames until it is open, then relays frames and closes both ways. Every browser frame passes the
- * {@link SetupGate}; each direction has its own {@link Valve}. Never throws; failures go to `report` with
- * credentials scrubbed.
+ * browser's messages until it is open, then relays frames and closes both ways. Frames go on exactly as they
+ * arrived (a browser's masked frame is a valid frame from the proxy too), whole and in order: the relay reads
+ * their headers, and unmasks a browser's message only for the {@link SetupGate}, which every one passes. Each
+ * direction has its own {@link Valve}. Never throws; failures go to `report` with credentials scrubbed.
  */
 export class VertexRelay {
   /** Settles once the browser connection has closed. */
   readonly closed: Promise<void>;
 
   private phase: UpstreamPhase = 'credentials';
-  private upstream: WebSocket | undefined;
-  private clientClosed = false;
-  /** Frames received before the upstream opened, in order. */
-  private readonly held: HeldFrame[] = [];
+  private readonly client: WsPeer;
+  private upstream: WsPeer | undefined;
+  private abortConnect: (() => void) | undefined;
+  /** Messages received before the upstream opened, in order. */
+  private readonly held: Message[] = [];
   private heldBytes = 0;
+  private readonly messages: MessageAssembler;
   private credentials: { token: string; projectId: string | undefined } | undefined;
   private readonly gate: SetupGate;
   private readonly toUpstream: Valve;
@@ -74,6 +72,8 @@ export class VertexRelay {
   private lastActivity = Date.now();
   /** Frames received from Vertex AI: a drain waits for this to stand still. */
   private upstreamFrames = 0;
+  /** The size of the message Vertex AI is sending, over its fragments so far. */
+  private upstreamMessageBytes = 0;
   /** Set once a drain has sent the browser its 1012: what it sent before reading that still goes upstream. */
   private draining = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -81,27 +81,33 @@ export class VertexRelay {
 
   constructor(
     private readonly context: RelayContext,
-    private readonly client: WebSocket,
+    socket: Duplex,
+    head: Buffer,
   ) {
     this.closed = new Promise<void>((resolve) => (this.resolveClosed = resolve));
-    this.gate = new SetupGate(context.forcedModel, context.isUtf8);
+    this.gate = new SetupGate(context.forcedModel, context.apis.isUtf8);
+    this.messages = new MessageAssembler(context.maxPayload);
     this.toUpstream = new Valve(
-      () => this.client,
-      () => this.upstream,
+      () => this.client.socket,
       context.flow,
       () => this.stop(1013, 'Vertex AI is not accepting data; try again later', 'Vertex AI stopped reading'),
     );
     this.toClient = new Valve(
-      () => this.upstream,
-      () => this.client,
+      () => this.upstream?.socket,
       context.flow,
       () => this.stop(1008, 'Not reading fast enough', 'the browser stopped reading'),
     );
-    client.on('error', (error) => this.fail('browser connection error', error));
-    client.on('message', (raw: RawData, isBinary: boolean) => this.onClientMessage(toBuffer(raw), isBinary));
-    client.on('close', (code: number, reason: Buffer) => this.onClientClose(code, reason));
+    // Resets and broken pipes from browsers are routine; what they sent that broke the protocol is reported.
+    socket.on('error', () => {});
+    this.client = new WsPeer(socket, 'server', context.maxPayload, context.apis, {
+      frame: (frame) => this.onClientFrame(frame),
+      close: (code, reason) => this.onClientClose(code, reason),
+      violation: (error) => this.onClientViolation(error),
+      gone: () => this.onClientGone(),
+    });
     this.after(context.connectTimeoutMs, () => this.onConnectTimeout());
     this.after(context.idleTimeoutMs, () => this.onIdleCheck());
+    this.client.start(head);
     void this.connect();
   }
 
@@ -113,15 +119,15 @@ export class VertexRelay {
    * still being set up is closed at once: it has nothing to lose.
    */
   drain(): void {
-    if (this.clientClosed || this.draining) return;
+    if (!this.client.writable || this.draining) return;
     if (this.phase !== 'open') {
-      this.closeClient(1012, RESTART_REASON);
+      this.client.close(1012, RESTART_REASON);
       this.abandonUpstream();
       return;
     }
     let seen = this.upstreamFrames;
     const check = () => {
-      if (this.clientClosed || this.draining) return;
+      if (!this.client.writable || this.draining) return;
       if (this.upstreamFrames === seen) this.restartNow();
       else {
         seen = this.upstreamFrames;
@@ -133,24 +139,20 @@ export class VertexRelay {
 
   /** Sends the browser its 1012 now, quiet or not: the end of a drain's time. */
   restartNow(): void {
-    if (this.clientClosed || this.draining) return;
+    if (!this.client.writable || this.draining) return;
     if (this.phase !== 'open') {
       this.drain();
       return;
     }
     this.draining = true;
-    this.closeClient(1012, RESTART_REASON);
+    this.client.close(1012, RESTART_REASON);
   }
 
   /** Closes both sides with 1001 ("going away"). */
   shutDown(): void {
-    this.closeClient(1001, 'Proxy shutting down');
+    this.client.close(1001, 'Proxy shutting down');
     if (this.phase === 'open') this.upstream!.close(1001, 'Proxy shutting down');
     else this.abandonUpstream();
-  }
-
-  private get open(): number {
-    return this.context.ws.WebSocket.OPEN;
   }
 
   private async connect(): Promise<void> {
@@ -161,75 +163,115 @@ export class VertexRelay {
     } catch (error) {
       this.phase = 'failed';
       this.fail('obtaining Google Cloud credentials failed', error);
-      this.closeClient(1011, 'Upstream authentication failed');
+      this.client.close(1011, 'Upstream authentication failed');
       return;
     }
     this.credentials = { token, projectId };
-    if (this.clientClosed || this.client.readyState !== this.open || this.phase !== 'credentials') return;
-    const { ws, upstreamUrl, headers, maxPayload, connectTimeoutMs } = this.context;
-    const socket = new ws.WebSocket(upstreamUrl, {
-      headers: { ...headers, Authorization: `Bearer ${token}` },
-      maxPayload,
-      perMessageDeflate: false,
-      handshakeTimeout: connectTimeoutMs,
-      // Masking guards plain-text intermediaries from forged requests; inside TLS there are none to guard, and
-      // an all-zero mask lets ws skip it: a tenth of the proxy's CPU went to masking every frame to Vertex AI.
-      generateMask: upstreamUrl.startsWith('wss:') ? leaveMaskZero : undefined,
-    });
-    this.upstream = socket;
+    if (!this.client.writable || this.phase !== 'credentials') return;
     this.phase = 'connecting';
-    socket.on('open', () => this.onUpstreamOpen());
-    socket.on('message', (raw: RawData, isBinary: boolean) => this.onUpstreamMessage(toBuffer(raw), isBinary));
-    socket.on('error', (error) => this.onUpstreamError(error));
-    socket.on('close', (code: number, reason: Buffer) => this.onUpstreamClose(code, reason));
+    const { apis, upstreamUrl, headers } = this.context;
+    this.abortConnect = connectUpstream(apis, upstreamUrl, { ...headers, Authorization: `Bearer ${token}` }, {
+      open: (socket, head) => this.onUpstreamOpen(socket, head),
+      fail: (error) => {
+        if (this.phase !== 'connecting') return;
+        this.phase = 'failed';
+        this.fail('connecting to Vertex AI failed', error);
+        this.client.close(1011, 'Upstream connection failed');
+      },
+    });
   }
 
-  private onClientMessage(data: Buffer, isBinary: boolean): void {
-    if (this.clientClosed) return;
+  private onUpstreamOpen(socket: Duplex, head: Buffer): void {
+    if (this.phase !== 'connecting') {
+      socket.destroy();
+      return;
+    }
+    socket.on('error', (error: Error) => {
+      if (this.phase === 'open') this.fail('Vertex AI connection error', error);
+    });
+    this.upstream = new WsPeer(socket, 'client', this.context.maxPayload, this.context.apis, {
+      frame: (frame) => this.onUpstreamFrame(frame),
+      close: (code, reason) => this.onUpstreamClose(code, reason),
+      violation: (error) => this.onUpstreamViolation(error),
+      gone: () => this.onUpstreamGone(),
+    });
+    this.phase = 'open';
+    for (const message of this.held.splice(0)) this.sendUpstream(message);
+    this.heldBytes = 0;
+    this.upstream.start(head);
+  }
+
+  private onClientFrame(frame: Frame): void {
     // While a drain's close is on its way, the browser's frames are still what it meant to send.
-    if (this.client.readyState !== this.open && !(this.draining && this.phase === 'open')) return;
+    if (!this.client.writable && !(this.draining && this.phase === 'open')) return;
+    const { opcode } = frame;
+    if (opcode !== TEXT && opcode !== BINARY && opcode !== CONTINUATION) {
+      // Pings and pongs pass through once the upstream is open: the two ends answer each other.
+      if (this.phase === 'open' && this.upstream!.writable) this.upstream!.write(frame.raw);
+      return;
+    }
+    const message = this.messages.add(frame);
+    if (message === undefined) return;
+    if ('code' in message) this.client.fault(message);
+    else this.onClientMessage(message);
+  }
+
+  private onClientMessage({ frames, payload, opcode }: WholeMessage): void {
     this.lastActivity = Date.now();
-    const decision = this.gate.inspect(data);
+    const decision = this.gate.inspect(payload);
     if (decision.kind === 'refuse') {
       this.refuse(decision.refusal);
       return;
     }
-    const frame: HeldFrame = decision.kind === 'setup' ? { data, isBinary, setup: decision } : { data, isBinary };
+    const bytes = payload.length;
+    const message: Message =
+      decision.kind === 'setup' ? { frames, bytes, setup: { message: decision.message, modelId: decision.modelId, opcode } } : { frames, bytes };
     if (this.phase === 'open' && this.held.length === 0) {
-      this.sendUpstream(frame);
+      this.sendUpstream(message);
       return;
     }
-    this.held.push(frame);
-    this.heldBytes += data.byteLength;
+    this.held.push(message);
+    this.heldBytes += bytes;
     if (this.heldBytes > this.context.maxPayload) {
       this.fail('too much data buffered before Vertex AI answered');
-      this.closeClient(1009, 'Too much data before the session was ready');
+      this.client.close(1009, 'Too much data before the session was ready');
       this.abandonUpstream();
     }
   }
 
-  private onClientClose(code: number, reason: Buffer): void {
-    this.clientClosed = true;
-    this.dispose();
-    this.resolveClosed();
+  private onClientClose(code: number, reason: string): void {
     if (this.phase === 'open') {
       const relay = closeToRelay(code);
-      if (relay.kind === 'no-status') this.upstream!.close();
-      else this.upstream!.close(relay.kind === 'code' ? relay.code : 1001, truncateReason(reason.toString('utf8')));
-    } else if (this.phase === 'connecting' || this.phase === 'credentials') {
-      this.abandonUpstream();
+      if (relay.kind === 'code') this.upstream!.close(relay.code, reason);
+      else this.upstream!.close(undefined, '');
+    } else {
+      this.abandonSetup();
     }
+  }
+
+  private onClientViolation(error: FrameError): void {
+    this.fail(`browser connection error: ${error.reason}`);
+    if (this.phase === 'open') this.upstream!.close(1001, '');
+    else this.abandonSetup();
+  }
+
+  private onClientGone(): void {
+    this.dispose();
+    this.resolveClosed();
+    // A browser gone without a close frame: upstream is told it went away.
+    if (this.phase === 'open') this.upstream!.close(1001, '');
+    else this.abandonSetup();
   }
 
   private onConnectTimeout(): void {
-    if (this.phase === 'open' || this.clientClosed) return;
+    if (this.phase === 'open' || !this.client.writable) return;
     this.fail('timed out connecting to Vertex AI');
-    this.closeClient(1011, 'Upstream connection timed out');
+    this.client.close(1011, 'Upstream connection timed out');
     this.abandonUpstream();
   }
 
   private onIdleCheck(): void {
-    if (this.clientClosed) return;
+    if (this.client.gone) return;
     const idleFor = Date.now() - this.lastActivity;
     if (idleFor < this.context.idleTimeoutMs) {
       this.after(this.context.idleTimeoutMs - idleFor, () => this.onIdleCheck());
@@ -238,59 +280,58 @@ export class VertexRelay {
     this.stop(1001, 'Idle for too long', 'idle for too long');
   }
 
-  private onUpstreamOpen(): void {
-    if (this.phase !== 'connecting') return;
-    this.phase = 'open';
-    for (const frame of this.held.splice(0)) this.sendUpstream(frame);
-    this.heldBytes = 0;
-  }
-
-  private onUpstreamMessage(data: Buffer, isBinary: boolean): void {
+  private onUpstreamFrame(frame: Frame): void {
     this.upstreamFrames++;
-    if (this.client.readyState !== this.open) return;
-    this.lastActivity = Date.now();
-    this.client.send(data, { binary: isBinary }, (error) => {
-      if (error) this.fail('sending to the browser failed', error);
-    });
-    this.toClient.afterSend();
-  }
-
-  private onUpstreamError(error: Error): void {
-    if (this.phase === 'abandoned') return;
-    this.fail(this.phase === 'open' || this.phase === 'closed' ? 'Vertex AI connection error' : 'connecting to Vertex AI failed', error);
-  }
-
-  private onUpstreamClose(code: number, reason: Buffer): void {
-    const wasOpen = this.phase === 'open';
-    if (this.phase !== 'abandoned') this.phase = wasOpen ? 'closed' : 'failed';
-    if (!wasOpen) {
-      this.closeClient(1011, 'Upstream connection failed');
-      return;
+    if (frame.opcode < CLOSE) {
+      const size = frame.raw.length - frame.payloadOffset;
+      this.upstreamMessageBytes = frame.opcode === CONTINUATION ? this.upstreamMessageBytes + size : size;
+      if (this.upstreamMessageBytes > this.context.maxPayload) {
+        this.upstream!.fault({ code: 1009, reason: 'Message too big' });
+        return;
+      }
     }
+    if (!this.client.writable) return;
+    this.lastActivity = Date.now();
+    this.client.write(frame.raw);
+    this.toClient.afterWrite(this.client.socket);
+  }
+
+  private onUpstreamClose(code: number, reason: string): void {
+    if (this.phase === 'open') this.phase = 'closed';
     const relay = closeToRelay(code);
-    if (relay.kind === 'no-status') this.closeClient(undefined, '');
-    else if (relay.kind === 'code') this.closeClient(relay.code, this.scrubbed(reason.toString('utf8')));
-    else this.closeClient(1011, 'Upstream connection lost');
+    if (relay.kind === 'code') this.client.close(relay.code, this.scrubbed(reason));
+    else this.client.close(undefined, '');
   }
 
-  private sendUpstream(frame: HeldFrame): void {
-    const payload = frame.setup ? this.encodeSetup(frame.setup) : frame.data;
-    this.upstream!.send(payload, { binary: frame.isBinary }, (error) => {
-      if (error) this.fail('sending to Vertex AI failed', error);
-    });
-    this.toUpstream.afterSend();
+  private onUpstreamViolation(error: FrameError): void {
+    if (this.phase === 'open') this.phase = 'closed';
+    this.fail(`Vertex AI connection error: ${error.reason}`);
+    this.client.close(1011, 'Upstream connection lost');
   }
 
-  private encodeSetup({ message, modelId }: NonNullable<HeldFrame['setup']>): Buffer {
+  private onUpstreamGone(): void {
+    if (this.phase === 'open') this.phase = 'closed';
+    this.client.close(1011, 'Upstream connection lost');
+  }
+
+  private sendUpstream(message: Message): void {
+    const upstream = this.upstream!;
+    if (!upstream.writable) return;
+    if (message.setup) upstream.send(message.setup.opcode, this.encodeSetup(message.setup));
+    else for (const frame of message.frames) upstream.write(frame);
+    this.toUpstream.afterWrite(upstream.socket);
+  }
+
+  private encodeSetup({ message, modelId }: NonNullable<Message['setup']>): Buffer {
     message.setup.model = this.context.modelName(modelId, this.credentials?.projectId);
     return Buffer.from(JSON.stringify(message), 'utf8');
   }
 
-  /** Answers a frame the gate refused: the browser learns why, nothing more goes upstream. */
+  /** Answers a message the gate refused: the browser learns why, nothing more goes upstream. */
   private refuse(refusal: Refusal): void {
     this.held.length = 0;
     this.heldBytes = 0;
-    this.closeClient(refusal.code, refusal.reason);
+    this.client.close(refusal.code, refusal.reason);
     if (this.phase === 'open') this.upstream!.close(1000, 'Client closed');
     else this.abandonUpstream();
   }
@@ -298,25 +339,19 @@ export class VertexRelay {
   /** Ends the session from the proxy's side, reporting why. */
   private stop(code: number, reason: string, cause: string): void {
     this.fail(`closing the session: ${cause}`);
-    this.closeClient(code, reason);
+    this.client.close(code, reason);
     this.abandonUpstream();
   }
 
-  private closeClient(code: number | undefined, reason: string): void {
-    const { client } = this;
-    if (client.readyState === this.open) {
-      if (code === undefined) client.close();
-      else client.close(code, truncateReason(reason));
-      // A browser that does not read will never answer the close.
-      this.after(CLOSE_GRACE_MS, () => client.terminate());
-    } else if (client.readyState === this.context.ws.WebSocket.CONNECTING) {
-      client.terminate();
-    }
+  /** Gives up an upstream connection still being set up; one that opened and closed is left to finish. */
+  private abandonSetup(): void {
+    if (this.phase === 'credentials' || this.phase === 'connecting') this.abandonUpstream();
   }
 
   private abandonUpstream(): void {
     if (this.phase === 'credentials' || this.phase === 'connecting' || this.phase === 'open') this.phase = 'abandoned';
-    this.upstream?.terminate();
+    this.abortConnect?.();
+    this.upstream?.destroy();
   }
 
   private after(ms: number, run: () => void): void {

@@ -1,4 +1,200 @@
-import type { RawData } from 'ws';
+// WebSocket frames (RFC 6455 §5) as the Vertex proxy reads and writes them: it relays frames as they arrived,
+// so it reads their headers, unmasks only what it must inspect, and encodes only the frames it writes itself.
+
+export const CONTINUATION = 0x0;
+export const TEXT = 0x1;
+export const BINARY = 0x2;
+export const CLOSE = 0x8;
+export const PING = 0x9;
+export const PONG = 0xa;
+
+/** One frame as received. */
+export interface Frame {
+  fin: boolean;
+  opcode: number;
+  /** The whole frame, header and payload, exactly as received (masked, when it came from a browser). */
+  raw: Buffer;
+  /** Where the payload starts in `raw`. */
+  payloadOffset: number;
+  /** Where the masking key starts in `raw`, or -1 for an unmasked frame. */
+  maskOffset: number;
+}
+
+/** A violation of the protocol, with the close code it calls for. */
+export interface FrameError {
+  code: 1002 | 1007 | 1009;
+  reason: string;
+}
+
+/**
+ * Splits a byte stream into whole frames, checking each header: reserved bits clear (no extension is ever
+ * negotiated), a known opcode, control frames unfragmented and short, masked exactly when `masked` says, and a
+ * payload no larger than `maxPayload`. A frame split across reads is kept until it is whole, so frames are only
+ * ever forwarded whole; the parts are joined once, when the last arrives.
+ */
+export class FrameReader {
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  /** Bytes the kept parts must reach before anything more can be read from them. */
+  private needed = 2;
+
+  constructor(
+    private readonly masked: boolean,
+    private readonly maxPayload: number,
+  ) {}
+
+  /** Reads `chunk`, handing each whole frame to `onFrame` in order; returns the first violation found. */
+  read(chunk: Buffer, onFrame: (frame: Frame) => void): FrameError | undefined {
+    let data = chunk;
+    if (this.partBytes > 0) {
+      this.parts.push(chunk);
+      this.partBytes += chunk.length;
+      if (this.partBytes < this.needed) return undefined;
+      data = Buffer.concat(this.parts, this.partBytes);
+      this.parts = [];
+      this.partBytes = 0;
+    }
+    const end = data.length;
+    let offset = 0;
+    this.needed = 2;
+    while (end - offset >= 2) {
+      const first = data[offset];
+      const second = data[offset + 1];
+      const fin = (first & 0x80) !== 0;
+      const opcode = first & 0x0f;
+      if ((first & 0x70) !== 0) return violation(1002, 'Reserved bits must be clear');
+      const control = opcode >= CLOSE;
+      if (control ? opcode > PONG : opcode > BINARY) return violation(1002, 'Unknown opcode');
+      if ((second & 0x80) !== 0 !== this.masked) {
+        return violation(1002, this.masked ? 'Frames must be masked' : 'Frames must not be masked');
+      }
+      let length = second & 0x7f;
+      if (control && (!fin || length > 125)) return violation(1002, 'Control frames must be whole and short');
+      let header = 2;
+      if (length === 126) {
+        header = 4;
+        if (end - offset < header) {
+          this.needed = header;
+          break;
+        }
+        length = data.readUInt16BE(offset + 2);
+      } else if (length === 127) {
+        header = 10;
+        if (end - offset < header) {
+          this.needed = header;
+          break;
+        }
+        if (data.readUInt32BE(offset + 2) !== 0) return violation(1009, 'Message too big');
+        length = data.readUInt32BE(offset + 6);
+      }
+      if (length > this.maxPayload) return violation(1009, 'Message too big');
+      const maskOffset = this.masked ? header : -1;
+      if (this.masked) header += 4;
+      const total = header + length;
+      if (end - offset < total) {
+        this.needed = total;
+        break;
+      }
+      // Most reads hold exactly one frame: that needs no view of its own.
+      const raw = offset === 0 && total === end ? data : data.subarray(offset, offset + total);
+      onFrame({ fin, opcode, raw, payloadOffset: header, maskOffset });
+      offset += total;
+    }
+    if (offset < end) {
+      const rest = data.subarray(offset);
+      this.parts.push(rest);
+      this.partBytes = rest.length;
+    }
+    return undefined;
+  }
+}
+
+/** Payloads up to this size are unmasked into one buffer shared by every reader, which each use reads at once. */
+const SHARED_BYTES = 64 * 1024;
+let shared: Buffer | undefined;
+
+/**
+ * A frame's payload, unmasked. For a masked frame of up to 64 KiB this is a view of a shared buffer that the
+ * next call overwrites: read it at once, or copy it ({@link ownPayload}).
+ */
+export function payloadOf(frame: Frame): Buffer {
+  const { raw, payloadOffset, maskOffset } = frame;
+  if (maskOffset < 0) return raw.subarray(payloadOffset);
+  const length = raw.length - payloadOffset;
+  let target: Buffer;
+  if (length <= SHARED_BYTES) {
+    shared ??= Buffer.allocUnsafe(SHARED_BYTES);
+    target = shared.subarray(0, length);
+  } else {
+    target = Buffer.allocUnsafe(length);
+  }
+  const m0 = raw[maskOffset];
+  const m1 = raw[maskOffset + 1];
+  const m2 = raw[maskOffset + 2];
+  const m3 = raw[maskOffset + 3];
+  let i = 0;
+  let at = payloadOffset;
+  for (const whole = length & ~3; i < whole; i += 4, at += 4) {
+    target[i] = raw[at] ^ m0;
+    target[i + 1] = raw[at + 1] ^ m1;
+    target[i + 2] = raw[at + 2] ^ m2;
+    target[i + 3] = raw[at + 3] ^ m3;
+  }
+  for (; i < length; i++, at++) target[i] = raw[at] ^ raw[maskOffset + (i & 3)];
+  return target;
+}
+
+/** A frame's payload, unmasked, in a buffer of its own. */
+export function ownPayload(frame: Frame): Buffer {
+  const payload = payloadOf(frame);
+  return frame.maskOffset < 0 ? payload : Buffer.from(payload);
+}
+
+/** Encodes one whole frame; with a 4-byte `mask`, masked, as frames from a client must be. */
+export function encodeFrame(opcode: number, payload: Uint8Array, mask?: Uint8Array): Buffer {
+  const length = payload.length;
+  const extended = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
+  const header = 2 + extended + (mask ? 4 : 0);
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x80 | opcode;
+  frame[1] = (mask ? 0x80 : 0) | (extended === 0 ? length : extended === 2 ? 126 : 127);
+  if (extended === 2) frame.writeUInt16BE(length, 2);
+  else if (extended === 8) {
+    frame.writeUInt32BE(Math.floor(length / 0x100000000), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  if (!mask) {
+    frame.set(payload, header);
+    return frame;
+  }
+  frame.set(mask, header - 4);
+  for (let i = 0; i < length; i++) frame[header + i] = payload[i] ^ mask[i & 3];
+  return frame;
+}
+
+/** A close frame's payload: nothing without a code, else the code and the reason cut to fit. */
+export function closePayload(code: number | undefined, reason: string): Buffer {
+  if (code === undefined) return Buffer.alloc(0);
+  const text = Buffer.from(truncateReason(reason), 'utf8');
+  const payload = Buffer.allocUnsafe(2 + text.length);
+  payload.writeUInt16BE(code, 0);
+  payload.set(text, 2);
+  return payload;
+}
+
+/** Reads a received close frame's payload: 1005 when it has no code. */
+export function readClose(
+  payload: Buffer,
+  isUtf8: (data: Uint8Array) => boolean,
+): { code: number; reason: string } | { error: FrameError } {
+  if (payload.length === 0) return { code: 1005, reason: '' };
+  if (payload.length === 1) return { error: violation(1002, 'Invalid close frame') };
+  const code = payload.readUInt16BE(0);
+  if (code === 1005 || closeToRelay(code).kind !== 'code') return { error: violation(1002, 'Invalid close code') };
+  const reason = payload.subarray(2);
+  if (!isUtf8(reason)) return { error: violation(1007, 'Invalid UTF-8 in the close reason') };
+  return { code, reason: reason.toString('utf8') };
+}
 
 /** How a close received on one side is passed to the other. */
 export type CloseToRelay =
@@ -25,8 +221,6 @@ export function truncateReason(reason: string): string {
   return bytes.subarray(0, end).toString('utf8');
 }
 
-export function toBuffer(raw: RawData): Buffer {
-  if (Buffer.isBuffer(raw)) return raw;
-  if (Array.isArray(raw)) return Buffer.concat(raw);
-  return Buffer.from(raw);
+function violation(code: FrameError['code'], reason: string): FrameError {
+  return { code, reason };
 }
