@@ -20,8 +20,6 @@
 //   --no-pipe               skips the byte pipe (a TCP pass-through in the proxy's place: the floor any relay pays
 //                           here); with --profile, --pipe profiles it too
 //   --server-module <file>  another build of src/server/index.ts for both servers (a scratch copy with a change to try)
-//   --proxy-bufferutil      the proxy with bufferutil (a devDependency here, for the load generator): ws masks and
-//                           unmasks natively. Without it the proxy runs as a default install does, masking in JS.
 //   --proxy-node-args "…"   extra node options for the proxy child (e.g. "--trace-gc")
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,11 +51,7 @@ const PROFILE_DIR = arg('profile-dir', undefined);
 /** Where the children load gemini-live/server from. */
 const SERVER_ENV = { SERVER_MODULE: path.resolve(arg('server-module', 'src/server/index.ts')) };
 const PROXY_NODE_ARGS = arg('proxy-node-args', '').split(' ').filter(Boolean);
-const PROXY_ENV = {
-  ...SERVER_ENV,
-  // bufferutil is not among gemini-live's dependencies: by default the proxy runs without it, as most installs do.
-  ...(argv.includes('--proxy-bufferutil') ? {} : { WS_NO_BUFFER_UTIL: '1' }),
-};
+const PROXY_ENV = SERVER_ENV;
 if (!SESSIONS.every((n) => Number.isInteger(n) && n > 0)) throw new Error('--sessions needs positive whole numbers');
 
 const WARMUP_MS = QUICK ? 500 : 2000;
@@ -141,7 +135,6 @@ async function measureSessions(n, via) {
     const kernelMs = (run.end.cpu.system - run.start.cpu.system) / 1000;
     return {
       ...result,
-      bufferutil: proxy.ready.bufferutil,
       proxyBusy: busyMs / wallMs,
       kernelShare: kernelMs / busyMs,
       cpuPerSession: busyMs / (wallMs / 1000) / n,
@@ -182,9 +175,19 @@ function noPointGoingOn(direct, proxied) {
   return undefined;
 }
 
+/** Whether the load generator kept up in both runs at this N: otherwise "added" compares two of its own queues. */
+function judged(direct, proxied) {
+  return Math.max(direct.generatorBusy, proxied.generatorBusy) <= GENERATOR_SATURATED && direct.fullRate && proxied.fullRate;
+}
+
 function holds(direct, proxied) {
   const lost = proxied.up.lost + proxied.down.lost + proxied.lostSessions;
-  return lost === 0 && proxied.upP99 - direct.upP99 <= ADDED_LIMIT_MS && proxied.downP99 - direct.downP99 <= ADDED_LIMIT_MS;
+  return (
+    judged(direct, proxied) &&
+    lost === 0 &&
+    proxied.upP99 - direct.upP99 <= ADDED_LIMIT_MS &&
+    proxied.downP99 - direct.downP99 <= ADDED_LIMIT_MS
+  );
 }
 
 const sentLost = ({ sent, lost }) => `${thousands(sent)} / ${thousands(lost)}`;
@@ -266,9 +269,11 @@ function printProxyTables(results, skipped) {
   const held = results.filter(({ direct, proxied }) => holds(direct, proxied)).map(({ n }) => n);
   const measured = results.map(({ n }) => n).join(', ');
   const largest = held.length ? Math.max(...held) : undefined;
+  const unjudged = results.filter(({ direct, proxied }) => !judged(direct, proxied)).map(({ n }) => n);
   console.log(
     `\nLargest N one core holds with p99 added latency ≤ ${ADDED_LIMIT_MS} ms each way and no loss: ` +
-      `${largest === undefined ? 'none' : `**${largest}**`} (of ${measured} measured).`,
+      `${largest === undefined ? 'none' : `**${largest}**`} (of ${measured} measured` +
+      `${unjudged.length ? `; not judged at ${unjudged.join(', ')}, where the load generator could not keep up` : ''}).`,
   );
   if (skipped) {
     console.log(`\nNot measured: ${skipped.counts.join(', ')} sessions; at ${results.at(-1).n}, ${skipped.reason}.`);
@@ -289,12 +294,8 @@ function printProxyTables(results, skipped) {
         `${percent(FULL_RATE)} of the planned messages: the proxy was not loaded as planned there.`,
     );
   }
-  const native = results[0]?.proxied.bufferutil;
-  console.log(
-    `\nws masking in the proxy: ${native ? 'native (bufferutil)' : 'JavaScript, as installed by default (--proxy-bufferutil: native)'}.` +
-      (pinned ? '' : ' Not pinned: taskset or a second core is missing, so both sides shared the cores.') +
-      '\n',
-  );
+  if (!pinned) console.log('\nNot pinned: taskset or a second core is missing, so both sides shared the cores.');
+  console.log('');
 }
 
 /**

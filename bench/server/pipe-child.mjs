@@ -3,7 +3,7 @@
 // reads and writes once per message each way, as the proxy does, so its CPU time is the socket work alone: the
 // kernel's, which on loopback includes the TCP receive path of the peer, and Node's streams. Same IPC as
 // proxy-child.mjs:
-//   → { type: 'ready', url, bufferutil } once listening
+//   → { type: 'ready', url } once listening
 //   ← { type: 'stats' } → { type: 'stats', cpu, rss, connections, errors, firstErrors }
 //   ← { type: 'exit' }                  closes and exits
 import net from 'node:net';
@@ -50,4 +50,4 @@ process.on('message', (message) => {
     server.close(() => process.exit(0));
   }
 });
-process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}`, bufferutil: false });
+process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}` });

@@ -1,10 +1,9 @@
 // The Vertex proxy under test, alone in its process (pinned to one core by the bench), so that its CPU time and
 // memory are its own. Run with `node --import tsx`; SERVER_MODULE names the build of src/server/index.ts to load
 // (the bench may point it at a scratch copy with a change to try). Reports over IPC:
-//   → { type: 'ready', url, bufferutil } once listening
+//   → { type: 'ready', url } once listening
 //   ← { type: 'stats' } → { type: 'stats', cpu, rss, connections, errors, firstErrors }
 //   ← { type: 'exit' }                  closes and exits (a --cpu-prof profile is written on the way out)
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -52,15 +51,5 @@ process.on('message', async (message) => {
     process.exit(0);
   }
 });
-process.send({ type: 'ready', url: server.url, bufferutil: nativeMasking() });
+process.send({ type: 'ready', url: server.url });
 
-/** Whether ws masks and unmasks frames in native code here: it does when it can load bufferutil. */
-function nativeMasking() {
-  if (process.env.WS_NO_BUFFER_UTIL) return false;
-  try {
-    createRequire(import.meta.url).resolve('bufferutil');
-    return true;
-  } catch {
-    return false;
-  }
-}
