@@ -8,14 +8,20 @@ export interface FlowLimits {
   stallTimeoutMs: number;
 }
 
+const POLL_MS = 25;
+
 /**
  * Backpressure for one direction of the relay: when the sink's socket holds more than the high-water mark
- * unsent, the source is paused (TCP then pushes back on its sender) and resumed once the sink has drained. A
- * sink that does not drain within `stallTimeoutMs` is reported through `onStall`.
+ * unsent, the source is paused (TCP then pushes back on its sender) and resumed once the sink has drained to
+ * half the mark. A sink that stays over the mark for `stallTimeoutMs` is reported through `onStall`. While
+ * paused, the sink's buffer is polled: its `drain` event comes only once the socket's own buffer, whose size
+ * is not the mark, has emptied.
  */
 export class Valve {
   private sink: Duplex | undefined;
-  private stall: ReturnType<typeof setTimeout> | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  /** Since when the sink has been over the mark without a break. */
+  private overSince = 0;
 
   constructor(
     private readonly source: () => Duplex | undefined,
@@ -27,23 +33,32 @@ export class Valve {
   afterWrite(sink: Duplex): void {
     if (this.sink !== undefined || sink.writableLength <= this.limits.highWaterMark) return;
     this.sink = sink;
+    this.overSince = Date.now();
     this.source()?.pause();
-    sink.once('drain', this.resume);
-    this.stall = setTimeout(() => {
+    this.poll = setInterval(() => this.check(), POLL_MS);
+    this.poll.unref?.();
+  }
+
+  /** Stops watching; with `resume`, a paused source is read again. */
+  dispose(resume = false): void {
+    const paused = this.sink !== undefined;
+    clearInterval(this.poll);
+    this.poll = undefined;
+    this.sink = undefined;
+    if (paused && resume) this.source()?.resume();
+  }
+
+  private check(): void {
+    const waiting = this.sink?.writableLength ?? 0;
+    if (waiting <= this.limits.highWaterMark / 2) {
+      this.dispose(true);
+      return;
+    }
+    const now = Date.now();
+    if (waiting <= this.limits.highWaterMark) this.overSince = now;
+    else if (now - this.overSince >= this.limits.stallTimeoutMs) {
       this.dispose();
       this.onStall();
-    }, this.limits.stallTimeoutMs);
-    this.stall.unref?.();
+    }
   }
-
-  dispose(): void {
-    clearTimeout(this.stall);
-    this.sink?.off('drain', this.resume);
-    this.sink = undefined;
-  }
-
-  private readonly resume = (): void => {
-    this.dispose();
-    this.source()?.resume();
-  };
 }

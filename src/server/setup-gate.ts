@@ -78,6 +78,12 @@ export class SetupGate {
     this.setupSeen = true;
     const modelId = this.modelFor(setup.model);
     if (!modelId) return refuse(1008, 'Model not allowed: name it as models/<id>');
+    try {
+      // JSON.parse reads nesting of any depth; JSON.stringify, which re-serialises the setup, runs out of stack.
+      JSON.stringify(setup);
+    } catch {
+      return refuse(1007, 'The setup is nested too deeply');
+    }
     // Only the setup goes on: a client message carries exactly one of setup, clientContent, … upstream.
     return { kind: 'setup', message: { setup: { ...setup } }, modelId };
   }

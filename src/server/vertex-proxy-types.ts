@@ -16,7 +16,9 @@ export interface VertexProxyOptions {
   apiVersion?: string;
   /**
    * Full upstream WebSocket URL. Default `wss://{location}-aiplatform.googleapis.com/ws/google.cloud.aiplatform.
-   * {apiVersion}.LlmBidiService/BidiGenerateContent` (without the line break).
+   * {apiVersion}.LlmBidiService/BidiGenerateContent` (without the line break). Browsers' frames go upstream
+   * with the masking key each browser chose: masking guards plain-text intermediaries, which `wss://` has none
+   * of, so give a plain `ws://` URL only for an upstream on the same machine or network (a stand-in for tests).
    */
   upstreamUrl?: string;
   /**
@@ -61,8 +63,8 @@ export interface VertexProxyOptions {
   /** Milliseconds without a frame in either direction after which a session is closed (1001). Default 300 000. */
   idleTimeoutMs?: number;
   /**
-   * Bytes waiting to be sent to one side above which the proxy stops reading from the other side, until they
-   * have been sent. Default 1 MiB.
+   * Bytes waiting to be sent to one side above which the proxy stops reading from the other side, until it
+   * drains to half. Default 1 MiB.
    */
   highWaterMark?: number;
   /**

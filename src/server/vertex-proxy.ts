@@ -17,6 +17,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  426: 'Upgrade Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -335,8 +336,10 @@ function collapseSlashes(url: string): string {
 function rejectUpgrade(socket: Duplex, status: number): void {
   if (socket.destroyed) return;
   const text = STATUS_TEXT[status] ?? 'Error';
+  // 426 is the answer to a WebSocket version other than 13, which names the one it speaks.
+  const version = status === 426 ? 'Sec-WebSocket-Version: 13\r\n' : '';
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${version}Content-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   );
   socket.once('finish', () => socket.destroy());

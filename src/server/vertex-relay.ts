@@ -3,7 +3,7 @@ import { Valve, type FlowLimits } from './backpressure.js';
 import { describeError, scrubCredentials, scrubSecrets } from './errors.js';
 import { SetupGate, type Refusal } from './setup-gate.js';
 import { BINARY, CLOSE, CONTINUATION, TEXT, closeToRelay, type Frame, type FrameError } from './ws-frames.js';
-import { MessageAssembler, type WholeMessage } from './ws-messages.js';
+import { FRAGMENT_OVERHEAD, MessageAssembler, type WholeMessage } from './ws-messages.js';
 import { connectUpstream, type HandshakeApis } from './ws-handshake.js';
 import { WsPeer, type PeerApis } from './ws-peer.js';
 
@@ -34,7 +34,6 @@ type UpstreamPhase = 'credentials' | 'connecting' | 'open' | 'failed' | 'abandon
 /** One browser message that passed the gate: its frames as received, or the setup to encode afresh. */
 interface Message {
   frames: Buffer[];
-  bytes: number;
   /** Set on the setup, which is encoded once the project is known, with the opcode it came in. */
   setup?: { message: { setup: Record<string, unknown> }; modelId: string; opcode: number };
 }
@@ -49,9 +48,10 @@ export const DRAIN_QUIET_MS = 250;
 /**
  * One browser session relayed to Vertex AI: obtains the access token, opens the upstream socket, holds the
  * browser's messages until it is open, then relays frames and closes both ways. Frames go on exactly as they
- * arrived (a browser's masked frame is a valid frame from the proxy too), whole and in order: the relay reads
- * their headers, and unmasks a browser's message only for the {@link SetupGate}, which every one passes. Each
- * direction has its own {@link Valve}. Never throws; failures go to `report` with credentials scrubbed.
+ * arrived, whole and in order (a browser's masked frame is a valid frame from the proxy too, with the browser's
+ * masking key): the relay reads their headers, and unmasks a browser's message only for the {@link SetupGate},
+ * which every one passes. Each direction has its own {@link Valve}. Never throws; failures go to `report` with
+ * credentials scrubbed.
  */
 export class VertexRelay {
   /** Settles once the browser connection has closed. */
@@ -108,7 +108,12 @@ export class VertexRelay {
     this.after(context.connectTimeoutMs, () => this.onConnectTimeout());
     this.after(context.idleTimeoutMs, () => this.onIdleCheck());
     this.client.start(head);
-    void this.connect();
+    this.connect().catch((error: unknown) => {
+      // Nothing in connect() should throw; if something does, the session ends rather than the process.
+      this.phase = 'failed';
+      this.fail('connecting to Vertex AI failed', error);
+      this.client.close(1011, 'Upstream connection failed');
+    });
   }
 
   /**
@@ -170,6 +175,7 @@ export class VertexRelay {
     if (!this.client.writable || this.phase !== 'credentials') return;
     this.phase = 'connecting';
     const { apis, upstreamUrl, headers } = this.context;
+    // A token or header that cannot go in a request (a line break, say) throws here, and fails the session.
     this.abortConnect = connectUpstream(apis, upstreamUrl, { ...headers, Authorization: `Bearer ${token}` }, {
       open: (socket, head) => this.onUpstreamOpen(socket, head),
       fail: (error) => {
@@ -207,7 +213,10 @@ export class VertexRelay {
     const { opcode } = frame;
     if (opcode !== TEXT && opcode !== BINARY && opcode !== CONTINUATION) {
       // Pings and pongs pass through once the upstream is open: the two ends answer each other.
-      if (this.phase === 'open' && this.upstream!.writable) this.upstream!.write(frame.raw);
+      if (this.phase === 'open' && this.upstream!.writable) {
+        this.upstream!.write(frame.raw);
+        this.toUpstream.afterWrite(this.upstream!.socket);
+      }
       return;
     }
     const message = this.messages.add(frame);
@@ -223,15 +232,14 @@ export class VertexRelay {
       this.refuse(decision.refusal);
       return;
     }
-    const bytes = payload.length;
-    const message: Message =
-      decision.kind === 'setup' ? { frames, bytes, setup: { message: decision.message, modelId: decision.modelId, opcode } } : { frames, bytes };
+    const setup = decision.kind === 'setup' ? { message: decision.message, modelId: decision.modelId, opcode } : undefined;
     if (this.phase === 'open' && this.held.length === 0) {
-      this.sendUpstream(message);
+      this.sendUpstream({ frames, setup });
       return;
     }
-    this.held.push(message);
-    this.heldBytes += bytes;
+    this.held.push({ frames, setup });
+    // A held message costs its frames and a little more, so that empty ones are not free to pile up.
+    for (const frame of frames) this.heldBytes += frame.length + FRAGMENT_OVERHEAD;
     if (this.heldBytes > this.context.maxPayload) {
       this.fail('too much data buffered before Vertex AI answered');
       this.client.close(1009, 'Too much data before the session was ready');
@@ -317,8 +325,17 @@ export class VertexRelay {
   private sendUpstream(message: Message): void {
     const upstream = this.upstream!;
     if (!upstream.writable) return;
-    if (message.setup) upstream.send(message.setup.opcode, this.encodeSetup(message.setup));
-    else for (const frame of message.frames) upstream.write(frame);
+    if (message.setup) {
+      let setup: Buffer;
+      try {
+        setup = this.encodeSetup(message.setup);
+      } catch {
+        // The gate serialised this setup once; a deeper stack here could still run out.
+        this.refuse({ code: 1007, reason: 'The setup is nested too deeply' });
+        return;
+      }
+      upstream.send(message.setup.opcode, setup);
+    } else for (const frame of message.frames) upstream.write(frame);
     this.toUpstream.afterWrite(upstream.socket);
   }
 
@@ -366,8 +383,9 @@ export class VertexRelay {
   private dispose(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.toUpstream.dispose();
-    this.toClient.dispose();
+    // A paused side is read again, so that it can answer the close it is sent.
+    this.toUpstream.dispose(true);
+    this.toClient.dispose(true);
   }
 
   private scrubbed(text: string): string {

@@ -28,14 +28,16 @@ export interface FrameError {
 
 /**
  * Splits a byte stream into whole frames, checking each header: reserved bits clear (no extension is ever
- * negotiated), a known opcode, control frames unfragmented and short, masked exactly when `masked` says, and a
- * payload no larger than `maxPayload`. A frame split across reads is kept until it is whole, so frames are only
- * ever forwarded whole; the parts are joined once, when the last arrives.
+ * negotiated), a known opcode, control frames unfragmented and short, masked exactly when `masked` says, lengths
+ * in their shortest form, and a payload no larger than `maxPayload`. A frame split across reads is gathered until
+ * it is whole, so frames are only ever forwarded whole; the buffer it gathers in grows as its bytes arrive, not
+ * to the length its header announces.
  */
 export class FrameReader {
-  private parts: Buffer[] = [];
-  private partBytes = 0;
-  /** Bytes the kept parts must reach before anything more can be read from them. */
+  /** The start of a frame still incomplete, copied out of the reads it came in. */
+  private pending: Buffer | undefined;
+  private pendingLength = 0;
+  /** Bytes the pending frame must reach before anything more can be read from it. */
   private needed = 2;
 
   constructor(
@@ -46,13 +48,17 @@ export class FrameReader {
   /** Reads `chunk`, handing each whole frame to `onFrame` in order; returns the first violation found. */
   read(chunk: Buffer, onFrame: (frame: Frame) => void): FrameError | undefined {
     let data = chunk;
-    if (this.partBytes > 0) {
-      this.parts.push(chunk);
-      this.partBytes += chunk.length;
-      if (this.partBytes < this.needed) return undefined;
-      data = Buffer.concat(this.parts, this.partBytes);
-      this.parts = [];
-      this.partBytes = 0;
+    if (this.pending) {
+      const room = this.needed - this.pendingLength;
+      if (chunk.length < room) {
+        this.append(chunk);
+        return undefined;
+      }
+      this.append(chunk.subarray(0, room));
+      const gathered = this.pending.subarray(0, this.pendingLength);
+      this.pending = undefined;
+      this.pendingLength = 0;
+      data = room === chunk.length ? gathered : Buffer.concat([gathered, chunk.subarray(room)]);
     }
     const end = data.length;
     let offset = 0;
@@ -71,21 +77,16 @@ export class FrameReader {
       let length = second & 0x7f;
       if (control && (!fin || length > 125)) return violation(1002, 'Control frames must be whole and short');
       let header = 2;
-      if (length === 126) {
-        header = 4;
+      if (length >= 126) {
+        header = length === 126 ? 4 : 10;
         if (end - offset < header) {
           this.needed = header;
           break;
         }
-        length = data.readUInt16BE(offset + 2);
-      } else if (length === 127) {
-        header = 10;
-        if (end - offset < header) {
-          this.needed = header;
-          break;
-        }
-        if (data.readUInt32BE(offset + 2) !== 0) return violation(1009, 'Message too big');
-        length = data.readUInt32BE(offset + 6);
+        if (length === 126) length = data.readUInt16BE(offset + 2);
+        else if (data.readUInt32BE(offset + 2) !== 0) return violation(1009, 'Message too big');
+        else length = data.readUInt32BE(offset + 6);
+        if (length < (header === 4 ? 126 : 0x10000)) return violation(1002, 'Lengths must be in their shortest form');
       }
       if (length > this.maxPayload) return violation(1009, 'Message too big');
       const maskOffset = this.masked ? header : -1;
@@ -100,12 +101,21 @@ export class FrameReader {
       onFrame({ fin, opcode, raw, payloadOffset: header, maskOffset });
       offset += total;
     }
-    if (offset < end) {
-      const rest = data.subarray(offset);
-      this.parts.push(rest);
-      this.partBytes = rest.length;
-    }
+    if (offset < end) this.append(data.subarray(offset));
     return undefined;
+  }
+
+  /** Adds bytes to the pending frame, at most doubling the buffer each time it grows. */
+  private append(bytes: Buffer): void {
+    const length = this.pendingLength + bytes.length;
+    if (!this.pending || length > this.pending.length) {
+      const capacity = Math.min(this.needed, Math.max(length, 2 * (this.pending?.length ?? 0), 4096));
+      const grown = Buffer.allocUnsafe(capacity);
+      if (this.pending) this.pending.copy(grown, 0, 0, this.pendingLength);
+      this.pending = grown;
+    }
+    bytes.copy(this.pending, this.pendingLength);
+    this.pendingLength = length;
   }
 }
 
@@ -115,7 +125,7 @@ let shared: Buffer | undefined;
 
 /**
  * A frame's payload, unmasked. For a masked frame of up to 64 KiB this is a view of a shared buffer that the
- * next call overwrites: read it at once, or copy it ({@link ownPayload}).
+ * next call overwrites: read it at once, or copy it.
  */
 export function payloadOf(frame: Frame): Buffer {
   const { raw, payloadOffset, maskOffset } = frame;
@@ -128,26 +138,32 @@ export function payloadOf(frame: Frame): Buffer {
   } else {
     target = Buffer.allocUnsafe(length);
   }
+  unmaskInto(frame, target, 0);
+  return target;
+}
+
+/** Writes a frame's payload, unmasked, into `target` at `at`. */
+export function unmaskInto(frame: Frame, target: Buffer, at: number): void {
+  const { raw, payloadOffset, maskOffset } = frame;
+  const length = raw.length - payloadOffset;
+  if (maskOffset < 0) {
+    raw.copy(target, at, payloadOffset);
+    return;
+  }
   const m0 = raw[maskOffset];
   const m1 = raw[maskOffset + 1];
   const m2 = raw[maskOffset + 2];
   const m3 = raw[maskOffset + 3];
   let i = 0;
-  let at = payloadOffset;
-  for (const whole = length & ~3; i < whole; i += 4, at += 4) {
-    target[i] = raw[at] ^ m0;
-    target[i + 1] = raw[at + 1] ^ m1;
-    target[i + 2] = raw[at + 2] ^ m2;
-    target[i + 3] = raw[at + 3] ^ m3;
+  let from = payloadOffset;
+  let to = at;
+  for (const whole = length & ~3; i < whole; i += 4, from += 4, to += 4) {
+    target[to] = raw[from] ^ m0;
+    target[to + 1] = raw[from + 1] ^ m1;
+    target[to + 2] = raw[from + 2] ^ m2;
+    target[to + 3] = raw[from + 3] ^ m3;
   }
-  for (; i < length; i++, at++) target[i] = raw[at] ^ raw[maskOffset + (i & 3)];
-  return target;
-}
-
-/** A frame's payload, unmasked, in a buffer of its own. */
-export function ownPayload(frame: Frame): Buffer {
-  const payload = payloadOf(frame);
-  return frame.maskOffset < 0 ? payload : Buffer.from(payload);
+  for (; i < length; i++) target[to++] = raw[from++] ^ raw[maskOffset + (i & 3)];
 }
 
 /** Encodes one whole frame; with a 4-byte `mask`, masked, as frames from a client must be. */

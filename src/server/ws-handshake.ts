@@ -22,7 +22,8 @@ function acceptFor(apis: HandshakeApis, key: string): string {
 
 /**
  * Checks a browser's upgrade request and returns the `101 Switching Protocols` answer to write, or the HTTP
- * status to refuse it with. The first subprotocol offered, if any, is accepted; no extension ever is.
+ * status to refuse it with (426 for a protocol version other than 13). The first subprotocol offered, if any, is
+ * accepted; no extension ever is.
  */
 export function acceptUpgrade(apis: HandshakeApis, request: IncomingMessage): { response: string } | { status: number } {
   if (request.method !== 'GET') return { status: 405 };
@@ -32,7 +33,7 @@ export function acceptUpgrade(apis: HandshakeApis, request: IncomingMessage): { 
   if (headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !KEY.test(key.trim())) {
     return { status: 400 };
   }
-  if (version !== '13' && version !== '8') return { status: 400 };
+  if (version !== '13') return { status: 426 };
   let protocol = '';
   const offered = headers['sec-websocket-protocol'];
   if (offered !== undefined) {
@@ -98,6 +99,7 @@ export function connectUpstream(
     };
     if (settled) return socket.destroy();
     if (response.headers.upgrade?.toLowerCase() !== 'websocket') return refuse('Invalid Upgrade header');
+    if (!/(^|,)\s*upgrade\s*(,|$)/i.test(response.headers.connection ?? '')) return refuse('Invalid Connection header');
     if (response.headers['sec-websocket-accept'] !== acceptFor(apis, key)) {
       return refuse('Invalid Sec-WebSocket-Accept header');
     }

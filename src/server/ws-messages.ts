@@ -1,4 +1,4 @@
-import { CONTINUATION, ownPayload, payloadOf, type Frame, type FrameError } from './ws-frames.js';
+import { CONTINUATION, payloadOf, unmaskInto, type Frame, type FrameError } from './ws-frames.js';
 
 /** A whole data message: its frames as received, and its payload unmasked. */
 export interface WholeMessage {
@@ -8,13 +8,20 @@ export interface WholeMessage {
   opcode: number;
 }
 
+/** What a kept fragment costs besides its bytes, counted against `maxPayload` so empty fragments are not free. */
+export const FRAGMENT_OVERHEAD = 256;
+/** Fragments one message may have: browsers send each message whole. */
+export const MAX_FRAGMENTS = 1024;
+
 /**
  * Joins data frames into whole messages, so that a message is checked whole however it was fragmented: one
  * that starts inside another, or a continuation of nothing, breaks the protocol (1002), and one larger than
- * `maxPayload` over its fragments is too big (1009). A message in one frame, nearly every one, is not copied.
+ * `maxPayload` over its fragments (each also counted {@link FRAGMENT_OVERHEAD}), or in more than
+ * {@link MAX_FRAGMENTS}, is too big (1009). A message in one frame, nearly every one, is not copied; the
+ * fragments of another are kept as they came and unmasked once, when the last arrives.
  */
 export class MessageAssembler {
-  private fragments: { opcode: number; frames: Buffer[]; payloads: Buffer[]; bytes: number } | undefined;
+  private fragments: { opcode: number; frames: Frame[]; payloadBytes: number; cost: number } | undefined;
 
   constructor(private readonly maxPayload: number) {}
 
@@ -25,14 +32,22 @@ export class MessageAssembler {
       return { code: 1002, reason: 'Unexpected continuation frame' };
     }
     if (frame.fin && opcode !== CONTINUATION) return { frames: [frame.raw], payload: payloadOf(frame), opcode };
-    const fragments = (this.fragments ??= { opcode, frames: [], payloads: [], bytes: 0 });
-    const payload = ownPayload(frame);
-    fragments.frames.push(frame.raw);
-    fragments.payloads.push(payload);
-    fragments.bytes += payload.length;
-    if (fragments.bytes > this.maxPayload) return { code: 1009, reason: 'Message too big' };
+    const fragments = (this.fragments ??= { opcode, frames: [], payloadBytes: 0, cost: 0 });
+    fragments.frames.push(frame);
+    fragments.payloadBytes += frame.raw.length - frame.payloadOffset;
+    fragments.cost += frame.raw.length + FRAGMENT_OVERHEAD;
+    if (fragments.cost > this.maxPayload || fragments.frames.length > MAX_FRAGMENTS) {
+      this.fragments = undefined;
+      return { code: 1009, reason: 'Message too big' };
+    }
     if (!frame.fin) return undefined;
     this.fragments = undefined;
-    return { frames: fragments.frames, payload: Buffer.concat(fragments.payloads, fragments.bytes), opcode: fragments.opcode };
+    const payload = Buffer.allocUnsafe(fragments.payloadBytes);
+    let at = 0;
+    for (const part of fragments.frames) {
+      unmaskInto(part, payload, at);
+      at += part.raw.length - part.payloadOffset;
+    }
+    return { frames: fragments.frames.map((part) => part.raw), payload, opcode: fragments.opcode };
   }
 }

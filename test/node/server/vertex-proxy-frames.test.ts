@@ -183,19 +183,39 @@ describe('createVertexProxy, frame by frame', () => {
     await waitFor(() => proxy.proxy.connections === 0);
   });
 
-  it('accepts the first subprotocol offered and refuses a malformed handshake with 400', async () => {
+  it('refuses a setup nested too deeply to serialise with 1007, and keeps serving', async () => {
+    const client = await rawClient(proxy.server.port);
+    const depth = 20_000; // 40 KB: JSON.stringify gives up after a few thousand levels
+    client.send(masked(TEXT, `{"setup":{"model":"models/m","x":${'['.repeat(depth)}${']'.repeat(depth)}}}`));
+    assert.deepEqual(await client.closed, { code: 1007, reason: 'The setup is nested too deeply' });
+    const { client: next } = await setUp(proxy.server, upstream);
+    next.socket.destroy();
+  });
+
+  it('counts empty fragments against maxPayload, so they cannot pile up', async () => {
+    const { client, capture } = await setUp(proxy.server, upstream);
+    const empties = Array.from({ length: 300 }, (_, i) => masked(i === 0 ? BINARY : CONTINUATION, '', false));
+    client.send(Buffer.concat(empties));
+    assert.deepEqual(await client.closed, { code: 1009, reason: 'Message too big' });
+    await waitFor(() => capture.closed);
+    assert.equal(capture.messages.length, 1);
+  });
+
+  it('accepts the first subprotocol offered and refuses a malformed handshake', async () => {
     const client = await rawClient(proxy.server.port, 'Sec-WebSocket-Protocol: first, second\r\n');
     assert.match(client.response, /^HTTP\/1\.1 101/);
     assert.match(client.response, /\r\nSec-WebSocket-Protocol: first(\r\n|$)/);
     const accept = createHash('sha1').update(`${KEY}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
     assert.match(client.response, new RegExp(`\\r\\nSec-WebSocket-Accept: ${accept.replace(/[+/]/g, '\\$&')}(\\r\\n|$)`));
     client.socket.destroy();
-    for (const extra of ['Sec-WebSocket-Version: 7\r\n', 'Sec-WebSocket-Protocol: bad name\r\n']) {
-      // A second version header makes the request's version unreadable; a space is not allowed in a name.
-      const refused = await rawClient(proxy.server.port, extra);
-      assert.match(refused.response, /^HTTP\/1\.1 400/, extra);
-      refused.socket.destroy();
-    }
+    // A second version header makes the request's version "13, 7": not 13.
+    const older = await rawClient(proxy.server.port, 'Sec-WebSocket-Version: 7\r\n');
+    assert.match(older.response, /^HTTP\/1\.1 426 .*\r\nSec-WebSocket-Version: 13\r\n/s);
+    older.socket.destroy();
+    // A space is not allowed in a subprotocol's name.
+    const badName = await rawClient(proxy.server.port, 'Sec-WebSocket-Protocol: bad name\r\n');
+    assert.match(badName.response, /^HTTP\/1\.1 400/);
+    badName.socket.destroy();
   });
 });
 
@@ -234,6 +254,51 @@ describe('createVertexProxy, an upstream that breaks the protocol', () => {
     } finally {
       await server.close();
       bad.server.close();
+    }
+  });
+
+  it('closes 1011 when the access token cannot go in a header, and keeps running', async () => {
+    const { server, errors } = await startProxy(`ws://127.0.0.1:9${LIVE_PATH}`, { getAccessToken: () => 'tok\r\nen' });
+    try {
+      const client = await rawClient(server.port);
+      client.send(masked(TEXT, SETUP));
+      assert.deepEqual(await client.closed, { code: 1011, reason: 'Upstream connection failed' });
+      assert.match(errors.map((error) => error.message).join('\n'), /connecting to Vertex AI failed/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts empty messages held before the upstream opens against maxPayload', async () => {
+    let grant!: (token: string) => void;
+    const { server, errors } = await startProxy(`ws://127.0.0.1:9${LIVE_PATH}`, {
+      maxPayload: 64 * 1024,
+      getAccessToken: () => new Promise<string>((resolve) => (grant = resolve)),
+    });
+    try {
+      const client = await rawClient(server.port);
+      client.send(Buffer.concat([masked(TEXT, SETUP), ...Array.from({ length: 300 }, () => masked(BINARY, ''))]));
+      assert.deepEqual(await client.closed, { code: 1009, reason: 'Too much data before the session was ready' });
+      assert.match(errors.map((error) => error.message).join('\n'), /too much data buffered/);
+    } finally {
+      grant?.('token');
+      await server.close();
+    }
+  });
+
+  it('stops reading pings from a browser while upstream does not take them, and closes 1013 after the stall', async () => {
+    const upstream = await startCaptureUpstream();
+    const { server, errors } = await startProxy(upstream.url, { stallTimeoutMs: 1000, highWaterMark: 64 * 1024 });
+    try {
+      const { client, capture } = await setUp(server, upstream);
+      (capture.socket as unknown as { pause(): void }).pause();
+      const ping = masked(PING, 'p'.repeat(125));
+      client.send(Buffer.concat(Array.from({ length: 400_000 }, () => ping))); // 52 MB
+      assert.equal((await client.closed)?.code, 1013);
+      assert.match(errors.map((error) => error.message).join('\n'), /Vertex AI stopped reading/);
+    } finally {
+      await server.close();
+      await upstream.close();
     }
   });
 

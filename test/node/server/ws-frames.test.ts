@@ -13,12 +13,13 @@ import {
   TEXT,
   closePayload,
   encodeFrame,
-  ownPayload,
   payloadOf,
   readClose,
+  unmaskInto,
   type Frame,
   type FrameError,
 } from '../../../src/server/ws-frames.js';
+import { FRAGMENT_OVERHEAD, MAX_FRAGMENTS, MessageAssembler, type WholeMessage } from '../../../src/server/ws-messages.js';
 
 const MASK = Uint8Array.of(0x12, 0x9a, 0xfe, 0x07);
 
@@ -52,7 +53,7 @@ describe('FrameReader', () => {
       frames.forEach((frame, i) => {
         assert.equal(frame.fin, true);
         assert.equal(frame.opcode, i % 2 ? BINARY : TEXT);
-        assert.deepEqual(ownPayload(frame), payloads[i]);
+        assert.deepEqual(payloadOf(frame), payloads[i]);
         assert.deepEqual(frame.raw, encodeFrame(i % 2 ? BINARY : TEXT, payloads[i], MASK), 'the frame as received');
       });
     }
@@ -87,6 +88,8 @@ describe('FrameReader', () => {
       ['a fragmented control frame', true, header(PING, 0x80, 0, 0, 0, 0), 1002],
       ['a control frame over 125 bytes', true, header(0x80 | PING, 0x80 | 126, 0, 126), 1002],
       ['a payload over the limit', true, encodeFrame(BINARY, Buffer.alloc(1025), MASK), 1009],
+      ['a 16-bit length that fits in 7 bits', true, header(0x80 | TEXT, 0x80 | 126, 0, 125), 1002],
+      ['a 64-bit length that fits in 16 bits', true, header(0x80 | TEXT, 0x80 | 127, 0, 0, 0, 0, 0, 0, 0xff, 0xff), 1002],
       ['a 64-bit length past 4 GiB', true, header(0x80 | BINARY, 0x80 | 127, 0, 0, 0, 1, 0, 0, 0, 0), 1009],
     ];
     for (const [name, masked, bytes, code] of cases) {
@@ -94,6 +97,24 @@ describe('FrameReader', () => {
       assert.equal(error?.code, code, name);
       assert.equal(frames.length, 0, name);
     }
+  });
+
+  it('gathers a frame in a buffer that grows with the bytes that came, not with the length announced', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const readers = Array.from({ length: 50 }, () => new FrameReader(true, 64 << 20));
+    const announced = header(0x80 | BINARY, 0x80 | 127, 0, 0, 0, 0, 0x03, 0xc0, 0, 0); // 60 MiB
+    for (const reader of readers) assert.equal(reader.read(Buffer.concat([announced, Buffer.from(MASK), randomBytes(10)]), () => {}), undefined);
+    const grewMb = (process.memoryUsage().arrayBuffers - before) / 2 ** 20;
+    assert.ok(grewMb < 16, `50 announced 60 MiB frames took ${grewMb.toFixed(1)} MB`);
+
+    // And a frame that trickles in one byte at a time still arrives whole.
+    const payload = randomBytes(256 * 1024);
+    const frames: Frame[] = [];
+    const reader = new FrameReader(true, 1 << 20);
+    const bytes = encodeFrame(BINARY, payload, MASK);
+    for (let i = 0; i < bytes.length; i++) reader.read(bytes.subarray(i, i + 1), (frame) => frames.push(frame));
+    assert.equal(frames.length, 1);
+    assert.deepEqual(payloadOf(frames[0]), payload);
   });
 
   it('hands over a frame that arrived whole in its read without copying it', () => {
@@ -114,15 +135,17 @@ describe('frame payloads', () => {
     }
   });
 
-  it('copies a payload on request, so the next unmasking cannot overwrite it', () => {
+  it('unmasks frames one after another into one buffer, each at its place', () => {
+    const parts = [randomBytes(3), randomBytes(10), randomBytes(0), randomBytes(7)];
     const frames: Frame[] = [];
-    new FrameReader(true, 1024).read(
-      Buffer.concat([encodeFrame(TEXT, Buffer.from('first'), MASK), encodeFrame(TEXT, Buffer.from('other'), MASK)]),
-      (frame) => frames.push(frame),
-    );
-    const kept = ownPayload(frames[0]);
-    payloadOf(frames[1]);
-    assert.equal(kept.toString(), 'first');
+    new FrameReader(true, 1024).read(Buffer.concat(parts.map((part) => encodeFrame(BINARY, part, MASK))), (frame) => frames.push(frame));
+    const joined = Buffer.alloc(20);
+    let at = 0;
+    for (const frame of frames) {
+      unmaskInto(frame, joined, at);
+      at += frame.raw.length - frame.payloadOffset;
+    }
+    assert.deepEqual(joined, Buffer.concat(parts));
   });
 
   it('encodes and reads close payloads, refusing malformed ones', () => {
@@ -137,5 +160,46 @@ describe('frame payloads', () => {
     const badText = Buffer.concat([closePayload(1000, ''), Buffer.from([0xc3, 0x28])]);
     assert.equal((readClose(badText, isUtf8) as { error: FrameError }).error.code, 1007);
     assert.equal(encodeFrame(CLOSE, closePayload(1000, ''))[0], 0x88);
+  });
+});
+
+describe('MessageAssembler', () => {
+  const frameOf = (bytes: Buffer): Frame => {
+    let frame: Frame | undefined;
+    new FrameReader(true, 1 << 24).read(bytes, (f) => (frame = f));
+    return frame!;
+  };
+  const fragment = (opcode: number, text: string, fin: boolean) => {
+    const bytes = encodeFrame(opcode, Buffer.from(text), MASK);
+    if (!fin) bytes[0] &= 0x7f;
+    return frameOf(bytes);
+  };
+
+  it('hands over a message in one frame as it is, and joins fragments unmasked once', () => {
+    const assembler = new MessageAssembler(1 << 20);
+    const whole = assembler.add(fragment(TEXT, 'whole', true)) as WholeMessage;
+    assert.equal(whole.payload.toString(), 'whole');
+    assert.equal(whole.frames.length, 1);
+    assert.equal(assembler.add(fragment(BINARY, 'ab', false)), undefined);
+    assert.equal(assembler.add(fragment(CONTINUATION, '', false)), undefined);
+    const joined = assembler.add(fragment(CONTINUATION, 'cde', true)) as WholeMessage;
+    assert.equal(joined.payload.toString(), 'abcde');
+    assert.equal(joined.opcode, BINARY);
+    assert.equal(joined.frames.length, 3);
+  });
+
+  it(`refuses a message in more than ${MAX_FRAGMENTS} fragments, and empty fragments past maxPayload`, () => {
+    const many = new MessageAssembler(1 << 24);
+    assert.equal(many.add(fragment(TEXT, '', false)), undefined);
+    for (let i = 1; i < MAX_FRAGMENTS; i++) assert.equal(many.add(fragment(CONTINUATION, '', false)), undefined);
+    assert.deepEqual(many.add(fragment(CONTINUATION, '', true)), { code: 1009, reason: 'Message too big' });
+
+    const small = new MessageAssembler(10 * FRAGMENT_OVERHEAD);
+    let result: ReturnType<MessageAssembler['add']>;
+    let count = 0;
+    do result = small.add(fragment(count++ === 0 ? TEXT : CONTINUATION, '', false));
+    while (result === undefined && count < 100);
+    assert.deepEqual(result, { code: 1009, reason: 'Message too big' });
+    assert.ok(count <= 10, `${count} empty fragments kept`);
   });
 });
