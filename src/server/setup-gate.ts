@@ -57,15 +57,14 @@ export class SetupGate {
   ) {}
 
   inspect(data: Buffer): GateDecision {
-    const notJson = () => refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
-    if (!this.isUtf8(data)) return notJson();
+    if (!this.isUtf8(data)) return this.notJson();
     if (this.setupSeen && cannotNameSetup(data)) return FORWARD;
     let message: unknown;
     try {
       // A byte order mark stays in the text (JSON does not allow one), as Buffer's decoder keeps it.
       message = JSON.parse(data.toString('utf8'));
     } catch {
-      return notJson();
+      return this.notJson();
     }
     const hasSetup = isObject(message) && Object.prototype.hasOwnProperty.call(message, 'setup');
     if (this.setupSeen) {
@@ -86,6 +85,10 @@ export class SetupGate {
     }
     // Only the setup goes on: a client message carries exactly one of setup, clientContent, … upstream.
     return { kind: 'setup', message: { setup: { ...setup } }, modelId };
+  }
+
+  private notJson(): GateDecision {
+    return refuse(1007, this.setupSeen ? 'Messages must be JSON' : 'The first message must be a setup');
   }
 
   private modelFor(requested: unknown): string | undefined {

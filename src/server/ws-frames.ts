@@ -122,6 +122,9 @@ export class FrameReader {
 /** Payloads up to this size are unmasked into one buffer shared by every reader, which each use reads at once. */
 const SHARED_BYTES = 64 * 1024;
 let shared: Buffer | undefined;
+/** The shared buffer as 32-bit words, to unmask four bytes at a time. */
+let sharedWords: Uint32Array | undefined;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * A frame's payload, unmasked. For a masked frame of up to 64 KiB this is a view of a shared buffer that the
@@ -131,15 +134,27 @@ export function payloadOf(frame: Frame): Buffer {
   const { raw, payloadOffset, maskOffset } = frame;
   if (maskOffset < 0) return raw.subarray(payloadOffset);
   const length = raw.length - payloadOffset;
-  let target: Buffer;
-  if (length <= SHARED_BYTES) {
-    shared ??= Buffer.allocUnsafe(SHARED_BYTES);
-    target = shared.subarray(0, length);
-  } else {
-    target = Buffer.allocUnsafe(length);
+  if (length > SHARED_BYTES) {
+    const own = Buffer.allocUnsafe(length);
+    unmaskInto(frame, own, 0);
+    return own;
   }
-  unmaskInto(frame, target, 0);
-  return target;
+  if (!shared || !sharedWords) {
+    const memory = new ArrayBuffer(SHARED_BYTES);
+    shared = Buffer.from(memory);
+    sharedWords = new Uint32Array(memory);
+  }
+  // Copied as it is, then unmasked a word at a time: the payload starts at the buffer's (aligned) start, so each
+  // word takes the four key bytes in order. Bytes past the payload in its last word are scratch.
+  raw.copy(shared, 0, payloadOffset);
+  const m0 = raw[maskOffset];
+  const m1 = raw[maskOffset + 1];
+  const m2 = raw[maskOffset + 2];
+  const m3 = raw[maskOffset + 3];
+  const key = (LITTLE_ENDIAN ? m0 | (m1 << 8) | (m2 << 16) | (m3 << 24) : (m0 << 24) | (m1 << 16) | (m2 << 8) | m3) >>> 0;
+  const words = sharedWords;
+  for (let w = 0, end = (length + 3) >>> 2; w < end; w++) words[w] ^= key;
+  return shared.subarray(0, length);
 }
 
 /** Writes a frame's payload, unmasked, into `target` at `at`. */
