@@ -14,6 +14,7 @@ import { FIXTURES } from './scripts/make-fixtures.mjs';
 import { commonJsPlugin, tsSiblingPlugin } from './scripts/web-plugins.mjs';
 import { countReporter } from './scripts/count-reporter.mjs';
 import { keyPlugin } from './test/support/key-plugin.mjs';
+import { proxyPlugin } from './test/support/proxy-plugin.mjs';
 import { reactPlugin } from './test/support/react-plugin.mjs';
 import { simulatorPlugin } from './test/support/simulator-plugin.mjs';
 
@@ -172,6 +173,7 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(rootDir, 'tsconfig.json') }),
     commonJsPlugin({ rootDir }),
     simulator,
+    proxyPlugin({ rootDir }),
     keyPlugin(),
     enginePlugin,
     ...(bench ? [benchPlugin] : []),
