@@ -74,7 +74,11 @@ export interface VertexProxyOptions {
   stallTimeoutMs?: number;
   /** Extra headers sent upstream (for example `x-goog-user-project`). Browser headers are never forwarded. */
   headers?: Record<string, string>;
-  /** Largest WebSocket message accepted from either side, in bytes. Default 16 MiB. */
+  /**
+   * Largest WebSocket message accepted from either side, in bytes; larger closes the side that sent it (1009).
+   * A browser's message in fragments counts 256 bytes more for each (at most 1,024), and so do the messages a
+   * browser sends before the upstream is open, which may total this much. Default 16 MiB.
+   */
   maxPayload?: number;
   /** Milliseconds allowed for obtaining the token and opening the upstream connection. Default 15 000. */
   connectTimeoutMs?: number;
