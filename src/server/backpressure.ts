@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 export interface FlowLimits {
   /** Bytes waiting to be sent to the sink above which the source stops being read. */
   highWaterMark: number;
-  /** Milliseconds the sink may stay above the mark before it is given up on. */
+  /** Milliseconds a sink that paused its source may go without taking any data before it is given up on. */
   stallTimeoutMs: number;
 }
 
@@ -13,15 +13,16 @@ const POLL_MS = 25;
 /**
  * Backpressure for one direction of the relay: when the sink's socket holds more than the high-water mark
  * unsent, the source is paused (TCP then pushes back on its sender) and resumed once the sink has drained to
- * half the mark. A sink that stays over the mark for `stallTimeoutMs` is reported through `onStall`. While
- * paused, the sink's buffer is polled: its `drain` event comes only once the socket's own buffer, whose size
- * is not the mark, has emptied.
+ * half the mark. A sink that takes nothing for `stallTimeoutMs` meanwhile is reported through `onStall`; one
+ * that drains slowly is waited for. While paused, the sink's buffer is polled: its `drain` event comes only once
+ * the socket's own buffer, whose size is not the mark, has emptied.
  */
 export class Valve {
   private sink: Duplex | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
-  /** Since when the sink has been over the mark without a break. */
-  private overSince = 0;
+  /** When the sink last took data (or the source was paused), and how much it held then. */
+  private progressAt = 0;
+  private waitingThen = 0;
 
   constructor(
     private readonly source: () => Duplex | undefined,
@@ -33,7 +34,8 @@ export class Valve {
   afterWrite(sink: Duplex): void {
     if (this.sink !== undefined || sink.writableLength <= this.limits.highWaterMark) return;
     this.sink = sink;
-    this.overSince = Date.now();
+    this.progressAt = Date.now();
+    this.waitingThen = sink.writableLength;
     this.source()?.pause();
     this.poll = setInterval(() => this.check(), POLL_MS);
     this.poll.unref?.();
@@ -55,8 +57,9 @@ export class Valve {
       return;
     }
     const now = Date.now();
-    if (waiting <= this.limits.highWaterMark) this.overSince = now;
-    else if (now - this.overSince >= this.limits.stallTimeoutMs) {
+    if (waiting < this.waitingThen) this.progressAt = now;
+    this.waitingThen = waiting;
+    if (now - this.progressAt >= this.limits.stallTimeoutMs) {
       this.dispose();
       this.onStall();
     }

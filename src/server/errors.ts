@@ -27,11 +27,20 @@ export function scrubSecrets(text: string, secrets: readonly (string | undefined
   let result = text;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+    for (const form of new Set([secret, encodedForm(secret)])) {
       result = result.split(form).join(REDACTED);
     }
   }
   return result;
+}
+
+/** `secret` as it appears in a URL; itself when it cannot be encoded (a lone surrogate makes encoding throw). */
+function encodedForm(secret: string): string {
+  try {
+    return encodeURIComponent(secret);
+  } catch {
+    return secret;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { isObject } from '../shared/json.js';
 
 /** A close the proxy answers a client frame with. */
 export interface Refusal {
-  code: 1007 | 1008;
+  code: 1007 | 1008 | 1009;
   reason: string;
 }
 
@@ -26,6 +26,11 @@ const BACKSLASH = 0x5c;
  * cannot see. A raw NUL is never valid in JSON, so a frame with one is parsed, and refused.
  */
 const NUL = 0x00;
+/**
+ * The largest setup accepted, in bytes: real ones are kilobytes (a long system instruction, some tools), and a
+ * parsed setup is held until the upstream opens, at up to about 14 times its size in the heap.
+ */
+export const MAX_SETUP_BYTES = 2 * 1024 * 1024;
 /** One shared answer for the frames that go on as they are: most of them, dozens a second per session. */
 const FORWARD: GateDecision = Object.freeze({ kind: 'forward' });
 
@@ -57,6 +62,7 @@ export class SetupGate {
   ) {}
 
   inspect(data: Buffer): GateDecision {
+    if (!this.setupSeen && data.length > MAX_SETUP_BYTES) return refuse(1009, 'The setup is too large');
     if (!this.isUtf8(data)) return this.notJson();
     if (this.setupSeen && cannotNameSetup(data)) return FORWARD;
     let message: unknown;
@@ -110,6 +116,6 @@ function cannotNameSetup(data: Buffer): boolean {
   return data.indexOf(NUL) === -1 && data.indexOf(BACKSLASH) === -1 && data.indexOf(SETUP_BYTES) === -1;
 }
 
-function refuse(code: 1007 | 1008, reason: string): GateDecision {
+function refuse(code: Refusal['code'], reason: string): GateDecision {
   return { kind: 'refuse', refusal: { code, reason } };
 }

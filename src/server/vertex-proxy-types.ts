@@ -68,8 +68,9 @@ export interface VertexProxyOptions {
    */
   highWaterMark?: number;
   /**
-   * Milliseconds a side may stay above `highWaterMark` before the session is closed: a browser that stops
-   * reading gets 1008, a stalled upstream 1013. Default 10 000.
+   * Milliseconds a side over `highWaterMark` may go without taking any data before the session is closed: a
+   * browser that stops reading gets 1008, a stalled upstream 1013. One that drains slowly is waited for.
+   * Default 10 000.
    */
   stallTimeoutMs?: number;
   /** Extra headers sent upstream (for example `x-goog-user-project`). Browser headers are never forwarded. */

@@ -3,7 +3,7 @@ import { Valve, type FlowLimits } from './backpressure.js';
 import { describeError, scrubCredentials, scrubSecrets } from './errors.js';
 import { SetupGate, type Refusal } from './setup-gate.js';
 import { BINARY, CLOSE, CONTINUATION, TEXT, closeToRelay, type Frame, type FrameError } from './ws-frames.js';
-import { FRAGMENT_OVERHEAD, MessageAssembler, type WholeMessage } from './ws-messages.js';
+import { FRAGMENT_OVERHEAD, keepable, MessageAssembler, type WholeMessage } from './ws-messages.js';
 import { connectUpstream, type HandshakeApis } from './ws-handshake.js';
 import { WsPeer, type PeerApis } from './ws-peer.js';
 
@@ -237,7 +237,7 @@ export class VertexRelay {
       this.sendUpstream({ frames, setup });
       return;
     }
-    this.held.push({ frames, setup });
+    this.held.push({ frames: frames.map(keepable), setup });
     // A held message costs its frames and a little more, so that empty ones are not free to pile up.
     for (const frame of frames) this.heldBytes += frame.length + FRAGMENT_OVERHEAD;
     if (this.heldBytes > this.context.maxPayload) {

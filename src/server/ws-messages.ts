@@ -14,6 +14,14 @@ export const FRAGMENT_OVERHEAD = 256;
 export const MAX_FRAGMENTS = 1024;
 
 /**
+ * A frame to keep beyond the read it came in: a copy when it is under half the memory it is a view of, so that
+ * a kept frame costs about what it is counted as (a read's buffer holds up to 64 KiB, whatever else it carried).
+ */
+export function keepable(raw: Buffer): Buffer {
+  return raw.byteLength * 2 < raw.buffer.byteLength ? Buffer.from(raw) : raw;
+}
+
+/**
  * Joins data frames into whole messages, so that a message is checked whole however it was fragmented: one
  * that starts inside another, or a continuation of nothing, breaks the protocol (1002), and one larger than
  * `maxPayload` over its fragments (each also counted {@link FRAGMENT_OVERHEAD}), or in more than
@@ -33,7 +41,7 @@ export class MessageAssembler {
     }
     if (frame.fin && opcode !== CONTINUATION) return { frames: [frame.raw], payload: payloadOf(frame), opcode };
     const fragments = (this.fragments ??= { opcode, frames: [], payloadBytes: 0, cost: 0 });
-    fragments.frames.push(frame);
+    fragments.frames.push({ ...frame, raw: keepable(frame.raw) });
     fragments.payloadBytes += frame.raw.length - frame.payloadOffset;
     fragments.cost += frame.raw.length + FRAGMENT_OVERHEAD;
     if (fragments.cost > this.maxPayload || fragments.frames.length > MAX_FRAGMENTS) {

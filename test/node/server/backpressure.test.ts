@@ -33,7 +33,7 @@ describe('Valve', () => {
     valve.dispose();
   });
 
-  it('gives up on a sink over the mark for the stall time, not on one that stays between half and the mark', async () => {
+  it('gives up on a sink that takes nothing for the stall time, even between half the mark and the mark', async () => {
     const over = setUp(1000, 200);
     over.sink.writableLength = 5000;
     over.write();
@@ -44,13 +44,26 @@ describe('Valve', () => {
     const between = setUp(1000, 200);
     between.sink.writableLength = 5000;
     between.write();
-    between.sink.writableLength = 800; // under the mark, not yet down to half
+    between.sink.writableLength = 800; // took some, then nothing more: under the mark, not yet down to half
     await sleep(350);
-    assert.equal(between.stalled(), 0);
-    assert.equal(between.source.resumed, 0, 'still paused until half');
-    between.sink.writableLength = 400;
+    assert.equal(between.stalled(), 1);
+    assert.equal(between.source.resumed, 0);
+  });
+
+  it('waits for a sink that drains slowly, however long it takes, and reads the source again at half', async () => {
+    const { source, sink, stalled, write } = setUp(1000, 150);
+    sink.writableLength = 5000;
+    write();
+    for (let step = 0; step < 8; step++) {
+      await sleep(60);
+      sink.writableLength -= 500; // 8 × 60 ms: over twice the stall time in all
+    }
+    assert.equal(stalled(), 0);
+    assert.equal(source.resumed, 0, 'still paused: 1000 bytes left is over half the mark');
+    sink.writableLength = 400;
     await sleep(100);
-    assert.equal(between.source.resumed, 1);
+    assert.equal(source.resumed, 1);
+    assert.equal(stalled(), 0);
   });
 
   it('reads a paused source again when disposed with resume, and not otherwise', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
 import { describe, it } from 'node:test';
-import { SetupGate } from '../../../src/server/setup-gate.js';
+import { MAX_SETUP_BYTES, SetupGate } from '../../../src/server/setup-gate.js';
 
 const frame = (text: string) => Buffer.from(text, 'utf8');
 const audio = frame(JSON.stringify({ realtimeInput: { audio: { data: 'AAAAAAAA', mimeType: 'audio/pcm;rate=16000' } } }));
@@ -17,6 +17,14 @@ function afterSetup(): SetupGate {
 }
 
 describe('SetupGate', () => {
+  it(`refuses a setup over ${MAX_SETUP_BYTES} bytes with 1009, before reading it`, () => {
+    const padding = ' '.repeat(MAX_SETUP_BYTES);
+    const decision = new SetupGate(undefined, isUtf8).inspect(frame(`{"setup":{"model":"models/a"}}${padding}`));
+    assert.deepEqual(decision, { kind: 'refuse', refusal: { code: 1009, reason: 'The setup is too large' } });
+    const fits = frame(`{"setup":{"model":"models/a"}}${padding.slice(0, MAX_SETUP_BYTES - 30)}`);
+    assert.equal(new SetupGate(undefined, isUtf8).inspect(fits).kind, 'setup');
+  });
+
   it('lets the first setup through with its model id', () => {
     const decision = new SetupGate(undefined, isUtf8).inspect(frame('{"setup":{"model":"models/live-1"}}'));
     assert.equal(decision.kind, 'setup');

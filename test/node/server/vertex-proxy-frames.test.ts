@@ -258,14 +258,17 @@ describe('createVertexProxy, an upstream that breaks the protocol', () => {
   });
 
   it('closes 1011 when the access token cannot go in a header, and keeps running', async () => {
-    const { server, errors } = await startProxy(`ws://127.0.0.1:9${LIVE_PATH}`, { getAccessToken: () => 'tok\r\nen' });
-    try {
-      const client = await rawClient(server.port);
-      client.send(masked(TEXT, SETUP));
-      assert.deepEqual(await client.closed, { code: 1011, reason: 'Upstream connection failed' });
-      assert.match(errors.map((error) => error.message).join('\n'), /connecting to Vertex AI failed/);
-    } finally {
-      await server.close();
+    // A line break; a lone surrogate, which URL-encoding (to scrub the token from reports) cannot take either.
+    for (const token of ['tok\r\nen', 'tok\ud800en']) {
+      const { server, errors } = await startProxy(`ws://127.0.0.1:9${LIVE_PATH}`, { getAccessToken: () => token });
+      try {
+        const client = await rawClient(server.port);
+        client.send(masked(TEXT, SETUP));
+        assert.deepEqual(await client.closed, { code: 1011, reason: 'Upstream connection failed' }, JSON.stringify(token));
+        assert.match(errors.map((error) => error.message).join('\n'), /connecting to Vertex AI failed/);
+      } finally {
+        await server.close();
+      }
     }
   });
 

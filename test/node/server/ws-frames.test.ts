@@ -19,7 +19,7 @@ import {
   type Frame,
   type FrameError,
 } from '../../../src/server/ws-frames.js';
-import { FRAGMENT_OVERHEAD, MAX_FRAGMENTS, MessageAssembler, type WholeMessage } from '../../../src/server/ws-messages.js';
+import { FRAGMENT_OVERHEAD, MAX_FRAGMENTS, MessageAssembler, keepable, type WholeMessage } from '../../../src/server/ws-messages.js';
 
 const MASK = Uint8Array.of(0x12, 0x9a, 0xfe, 0x07);
 
@@ -186,6 +186,21 @@ describe('MessageAssembler', () => {
     assert.equal(joined.payload.toString(), 'abcde');
     assert.equal(joined.opcode, BINARY);
     assert.equal(joined.frames.length, 3);
+  });
+
+  it('keeps a fragment that was a small part of its read as a copy, so the read is not held for it', () => {
+    const read = Buffer.concat([encodeFrame(TEXT, Buffer.from('ab'), MASK), Buffer.alloc(64 * 1024)]);
+    read[0] &= 0x7f; // not final
+    let first: Frame | undefined;
+    new FrameReader(true, 1 << 20).read(read, (frame) => (first ??= frame));
+    assert.equal(first!.raw.buffer.byteLength >= 64 * 1024, true, 'the frame is a view of the whole read');
+    const assembler = new MessageAssembler(1 << 20);
+    assert.equal(assembler.add(first!), undefined);
+    const joined = assembler.add(fragment(CONTINUATION, 'cd', true)) as WholeMessage;
+    assert.equal(joined.payload.toString(), 'abcd');
+    assert.ok(joined.frames[0].buffer.byteLength < 16 * 1024, `kept ${joined.frames[0].buffer.byteLength} bytes`);
+    const whole = Buffer.from(new TextEncoder().encode('a frame that is its whole read').buffer); // its own memory
+    assert.equal(keepable(whole), whole, 'a frame that is most of its memory is kept as it is');
   });
 
   it(`refuses a message in more than ${MAX_FRAGMENTS} fragments, and empty fragments past maxPayload`, () => {
