@@ -15,7 +15,17 @@ export interface ConnectionRecord {
   auth: { kind: string; credential: string | null; ok: boolean | null; error: string | null };
   setup: Record<string, any> | null;
   session: { id: string | null; resumed: boolean; resumedWith: string | null; handlesIssued: string[] };
-  audio: { chunks: number; bytes: number; seconds: number; mimeTypes: string[]; maxGapMs: number; soundChunks: number };
+  audio: {
+    chunks: number;
+    bytes: number;
+    seconds: number;
+    mimeTypes: string[];
+    maxGapMs: number;
+    soundChunks: number;
+    /** When the simulator received the first and the latest chunk (its `Date.now()`), or null. */
+    firstAt: number | null;
+    lastAt: number | null;
+  };
   video: { count: number; bytes: number; frames: Array<{ at: number; bytes: number; mimeType: string }> };
   texts: Array<{ at: number; via: string; text: string }>;
   toolResponses: Array<{ at: number; functionResponses: any; matched: boolean }>;
