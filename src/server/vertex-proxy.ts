@@ -35,8 +35,9 @@ const STATUS_TEXT: Record<number, string> = {
  * Safe by default: `authorize` is required (or `allowUnauthenticated: true`, for local development), sessions
  * are capped in total and per client, idle ones closed, and `listen()` binds 127.0.0.1 unless told otherwise.
  * Every browser message is checked before it goes on: the first must be a `setup`, which is re-serialised with
- * the model rewritten; a second `setup` is refused. Other frames go on exactly as they arrived, whole. Each direction stops reading while the other side's send
- * buffer is over `highWaterMark`, so a peer that stops reading cannot make the proxy buffer without bound.
+ * the model rewritten; a second `setup` is refused. Other frames go on exactly as they arrived, whole. Each
+ * direction stops reading while the other side's send buffer is over `highWaterMark`, so a peer that stops
+ * reading cannot make the proxy buffer without bound.
  * `drain()` empties an instance for a rolling deploy: each conversation resumes through another instance.
  *
  * Node only: it speaks WebSocket itself over Node's sockets, and loads `google-auth-library` on first use unless

@@ -3,7 +3,7 @@ import { Valve, type FlowLimits } from './backpressure.js';
 import { describeError, scrubCredentials, scrubSecrets } from './errors.js';
 import { SetupGate, type Refusal } from './setup-gate.js';
 import { BINARY, CLOSE, CONTINUATION, TEXT, closeToRelay, type Frame, type FrameError } from './ws-frames.js';
-import { FRAGMENT_OVERHEAD, keepable, MessageAssembler, type WholeMessage } from './ws-messages.js';
+import { keepable, keptCost, MessageAssembler, type WholeMessage } from './ws-messages.js';
 import { connectUpstream, type HandshakeApis } from './ws-handshake.js';
 import { WsPeer, type PeerApis } from './ws-peer.js';
 
@@ -31,7 +31,7 @@ export interface RelayContext {
  */
 type UpstreamPhase = 'credentials' | 'connecting' | 'open' | 'failed' | 'abandoned' | 'closed';
 
-/** One browser message that passed the gate: its frames as received, or the setup to encode afresh. */
+/** One browser message that passed the gate: its frames as received (none for a held setup), or the setup. */
 interface Message {
   frames: Buffer[];
   /** Set on the setup, which is encoded once the project is known, with the opcode it came in. */
@@ -237,9 +237,9 @@ export class VertexRelay {
       this.sendUpstream({ frames, setup });
       return;
     }
-    this.held.push({ frames: frames.map(keepable), setup });
-    // A held message costs its frames and a little more, so that empty ones are not free to pile up.
-    for (const frame of frames) this.heldBytes += frame.length + FRAGMENT_OVERHEAD;
+    // A held setup is sent re-encoded, so its frames are not kept; they still count, as its parsed form is held.
+    this.held.push({ frames: setup ? [] : frames.map(keepable), setup });
+    for (const frame of frames) this.heldBytes += keptCost(frame);
     if (this.heldBytes > this.context.maxPayload) {
       this.fail('too much data buffered before Vertex AI answered');
       this.client.close(1009, 'Too much data before the session was ready');

@@ -21,6 +21,11 @@ export function keepable(raw: Buffer): Buffer {
   return raw.byteLength * 2 < raw.buffer.byteLength ? Buffer.from(raw) : raw;
 }
 
+/** What keeping a frame counts against `maxPayload`: its bytes and {@link FRAGMENT_OVERHEAD}. */
+export function keptCost(raw: Buffer): number {
+  return raw.length + FRAGMENT_OVERHEAD;
+}
+
 /**
  * Joins data frames into whole messages, so that a message is checked whole however it was fragmented: one
  * that starts inside another, or a continuation of nothing, breaks the protocol (1002), and one larger than
@@ -43,7 +48,7 @@ export class MessageAssembler {
     const fragments = (this.fragments ??= { opcode, frames: [], payloadBytes: 0, cost: 0 });
     fragments.frames.push({ ...frame, raw: keepable(frame.raw) });
     fragments.payloadBytes += frame.raw.length - frame.payloadOffset;
-    fragments.cost += frame.raw.length + FRAGMENT_OVERHEAD;
+    fragments.cost += keptCost(frame.raw);
     if (fragments.cost > this.maxPayload || fragments.frames.length > MAX_FRAGMENTS) {
       this.fragments = undefined;
       return { code: 1009, reason: 'Message too big' };
