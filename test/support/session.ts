@@ -127,6 +127,21 @@ export async function connectionsOf(probe: SessionProbe | undefined): Promise<Co
   return (await connections()).filter((record) => record.auth.credential && tokens.has(record.auth.credential));
 }
 
+/**
+ * Waits until the page holds the newest resumption handle its latest connection was issued, past the one that
+ * came with setup (a turn's end brings another just after the turn's last message), and returns it.
+ */
+export async function newestHandle(probe: SessionProbe): Promise<string> {
+  return waitFor(
+    async () => {
+      const issued = (await connectionsOf(probe)).at(-1)?.session.handlesIssued ?? [];
+      const held = probe.session.resumptionHandle;
+      return issued.length > 1 && held === issued.at(-1) ? held : undefined;
+    },
+    { message: 'the newest resumption handle' },
+  );
+}
+
 /** What a session keeps to itself, for looking at where its work happens. */
 export interface SessionInside {
   engine?: {

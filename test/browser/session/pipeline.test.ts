@@ -6,6 +6,7 @@ import {
   inBothPipelines,
   inside,
   lastModelText,
+  newestHandle,
   pipelineInWorkerOf,
   recordVoice,
   type SessionProbe,
@@ -248,7 +249,7 @@ describe('The pipeline', () => {
       const audioStarted = performance.now();
       probe.session.sendText('Remember me');
       await waitFor(() => lastModelText(probe!.transcript), { message: 'an answer' });
-      const handle = await waitFor(() => probe!.session.resumptionHandle, { message: 'a handle' });
+      const handle = await newestHandle(probe);
       const pipeline = inside(probe).pipeline!;
       const thread = pipeline.thread as { kind: 'worker'; worker: Worker };
       fail(thread.worker);

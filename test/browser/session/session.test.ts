@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { control, openConnectionCount, resetSimulator, waitFor } from '../../support/simulator.js';
-import { SIM_MODEL, connectionsOf, createSession, inBothPipelines, inside, lastModelText, recordVoice, type SessionProbe } from '../../support/session.js';
+import { SIM_MODEL, connectionsOf, createSession, inBothPipelines, inside, lastModelText, newestHandle, recordVoice, type SessionProbe } from '../../support/session.js';
 import { recordUserMedia } from '../../support/media.js';
 
 inBothPipelines('LiveSession against the simulator', () => {
@@ -200,7 +200,7 @@ inBothPipelines('LiveSession against the simulator', () => {
     await probe.session.start();
     probe.session.sendText('First');
     await waitFor(() => lastModelText(probe!.transcript), { message: 'first answer' });
-    const handle = await waitFor(() => probe!.session.resumptionHandle, { message: 'a handle' });
+    await newestHandle(probe);
     await control({ action: 'goAway', timeLeftMs: 1500 });
     const second = await waitFor(
       async () => {
@@ -209,7 +209,9 @@ inBothPipelines('LiveSession against the simulator', () => {
       },
       { message: 'the successor set up' },
     );
-    expect(second.setup!.sessionResumption).to.deep.equal({ handle });
+    // The successor resumes with the newest handle the first connection issued, whenever it came.
+    const newest = (await connections())[0].session.handlesIssued.at(-1);
+    expect(second.setup!.sessionResumption).to.deep.equal({ handle: newest });
     await waitFor(async () => (await connections())[1].session.resumed, { message: 'resumed' });
     expect(new Set(probe.tokens).size).to.equal(2);
     expect(probe.states).to.not.include('reconnecting');
@@ -234,7 +236,7 @@ inBothPipelines('LiveSession against the simulator', () => {
     await probe.session.start();
     probe.session.sendText('Remember me');
     await waitFor(() => lastModelText(probe!.transcript), { message: 'an answer' });
-    const handle = await waitFor(() => probe!.session.resumptionHandle, { message: 'a handle' });
+    const handle = await newestHandle(probe);
     // The first reconnection attempt fails, so audio piles up for a while.
     await control({ action: 'refuseNext' });
     const droppedAt = performance.now();
@@ -339,7 +341,7 @@ inBothPipelines('LiveSession against the simulator', () => {
     await probe.session.start();
     probe.session.sendText('Before the reload');
     await waitFor(() => lastModelText(probe!.transcript), { message: 'an answer' });
-    const handle = await waitFor(() => probe!.session.resumptionHandle, { message: 'a handle' });
+    const handle = await newestHandle(probe);
     expect(JSON.parse(sessionStorage.getItem('test-resume')!).handle).to.equal(handle);
     await probe.session.dispose();
     const reloaded = createSession({ resume: true, resumeKey: 'test-resume' });
