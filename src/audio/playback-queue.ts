@@ -53,6 +53,8 @@ export class PlaybackQueue {
   };
   private disposed = false;
   private drainedSeq = -1;
+  // The last enqueue known when the pipeline last moved, until the processor says what reached it (`moved`).
+  private seqAtMove: number | undefined;
   // The session's pipeline sends the processor its audio, turns and flushes: this queue follows its numbering.
   private pipelined = false;
   // `flushed` answers no flush() waited for (the pipeline's flushes), by turn, until asked for with flushed().
@@ -195,6 +197,8 @@ export class PlaybackQueue {
       port.close();
       return;
     }
+    // Moved: the old pipeline may have reported audio that never reached the processor (see `moved`).
+    if (this.pipelined) this.seqAtMove = this.seq;
     this.pipelined = true;
     this.send({ type: 'pipeline', port }, [port]);
   }
@@ -284,6 +288,9 @@ export class PlaybackQueue {
           this.onPlaybackEnd?.();
         }
         break;
+      case 'moved':
+        this.moved(event.seq, event.playing);
+        break;
       case 'flushed': {
         const played = { playedMs: event.playedMs, playedSamples: event.playedSamples };
         if (this.pipelined) this.turn = Math.max(this.turn, event.turn);
@@ -294,6 +301,22 @@ export class PlaybackQueue {
         break;
       }
     }
+  }
+
+  /**
+   * The processor took the new pipeline's port: `seq` is the old pipeline's last enqueue that reached it. Audio the
+   * old one reported after that was lost with it (a failed worker), so no `drained` would ever match it: the
+   * processor's word counts. Unless the new pipeline has queued audio since the move, which is playing.
+   */
+  private moved(seq: number, playing: boolean): void {
+    const known = this.seqAtMove;
+    this.seqAtMove = undefined;
+    if (known === undefined || this.seq !== known) return;
+    this.seq = seq;
+    if (playing === this.isPlaying) return;
+    this.isPlaying = playing;
+    if (playing) this.onPlaybackStart?.();
+    else this.onPlaybackEnd?.();
   }
 
   // An answer the page has not asked for yet; a few are kept (the page asks at once, or not at all).

@@ -99,7 +99,8 @@ export type PlaybackCommand =
    * A second port, the session's pipeline's (in the socket worker or on the page): the voice's levels go out on it
    * as {@link OutputLevelEvent}s, 20 a second while audio plays, and commands come in on it as on `port` (the
    * pipeline queues the model's audio and marks its turns and flushes itself). The node's status reports, which
-   * then need not feed a meter, come 5 a second. A port given before is closed.
+   * then need not feed a meter, come 5 a second. A port given before is closed (the pipeline moved): what it
+   * still carried is dropped, and `moved` tells the node's port what had arrived.
    */
   | { type: 'pipeline'; port: MessagePort }
   /** Let the processor end. */
@@ -111,6 +112,11 @@ export type PlaybackEvent =
   | { type: 'started' }
   /** Playback stopped: the queue ran dry or a flush faded out. `seq` is the last enqueue received before. */
   | { type: 'drained'; seq: number }
+  /**
+   * A `pipeline` port replaced an earlier one: `seq` is the last enqueue received before (the earlier pipeline's
+   * last to arrive), `playing` whether audio is still queued or playing.
+   */
+  | { type: 'moved'; seq: number; playing: boolean }
   /** Answer to the `flush` that started turn `turn`: what had been played of the interrupted turn. */
   | { type: 'flushed'; turn: number; playedMs: number; playedSamples: number }
   /**

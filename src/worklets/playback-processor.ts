@@ -95,7 +95,10 @@ class PlaybackProcessor extends worklet.AudioWorkletProcessor {
         this.reportStatus(worklet.currentTime);
         break;
       case 'pipeline':
-        this.pipelinePort?.close();
+        if (this.pipelinePort) {
+          this.pipelinePort.close();
+          this.post({ type: 'moved', seq: this.lastSeq, playing: this.buffer.playing || this.buffer.queuedMs > 0 });
+        }
         this.pipelinePort = command.port;
         this.pipelinePort.onmessage = (event: MessageEvent<PlaybackCommand>) => this.handle(event.data);
         this.statusFrames = Math.ceil(worklet.sampleRate * QUIET_STATUS_INTERVAL_SECONDS);

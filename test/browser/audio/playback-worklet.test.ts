@@ -212,4 +212,96 @@ describe('playback worklet (real AudioContext)', () => {
       await context.close();
     }
   });
+
+  describe('when the pipeline moves (its worker failed)', () => {
+    // The old pipeline reported enqueue 2 to the page, but it never reached the processor: the processor's
+    // `moved` says what did, so the page is not left waiting for a `drained` that cannot come.
+    async function pipelinedQueue(context: AudioContext) {
+      const queue = await PlaybackQueue.create(context);
+      const recording = await recordOutput(context, queue.node);
+      const seen: Array<{ type: string; seq?: number; playing?: boolean }> = [];
+      queue.node.port.addEventListener('message', (event) => seen.push(event.data));
+      const changes: string[] = [];
+      queue.onPlaybackStart = () => changes.push('start');
+      queue.onPlaybackEnd = () => changes.push('end');
+      const old = new MessageChannel();
+      queue.connectPipeline(old.port1);
+      const enqueue = (port: MessagePort, seq: number, samples: number) =>
+        port.postMessage({ type: 'enqueue', pcm: sinePcm(24000, 440, samples, 0.5), sampleRate: 24000, seq });
+      old.port2.postMessage({ type: 'turn', turn: 1 });
+      return { queue, recording, seen, changes, old, enqueue };
+    }
+
+    it('after the old audio played out, playback ends at the move', async () => {
+      const context = new AudioContext();
+      try {
+        const { queue, recording, seen, changes, old, enqueue } = await pipelinedQueue(context);
+        enqueue(old.port2, 1, 4800); // 200 ms
+        queue.noteEnqueued(1);
+        queue.noteEnqueued(2);
+        await waitFor(() => seen.some((event) => event.type === 'drained'), { timeout: 5000, message: 'enqueue 1 played out' });
+        await sleep(50);
+        expect(queue.playing, 'still waiting for enqueue 2').to.be.true;
+        queue.connectPipeline(new MessageChannel().port1);
+        await waitFor(() => changes.includes('end'), { timeout: 3000, message: 'the end of playback' });
+        expect(seen.find((event) => event.type === 'moved')).to.deep.equal({ type: 'moved', seq: 1, playing: false });
+        expect(queue.playing).to.be.false;
+        recording.stop();
+        queue.dispose();
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('with the old audio still playing, playback ends when that audio does', async () => {
+      const context = new AudioContext();
+      try {
+        const { queue, recording, seen, changes, old, enqueue } = await pipelinedQueue(context);
+        enqueue(old.port2, 1, 24000); // 1 s
+        queue.noteEnqueued(1);
+        queue.noteEnqueued(2);
+        // Two ports keep no order between them: the move waits until enqueue 1 has arrived (and plays).
+        await waitFor(() => seen.some((event) => event.type === 'started'), { timeout: 3000, message: 'enqueue 1 playing' });
+        queue.connectPipeline(new MessageChannel().port1);
+        await waitFor(() => seen.some((event) => event.type === 'moved'), { timeout: 3000, message: 'the move' });
+        expect(seen.find((event) => event.type === 'moved')).to.deep.equal({ type: 'moved', seq: 1, playing: true });
+        expect(queue.playing, 'enqueue 1 still plays').to.be.true;
+        expect(changes).to.not.include('end');
+        await waitFor(() => changes.includes('end'), { timeout: 5000, message: 'the end of playback' });
+        expect(seen.some((event) => event.type === 'drained' && event.seq === 1)).to.be.true;
+        expect(queue.playing).to.be.false;
+        recording.stop();
+        queue.dispose();
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('audio the new pipeline queued before the processor answered keeps playing', async () => {
+      const context = new AudioContext();
+      try {
+        const { queue, recording, seen, changes, old, enqueue } = await pipelinedQueue(context);
+        enqueue(old.port2, 1, 4800);
+        queue.noteEnqueued(1);
+        queue.noteEnqueued(2);
+        await waitFor(() => seen.some((event) => event.type === 'drained'), { timeout: 5000, message: 'enqueue 1 played out' });
+        const next = new MessageChannel();
+        queue.connectPipeline(next.port1);
+        // Before the processor's `moved` can arrive (this task is still running), the new pipeline queues 1 s.
+        next.port2.postMessage({ type: 'turn', turn: 2_000_001 });
+        enqueue(next.port2, 2_000_001, 24000);
+        queue.noteEnqueued(2_000_001);
+        await waitFor(() => seen.some((event) => event.type === 'moved'), { timeout: 3000, message: 'the move' });
+        await sleep(100);
+        expect(queue.playing, 'the new audio plays').to.be.true;
+        expect(changes).to.not.include('end');
+        await waitFor(() => changes.includes('end'), { timeout: 5000, message: 'the end of the new audio' });
+        expect(queue.playing).to.be.false;
+        recording.stop();
+        queue.dispose();
+      } finally {
+        await context.close();
+      }
+    });
+  });
 });
