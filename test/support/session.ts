@@ -142,6 +142,19 @@ export async function newestHandle(probe: SessionProbe): Promise<string> {
   );
 }
 
+/**
+ * Microphone audio the simulator received over all of `probe`'s connections, against the span from the first
+ * chunk to the latest on the simulator's clock: audio lost in a gap leaves `received` short of `span`. (Not the
+ * page's wall clock: a loaded engine may start its microphone late, and chunks may still be on their way.)
+ */
+export async function audioCoverage(probe: SessionProbe): Promise<{ received: number; span: number }> {
+  const records = (await connectionsOf(probe)).filter((record) => record.audio.firstAt !== null);
+  if (records.length === 0) return { received: 0, span: 0 };
+  const first = Math.min(...records.map((record) => record.audio.firstAt!));
+  const last = Math.max(...records.map((record) => record.audio.lastAt!));
+  return { received: records.reduce((sum, record) => sum + record.audio.seconds, 0), span: (last - first) / 1000 };
+}
+
 /** What a session keeps to itself, for looking at where its work happens. */
 export interface SessionInside {
   engine?: {

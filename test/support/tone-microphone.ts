@@ -50,10 +50,11 @@ export async function whileTheModelSpeaks(
   await waitFor(() => el.state === 'speaking', { message: 'the model speaking' });
   onSpeaking?.();
   // Counted well inside the answer: chunks captured before the voice began may still be on their way at its
-  // start, and at its end the microphone passes again once the voice has gone.
+  // start, and at its end the microphone passes again once the voice has gone (or, past 3 s of voice, `auto`
+  // trusts the canceller): the window closes 0.6 s before the voice ends, for a loaded machine's late timers.
   await new Promise((resolve) => setTimeout(resolve, 100));
   const [sound, chunks] = [await soundChunks(), (await connections())[0].audio.chunks];
-  await new Promise((resolve) => setTimeout(resolve, (seconds - 0.5) * 1000));
+  await new Promise((resolve) => setTimeout(resolve, (seconds - 0.7) * 1000));
   const after = (await connections())[0].audio;
   await waitFor(() => el.state === 'listening', { message: 'the answer played out', timeout: (seconds + 5) * 1000 });
   return { sound: after.soundChunks - sound, chunks: after.chunks - chunks };

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { control, resetSimulator, waitFor } from '../../support/simulator.js';
 import {
+  audioCoverage,
   connectionsOf,
   createSession,
   inBothPipelines,
@@ -49,11 +50,6 @@ function countPortMessages(node: AudioWorkletNode) {
   };
   node.port.addEventListener('message', listener);
   return { counts, stop: () => node.port.removeEventListener('message', listener) };
-}
-
-/** The total seconds of microphone audio the simulator received on `probe`'s connections. */
-async function audioReceived(probe: SessionProbe): Promise<number> {
-  return (await connectionsOf(probe)).reduce((sum, record) => sum + record.audio.seconds, 0);
 }
 
 describe('The pipeline', () => {
@@ -156,6 +152,9 @@ describe('The pipeline', () => {
   // Not WebKitGTK: there the worker's flush reaches the worklet only after the page's long task (the answer plays
   // out the ~250 ms queued ahead, as if nothing had flushed it).
   itOnlyIn(['chromium', 'firefox'], 'worker-to-worklet messages that do not wait for the page', 'in the socket worker, an interruption silences the voice while the page\'s main thread is blocked', async () => {
+    // The service runs 1 s ahead here: what is queued at the interruption would play on for about 1 s unflushed,
+    // so a worker kept waiting a few hundred ms by a loaded machine still shows that it flushed.
+    await control({ action: 'configure', options: { sendAheadMs: 1000 } });
     probe = createSession();
     await probe.session.start();
     expect(await pipelineInWorkerOf(probe)).to.be.true;
@@ -166,12 +165,12 @@ describe('The pipeline', () => {
     await control({ action: 'interrupt' });
     const context = inside(probe).engine!.context;
     const blockedAt = context.currentTime;
-    const busyUntil = performance.now() + 900;
+    const busyUntil = performance.now() + 1600;
     while (performance.now() < busyUntil) {
       // A long task on the page: it cannot read the interruption, nor flush anything itself.
     }
     await waitFor(() => probe!.interruptions > 0, { message: 'the page saw the interruption' });
-    await sleep(200);
+    await sleep(300);
     const rms = voice.rms();
     voice.stop();
     const heard = rms.findIndex((level) => level > 0.01);
@@ -186,9 +185,10 @@ describe('The pipeline', () => {
     }
     expect(silentFrom, 'the voice went silent').to.be.greaterThan(heard);
     const silentAt = voice.startedAt + silentFrom / 100;
-    // Silent within a moment, long before the page's 900 ms task ended (the page could not have flushed it), and
-    // sooner than the ~270 ms queued ahead of the output would take to play out: the worker flushed it.
-    expect(silentAt - blockedAt).to.be.below(0.15);
+    // Silent within a moment (under 150 ms on an idle machine), long before the page's 1.6 s task ended (the page
+    // could not have flushed it), and well before the ~1 s queued ahead of the output would have played out: the
+    // worker flushed it.
+    expect(silentAt - blockedAt).to.be.below(0.5);
     expect(rms.slice(silentFrom).every((level) => level < 0.001), 'nothing of the interrupted answer after that').to.be.true;
   });
 
@@ -224,7 +224,7 @@ describe('The pipeline', () => {
       await control({ action: 'delay', ms: 300 });
       await control({ action: 'interrupt' });
       await control({ action: 'turn', text: 'The second answer.', audioSeconds: 1 });
-      const busyUntil = performance.now() + 900;
+      const busyUntil = performance.now() + 1600;
       while (performance.now() < busyUntil) {
         // A long task on the page.
       }
@@ -246,7 +246,6 @@ describe('The pipeline', () => {
       probe = createSession();
       await probe.session.start();
       expect(await pipelineInWorkerOf(probe)).to.be.true;
-      const audioStarted = performance.now();
       probe.session.sendText('Remember me');
       await waitFor(() => lastModelText(probe!.transcript), { message: 'an answer' });
       const handle = await newestHandle(probe);
@@ -261,9 +260,10 @@ describe('The pipeline', () => {
       expect(records.length).to.equal(2);
       expect(records[1].setup!.sessionResumption).to.deep.equal({ handle });
       await waitFor(async () => (await connections())[1].audio.seconds > 0.5, { message: 'audio on the new connection' });
-      // No microphone audio fell into the gap: the connections together received about all of it.
-      const elapsed = (performance.now() - audioStarted) / 1000;
-      expect(await audioReceived(probe)).to.be.greaterThan(elapsed - 0.5);
+      // No microphone audio fell into the gap: the connections together received about all of the time from the
+      // first chunk to the latest.
+      const { received, span } = await audioCoverage(probe);
+      expect(received, `${received} s of audio over ${span} s`).to.be.greaterThan(span - 0.5);
       // The next answer is heard.
       const voice = await recordVoice(probe);
       await control({ action: 'turn', text: 'Still here.', audioSeconds: 1 });
