@@ -232,10 +232,21 @@ describe('playback worklet (real AudioContext)', () => {
       return { queue, recording, seen, changes, old, enqueue };
     }
 
-    it('after the old audio played out, playback ends at the move', async () => {
+    /** Runs `body` with a queue on a pipeline port, in a real context closed afterwards. */
+    async function withPipelinedQueue(body: (queue: Awaited<ReturnType<typeof pipelinedQueue>>) => Promise<void>) {
       const context = new AudioContext();
       try {
-        const { queue, recording, seen, changes, old, enqueue } = await pipelinedQueue(context);
+        const pipelined = await pipelinedQueue(context);
+        await body(pipelined);
+        pipelined.recording.stop();
+        pipelined.queue.dispose();
+      } finally {
+        await context.close();
+      }
+    }
+
+    it('after the old audio played out, playback ends at the move', async () =>
+      withPipelinedQueue(async ({ queue, seen, changes, old, enqueue }) => {
         enqueue(old.port2, 1, 4800); // 200 ms
         queue.noteEnqueued(1);
         queue.noteEnqueued(2);
@@ -246,17 +257,10 @@ describe('playback worklet (real AudioContext)', () => {
         await waitFor(() => changes.includes('end'), { timeout: 3000, message: 'the end of playback' });
         expect(seen.find((event) => event.type === 'moved')).to.deep.equal({ type: 'moved', seq: 1, playing: false });
         expect(queue.playing).to.be.false;
-        recording.stop();
-        queue.dispose();
-      } finally {
-        await context.close();
-      }
-    });
+      }));
 
-    it('with the old audio still playing, playback ends when that audio does', async () => {
-      const context = new AudioContext();
-      try {
-        const { queue, recording, seen, changes, old, enqueue } = await pipelinedQueue(context);
+    it('with the old audio still playing, playback ends when that audio does', async () =>
+      withPipelinedQueue(async ({ queue, seen, changes, old, enqueue }) => {
         enqueue(old.port2, 1, 24000); // 1 s
         queue.noteEnqueued(1);
         queue.noteEnqueued(2);
@@ -270,17 +274,10 @@ describe('playback worklet (real AudioContext)', () => {
         await waitFor(() => changes.includes('end'), { timeout: 5000, message: 'the end of playback' });
         expect(seen.some((event) => event.type === 'drained' && event.seq === 1)).to.be.true;
         expect(queue.playing).to.be.false;
-        recording.stop();
-        queue.dispose();
-      } finally {
-        await context.close();
-      }
-    });
+      }));
 
-    it('audio the new pipeline queued before the processor answered keeps playing', async () => {
-      const context = new AudioContext();
-      try {
-        const { queue, recording, seen, changes, old, enqueue } = await pipelinedQueue(context);
+    it('audio the new pipeline queued before the processor answered keeps playing', async () =>
+      withPipelinedQueue(async ({ queue, seen, changes, old, enqueue }) => {
         enqueue(old.port2, 1, 4800);
         queue.noteEnqueued(1);
         queue.noteEnqueued(2);
@@ -297,11 +294,6 @@ describe('playback worklet (real AudioContext)', () => {
         expect(changes).to.not.include('end');
         await waitFor(() => changes.includes('end'), { timeout: 5000, message: 'the end of the new audio' });
         expect(queue.playing).to.be.false;
-        recording.stop();
-        queue.dispose();
-      } finally {
-        await context.close();
-      }
-    });
+      }));
   });
 });
