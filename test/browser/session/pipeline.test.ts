@@ -102,6 +102,8 @@ describe('The pipeline', () => {
       // The model speaks for 2 s, with its words.
       await control({ action: 'turn', text: 'A spoken answer with its words.', audioSeconds: 2 });
       await probe.reach('speaking', 5000);
+      // The turn's end first: a queue that runs dry mid-answer on a loaded machine shows 'listening' for a moment.
+      await waitFor(() => lastModelText(probe!.transcript), { message: 'the end of the answer', timeout: 8000 });
       await probe.reach('listening', 8000);
       capture.stop();
       playback.stop();
