@@ -139,11 +139,16 @@ describe('<gemini-live> devices and volume', () => {
       el.microphoneId = 'a-22-khz-microphone';
       await waitFor(() => devices!.streams.includes(output.stream), { message: 'the 22.05 kHz microphone in use' });
       await waitFor(() => engineOf(el!)?.microphoneStream === output.stream, { message: 'the capture fed from it' });
-      const start = { at: performance.now(), seconds: (await connections())[0].audio.seconds };
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      const sent = (await connections())[0].audio.seconds - start.seconds;
-      const elapsed = (performance.now() - start.at) / 1000;
-      // Resampled from the wrong rate, 2 s would come out as 1.4 s or 2.9 s of 16 kHz audio.
+      // Timed on the simulator's clock, from one chunk's arrival to another's over 4 s: a loaded machine's late
+      // chunks at either end shift both the audio and its time.
+      const fed = (await connections())[0].audio.seconds;
+      await waitFor(async () => (await connections())[0].audio.seconds > fed + 0.2, { message: 'audio from it' });
+      const start = (await connections())[0].audio;
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const end = (await connections())[0].audio;
+      const sent = end.seconds - start.seconds;
+      const elapsed = (end.lastAt! - start.lastAt!) / 1000;
+      // Resampled from the wrong rate, 4 s would come out as 2.9 s or 5.8 s of 16 kHz audio.
       expect(sent / elapsed, 'seconds of 16 kHz audio sent per second').to.be.within(0.85, 1.15);
       expect(await connections()).to.have.length(1);
     } finally {
