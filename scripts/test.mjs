@@ -125,15 +125,16 @@ async function startEngine(engine, services) {
   return { env: { WEBKIT_DRIVER_PORT: String(driver.port) }, browserLog: path.join(dir, 'webkitwebdriver.log') };
 }
 
-// WebKitGTK's web process (not the page) now and then crashes in its GStreamer media code (the driver logs
-// "WebProcess CRASHED") and takes the rest of the run with it. Such a run is repeated once, and says so; a
-// second crash, or any test failure, stands.
+// A run can break off for reasons outside the tests: WebKitGTK's web process (not the page) now and then crashes
+// in its GStreamer media code (the driver logs "WebProcess CRASHED"), and a WebDriver request to its driver has
+// once gone unanswered until it timed out, which stopped the test runner before it finished. Such a run is
+// repeated once, and says so; a second one that breaks off, or any test failure in a run that finished, stands.
 async function browserTests(engine) {
   const result = await browserRun(engine);
   if (!result.crashed) return result;
-  console.log(`\n${LABELS[engine]}'s web process crashed (${result.crashed}); running ${LABELS[engine]}'s tests again.\n`);
+  console.log(`\n${LABELS[engine]}'s run broke off (${result.crashed}); running ${LABELS[engine]}'s tests again.\n`);
   const again = await browserRun(engine);
-  if (again.crashed) console.log(`\n${LABELS[engine]}'s web process crashed again (${again.crashed}).\n`);
+  if (again.crashed) console.log(`\n${LABELS[engine]}'s run broke off again (${again.crashed}).\n`);
   return again;
 }
 
@@ -171,7 +172,9 @@ async function browserRun(engine) {
     },
   );
   await stop(services);
-  const counts = existsSync(countsFile)
+  // The counts are written when the runner finishes its run; without them, it stopped before.
+  const finished = existsSync(countsFile);
+  const counts = finished
     ? JSON.parse(readFileSync(countsFile, 'utf8'))
     : { passed: 0, failed: 0, skipped: 0, sessionErrors: 0 };
   const result = { passed: counts.passed, failed: counts.failed + counts.sessionErrors, skipped: counts.skipped, files: counts.files, tests: counts.tests };
@@ -180,6 +183,7 @@ async function browserRun(engine) {
     const crash = /^.*WebProcess CRASHED.*$/m.exec(readFileSync(browserLog, 'utf8'));
     if (crash) result.crashed = `${path.relative(work, browserLog)}: ${crash[0].trim()}`;
   }
+  if (!finished && !result.crashed) result.crashed = `the test runner stopped before its run finished (exit code ${code})`;
   return result;
 }
 
