@@ -1,6 +1,7 @@
 // A microphone the test controls, and what reaches the simulator while the model speaks: for the echo guard.
 import type { GeminiLiveElement } from '../../src/gemini-live.js';
 import { connections, control, waitFor } from './simulator.js';
+import { engineOf } from './element.js';
 
 /** Every microphone the page opens from now on is this one: its level is what the test sets: a 1 kHz tone at `peakDb` dBFS (echo at −30, a visitor at −6). */
 export function toneMicrophone() {
@@ -49,9 +50,11 @@ export async function whileTheModelSpeaks(
   await control({ action: 'turn', text: 'An answer to talk over.', audioBase64: steadyVoice(seconds, -9) });
   await waitFor(() => el.state === 'speaking', { message: 'the model speaking' });
   onSpeaking?.();
-  // Counted well inside the answer: chunks captured before the voice began may still be on their way at its
-  // start, and at its end the microphone passes again once the voice has gone (or, past 3 s of voice, `auto`
-  // trusts the canceller): the window closes 0.6 s before the voice ends, for a loaded machine's late timers.
+  // Counted well inside the answer: from 100 ms after the playback worklet has rendered 100 ms of the voice (a
+  // loaded engine may start it late), as chunks captured before the voice began may still be on their way; and
+  // closed 0.6 s before the voice ends, where the microphone passes again (or, past 3 s of voice, `auto` trusts
+  // the canceller), for a loaded machine's late timers.
+  await waitFor(() => (engineOf(el)?.played().playedMs ?? 0) >= 100, { message: 'the voice rendering' });
   await new Promise((resolve) => setTimeout(resolve, 100));
   const [sound, chunks] = [await soundChunks(), (await connections())[0].audio.chunks];
   await new Promise((resolve) => setTimeout(resolve, (seconds - 0.7) * 1000));
