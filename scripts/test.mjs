@@ -125,17 +125,19 @@ async function startEngine(engine, services) {
   return { env: { WEBKIT_DRIVER_PORT: String(driver.port) }, browserLog: path.join(dir, 'webkitwebdriver.log') };
 }
 
-// A run can break off for reasons outside the tests: WebKitGTK's web process (not the page) now and then crashes
-// in its GStreamer media code (the driver logs "WebProcess CRASHED"), and a WebDriver request to its driver has
-// once gone unanswered until it timed out, which stopped the test runner before it finished. Such a run is
-// repeated once, and says so; a second one that breaks off, or any test failure in a run that finished, stands.
+// A run can break off for reasons outside the tests: WebKitGTK's web process (not the page) now and then crashes,
+// a segfault in libwebkit2gtk on its AudioWorklet thread (the kernel log says so; the driver logs "WebProcess
+// CRASHED"), and two runs in a row have crashed; and a WebDriver request to its driver has once gone unanswered
+// until it timed out, which stopped the test runner before it finished. Such a run is repeated, at most twice,
+// and says so; a third that breaks off, or any test failure in a run that finished, stands.
 async function browserTests(engine) {
-  const result = await browserRun(engine);
-  if (!result.crashed) return result;
-  console.log(`\n${LABELS[engine]}'s run broke off (${result.crashed}); running ${LABELS[engine]}'s tests again.\n`);
-  const again = await browserRun(engine);
-  if (again.crashed) console.log(`\n${LABELS[engine]}'s run broke off again (${again.crashed}).\n`);
-  return again;
+  let result = await browserRun(engine);
+  for (let repeat = 1; result.crashed && repeat <= 2; repeat++) {
+    console.log(`\n${LABELS[engine]}'s run broke off (${result.crashed}); running ${LABELS[engine]}'s tests again (${repeat} of 2).\n`);
+    result = await browserRun(engine);
+  }
+  if (result.crashed) console.log(`\n${LABELS[engine]}'s run broke off a third time (${result.crashed}).\n`);
+  return result;
 }
 
 async function browserRun(engine) {
